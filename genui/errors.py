@@ -1,0 +1,133 @@
+"""The error types genui raises.
+
+Every error carries a JSON Pointer ``path`` into the input, a stable
+machine-readable ``code`` and a human ``message``, so a backend can log it,
+return it as HTTP 422, or hand it back to the agent to repair its own output.
+All of them subclass :class:`GenerativeUIError`, itself a :class:`ValueError`:
+no other exception type leaves a public genui function on bad input.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict, dataclass
+from typing import Any
+
+__all__ = [
+    "ErrorDetail",
+    "GenerativeUIError",
+    "GenerativeUIPatchError",
+    "GenerativeUIRenderError",
+    "GenerativeUIValidationError",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class ErrorDetail:
+    """One problem found in the input."""
+
+    path: str
+    """RFC 6901 JSON Pointer to the offending value (``""`` is the whole input)."""
+    code: str
+    """Stable machine-readable code, e.g. ``type_mismatch`` or ``too_deep``."""
+    message: str
+    """Human-readable explanation."""
+
+    def to_dict(self) -> dict[str, str]:
+        """Return the detail as a plain JSON-ready dict."""
+        return asdict(self)
+
+    def __str__(self) -> str:
+        return f"{self.path or '/'}: {self.message} [{self.code}]"
+
+
+class GenerativeUIError(ValueError):
+    """Base class of every error genui raises on bad input."""
+
+    def __init__(self, message: str, *, path: str = "", code: str = "invalid") -> None:
+        super().__init__(message)
+        self.message = message
+        """Human-readable explanation."""
+        self.path = path
+        """JSON Pointer of the offending value."""
+        self.code = code
+        """Stable machine-readable code."""
+
+    @property
+    def errors(self) -> tuple[ErrorDetail, ...]:
+        """All problems this error stands for (one, unless a subclass collects more)."""
+        return (ErrorDetail(self.path, self.code, self.message),)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return a JSON-ready description, suitable for an HTTP 422 body."""
+        return {
+            "type": type(self).__name__,
+            "message": self.message,
+            "errors": [detail.to_dict() for detail in self.errors],
+        }
+
+
+class GenerativeUIValidationError(GenerativeUIError):
+    """The input is not a valid spec (or its props are invalid for a component).
+
+    ``errors`` lists every problem found, each with its own path and code.
+    """
+
+    def __init__(self, errors: Iterable[ErrorDetail], *, title: str = "invalid generative UI spec"):
+        details = tuple(errors)
+        if not details:
+            details = (ErrorDetail("", "invalid", title),)
+        self._details = details
+        self.title = title
+        """One-line summary shown above the details."""
+        first = details[0]
+        super().__init__(self._render(title, details), path=first.path, code=first.code)
+
+    @property
+    def errors(self) -> tuple[ErrorDetail, ...]:
+        """Every problem found, in input order."""
+        return self._details
+
+    @staticmethod
+    def _render(title: str, details: Sequence[ErrorDetail]) -> str:
+        noun = "error" if len(details) == 1 else "errors"
+        lines = [f"{title} ({len(details)} {noun}):"]
+        lines.extend(f"  {detail}" for detail in details)
+        return "\n".join(lines)
+
+    @classmethod
+    def single(cls, path: str, code: str, message: str) -> GenerativeUIValidationError:
+        """Build an error with exactly one detail."""
+        return cls([ErrorDetail(path, code, message)])
+
+
+class GenerativeUIRenderError(GenerativeUIError):
+    """A node cannot be rendered, most often because its component is not allowed."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        component_name: str | None = None,
+        path: str = "",
+        code: str = "unknown_component",
+    ) -> None:
+        super().__init__(message, path=path, code=code)
+        self.component_name = component_name
+        """The component name that failed to resolve (as given in the spec)."""
+
+
+class GenerativeUIPatchError(GenerativeUIError):
+    """A patch could not be applied; the document it targeted is unchanged."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        op_index: int | None = None,
+        path: str = "",
+        code: str = "patch_failed",
+    ) -> None:
+        super().__init__(message, path=path, code=code)
+        self.op_index = op_index
+        """Index of the failing operation in the patch, when there is one."""
