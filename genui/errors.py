@@ -38,7 +38,7 @@ class ErrorDetail:
         return asdict(self)
 
     def __str__(self) -> str:
-        return f"{self.path or '/'}: {self.message} [{self.code}]"
+        return f"{self.path or '(document)'}: {self.message} [{self.code}]"
 
 
 class GenerativeUIError(ValueError):

@@ -1,0 +1,121 @@
+"""The ``genui`` command line: validate, render, patch and describe specs.
+
+Exit codes: 0 success, 1 the input is invalid (details printed), 2 usage or
+I/O problems (missing file, unreadable or empty input).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import TextIO
+
+from genui.errors import GenerativeUIError
+from genui.schema import spec_json_schema_text
+from genui.spec import GenerativeUISpec, parse_spec
+
+__all__ = ["main"]
+
+EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
+
+
+class _InputError(Exception):
+    """The input could not be read at all (exit code 2)."""
+
+
+def _read_input(source: str, stdin: TextIO) -> bytes:
+    if source == "-":
+        data = stdin.buffer.read() if hasattr(stdin, "buffer") else stdin.read().encode()
+        where = "standard input"
+    else:
+        path = Path(source)
+        if not path.exists():
+            raise _InputError(f"no such file: {source}")
+        if path.is_dir():
+            raise _InputError(f"is a directory, not a file: {source}")
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            raise _InputError(f"cannot read {source}: {exc.strerror or exc}") from None
+        where = source
+    if not data.strip():
+        raise _InputError(f"empty input: {where}")
+    return data
+
+
+def _report(error: GenerativeUIError, *, as_json: bool, out: TextIO) -> None:
+    if as_json:
+        out.write(json.dumps(error.to_dict(), indent=2, ensure_ascii=False) + "\n")
+    else:
+        out.write(str(error) + "\n")
+
+
+def _load_spec(args: argparse.Namespace, stdin: TextIO) -> GenerativeUISpec:
+    return parse_spec(_read_input(args.file, stdin))
+
+
+def _cmd_validate(args: argparse.Namespace, stdin: TextIO, stdout: TextIO) -> int:
+    spec = _load_spec(args, stdin)
+    if args.json:
+        stdout.write(json.dumps({"valid": True, "roots": len(spec.roots)}) + "\n")
+    else:
+        stdout.write(f"valid: {len(spec.roots)} root node(s)\n")
+    return EXIT_OK
+
+
+def _cmd_schema(args: argparse.Namespace, stdin: TextIO, stdout: TextIO) -> int:
+    stdout.write(spec_json_schema_text())
+    return EXIT_OK
+
+
+_Command = Callable[[argparse.Namespace, TextIO, TextIO], int]
+
+
+def _build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="genui", description="Validate and render untrusted generative-UI specs."
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    validate = commands.add_parser("validate", help="check a spec; exit 1 if it is invalid")
+    validate.add_argument("file", metavar="FILE", help="spec JSON file, or - for standard input")
+    validate.add_argument("--json", action="store_true", help="machine-readable output")
+    validate.set_defaults(handler=_cmd_validate)
+
+    schema = commands.add_parser("schema", help="print the JSON Schema of the spec format")
+    schema.set_defaults(handler=_cmd_schema)
+    return parser
+
+
+def main(
+    argv: Sequence[str] | None = None,
+    *,
+    stdin: TextIO | None = None,
+    stdout: TextIO | None = None,
+    stderr: TextIO | None = None,
+) -> int:
+    """Run the CLI and return its exit code (the console script exits with it)."""
+    stdin = stdin or sys.stdin
+    stdout = stdout or sys.stdout
+    stderr = stderr or sys.stderr
+    parser = _build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:
+        return int(exc.code or 0)
+    handler: _Command = args.handler
+    try:
+        return handler(args, stdin, stdout)
+    except _InputError as exc:
+        stderr.write(f"genui: {exc}\n")
+        return EXIT_USAGE
+    except GenerativeUIError as exc:
+        _report(exc, as_json=getattr(args, "json", False), out=stdout)
+        return EXIT_INVALID
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,173 @@
+"""Hard limits on untrusted input, checked before any deep work.
+
+Agent output is untrusted: a spec may be 100,000 levels deep, hold a million
+nodes, or carry a 1 GiB string. :class:`Limits` bounds every dimension, and
+:func:`check_limits` enforces them with an iterative scan (no recursion, so no
+``RecursionError``), before pydantic or a template ever sees the value.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from genui.errors import ErrorDetail, GenerativeUIValidationError
+from genui.pointer import format_pointer
+
+__all__ = ["DEFAULT_LIMITS", "JSON_DECODER_MAX_DEPTH", "Limits", "check_limits"]
+
+JSON_DECODER_MAX_DEPTH = 200
+"""Nesting depth beyond which the JSON decoder (jiter) refuses text outright."""
+
+
+@dataclass(frozen=True, slots=True)
+class Limits:
+    """Bounds applied to every spec genui parses. All are overridable.
+
+    >>> Limits(max_nodes=1_000).max_depth
+    64
+    """
+
+    max_depth: int = 64
+    """Deepest nesting of component nodes (a root node is depth 1)."""
+    max_json_depth: int = 192
+    """Deepest nesting of JSON arrays/objects anywhere, props included."""
+    max_nodes: int = 50_000
+    """Most nodes (components and text leaves) in one spec."""
+    max_values: int = 2_000_000
+    """Most JSON values in one input, props included."""
+    max_string_length: int = 10 * 1024 * 1024
+    """Longest string (in characters), object keys included."""
+    max_props_per_node: int = 256
+    """Most props on one node."""
+    max_input_bytes: int = 32 * 1024 * 1024
+    """Largest JSON text accepted, in UTF-8 bytes."""
+
+
+DEFAULT_LIMITS = Limits()
+"""The limits used when a caller passes none."""
+
+# Where a value sits in the spec decides whether it counts as a node.
+_JSON, _NODE_SLOT, _NODE_LIST, _SPEC = range(4)
+
+
+class _Path:
+    """A path kept as a linked list, so that extending it costs O(1)."""
+
+    __slots__ = ("key", "parent")
+
+    def __init__(self, parent: _Path | None, key: str | int) -> None:
+        self.parent = parent
+        self.key = key
+
+    def pointer(self, prefix: tuple[str | int, ...]) -> str:
+        parts: list[str | int] = []
+        node: _Path | None = self
+        while node is not None:
+            parts.append(node.key)
+            node = node.parent
+        parts.reverse()
+        return format_pointer((*prefix, *parts))
+
+
+class _LimitExceededError(Exception):
+    """Raised by the fast scan, which keeps no paths, to ask for the tracking scan."""
+
+
+def _fail(
+    limits_path: _Path | None, prefix: tuple[str | int, ...], code: str, message: str
+) -> None:
+    if limits_path is _UNTRACKED:
+        raise _LimitExceededError
+    path = limits_path.pointer(prefix) if limits_path is not None else format_pointer(prefix)
+    raise GenerativeUIValidationError([ErrorDetail(path, code, message)], title="spec over limits")
+
+
+_UNTRACKED = _Path(None, "")
+"""Stands for every path during the fast scan."""
+
+
+def check_limits(
+    value: Any, limits: Limits = DEFAULT_LIMITS, *, prefix: tuple[str | int, ...] = ()
+) -> None:
+    """Raise :class:`GenerativeUIValidationError` if ``value`` exceeds ``limits``.
+
+    ``value`` is a decoded spec (``{"root": ...}``); ``prefix`` is prepended to
+    error paths when the spec sits inside an envelope. The scan is iterative and
+    stops at the first violation, so its cost is bounded by the limits
+    themselves, whatever the input. Values that are not JSON are left for the
+    model validation to report.
+    """
+    try:
+        _scan(value, limits, prefix, track=False)
+    except _LimitExceededError:
+        _scan(value, limits, prefix, track=True)
+
+
+def _scan(value: Any, limits: Limits, prefix: tuple[str | int, ...], *, track: bool) -> None:
+    start = None if track else _UNTRACKED
+    stack: list[tuple[Any, int, int, int, _Path | None]] = [(value, 1, 0, _SPEC, start)]
+    nodes = 0
+    values = 0
+    max_string = limits.max_string_length
+    while stack:
+        item, json_depth, node_depth, role, path = stack.pop()
+        values += 1
+        if values > limits.max_values:
+            _fail(path, prefix, "too_many_values", f"more than {limits.max_values} JSON values")
+        if role == _NODE_SLOT:
+            nodes += 1
+            if nodes > limits.max_nodes:
+                _fail(path, prefix, "too_many_nodes", f"more than {limits.max_nodes} nodes")
+        if isinstance(item, str):
+            if len(item) > max_string:
+                _fail(path, prefix, "too_long", f"string longer than {max_string} characters")
+            continue
+        is_mapping = isinstance(item, Mapping)
+        if not is_mapping and not isinstance(item, list | tuple):
+            continue
+        if json_depth > limits.max_json_depth:
+            _fail(path, prefix, "too_deep", f"JSON nested deeper than {limits.max_json_depth}")
+        if is_mapping:
+            child_role = _JSON
+            if role == _NODE_SLOT:
+                node_depth += 1
+                if node_depth > limits.max_depth:
+                    _fail(path, prefix, "too_deep", f"nodes nested deeper than {limits.max_depth}")
+                props = item.get("props")
+                if isinstance(props, Mapping) and len(props) > limits.max_props_per_node:
+                    _fail(
+                        _Path(path, "props") if track else path,
+                        prefix,
+                        "too_many_props",
+                        f"more than {limits.max_props_per_node} props",
+                    )
+            for key, child in item.items():
+                if isinstance(key, str) and len(key) > max_string:
+                    _fail(path, prefix, "too_long", f"key longer than {max_string} characters")
+                if (role == _SPEC and key == "root") or (role == _NODE_SLOT and key == "children"):
+                    child_role = _NODE_LIST if isinstance(child, list | tuple) else _NODE_SLOT
+                else:
+                    child_role = _JSON
+                stack.append(
+                    (
+                        child,
+                        json_depth + 1,
+                        node_depth,
+                        child_role,
+                        _Path(path, key) if track else path,
+                    )
+                )
+        else:
+            element_role = _NODE_SLOT if role == _NODE_LIST else _JSON
+            for index, child in enumerate(item):
+                stack.append(
+                    (
+                        child,
+                        json_depth + 1,
+                        node_depth,
+                        element_role,
+                        _Path(path, index) if track else path,
+                    )
+                )
