@@ -286,15 +286,18 @@ def translate_validation_error(
     exc: ValidationError,
     data: Any,
     *,
-    prefix: tuple[str | int, ...] = (),
+    base: str = "",
     root_model: str = "spec",
     title: str = "invalid generative UI spec",
 ) -> GenerativeUIValidationError:
-    """Turn a pydantic :class:`ValidationError` into a :class:`GenerativeUIValidationError`."""
+    """Turn a pydantic :class:`ValidationError` into a :class:`GenerativeUIValidationError`.
+
+    ``base`` is the JSON Pointer of ``data`` within the whole input.
+    """
     details: list[ErrorDetail] = []
     seen: set[tuple[str, str]] = set()
     for error in exc.errors(include_url=False, include_input=False):
-        pointer = format_pointer(prefix) + loc_to_pointer(error["loc"], data, root_model)
+        pointer = base + loc_to_pointer(error["loc"], data, root_model)
         code = error_code(error["type"])
         if (pointer, code) in seen:
             continue
@@ -316,7 +319,7 @@ def _validate_spec(value: Any, limits: Limits, prefix: tuple[str | int, ...]) ->
     try:
         return GenerativeUISpec.model_validate(value)
     except ValidationError as exc:
-        raise translate_validation_error(exc, value, prefix=prefix) from None
+        raise translate_validation_error(exc, value, base=format_pointer(prefix)) from None
     except RecursionError:  # pragma: no cover - limits make this unreachable
         raise GenerativeUIValidationError.single(
             format_pointer(prefix), "too_deep", "input nested too deeply"

@@ -1,0 +1,203 @@
+"""The component allowlist.
+
+A :class:`Registry` is an immutable mapping from component names to
+:class:`Component` definitions. It is the *only* way a name in a spec becomes
+something renderable: lookup is an exact ``dict`` lookup in the registry's own
+mapping — no import, ``getattr``, ``eval``, case-folding or prefix matching —
+so names like ``constructor``, ``__proto__`` or ``items`` are simply unknown.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from functools import cache
+from typing import Any, TypeVar
+
+from pydantic import BaseModel
+
+from genui.spec import COMPONENT_NAME_PATTERN
+
+__all__ = ["Component", "Registry", "default_registry", "register"]
+
+_NAME = re.compile(COMPONENT_NAME_PATTERN)
+_CSS_UNSAFE = re.compile(r"[^a-z0-9]+")
+_ModelT = TypeVar("_ModelT", bound=type[BaseModel])
+
+
+def css_class_for(name: str) -> str:
+    """Return the ``genui-<name>`` class for a component name (lower-case, CSS-safe)."""
+    return "genui-" + _CSS_UNSAFE.sub("-", name.lower()).strip("-")
+
+
+@dataclass(frozen=True, slots=True)
+class Component:
+    """One allowed component: its name, props model, template and children policy.
+
+    ``props_model`` validates the node's props before the template sees them
+    (declare URL props with :data:`genui.SafeUrl` / :data:`genui.ImageUrl`);
+    ``template`` is a template name looked up through the renderer's loaders.
+    """
+
+    name: str
+    """Exact name used in specs."""
+    props_model: type[BaseModel]
+    """Pydantic model for the props; undeclared props are invalid."""
+    template: str
+    """Jinja2 template name, e.g. ``"genui/card.html"`` or ``"weather.html"``."""
+    children: bool = True
+    """Whether the component renders children; if not, children are invalid."""
+    text_prop: str | None = None
+    """For text-like components: the prop whose value string children may supply."""
+    description: str = ""
+    """What the component is for, shown to LLMs by :mod:`genui.catalog`."""
+    example: Mapping[str, Any] | None = field(default=None, compare=False)
+    """An example node (``{"component": ..., "props": ...}``) for prompts and docs."""
+    css_class: str = field(default="", compare=False)
+    """The element class, ``genui-<name>``; derived from ``name`` when left empty."""
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.name, str) or not _NAME.fullmatch(self.name):
+            raise ValueError(f"invalid component name {self.name!r}")
+        if not (isinstance(self.props_model, type) and issubclass(self.props_model, BaseModel)):
+            raise TypeError(f"{self.name}: props_model must be a pydantic BaseModel subclass")
+        if self.text_prop is not None and self.text_prop not in self.props_model.model_fields:
+            raise ValueError(f"{self.name}: text_prop {self.text_prop!r} is not a declared prop")
+        if not self.css_class:
+            object.__setattr__(self, "css_class", css_class_for(self.name))
+
+
+def register(
+    name: str,
+    *,
+    template: str,
+    children: bool = True,
+    text_prop: str | None = None,
+    description: str = "",
+    example: Mapping[str, Any] | None = None,
+) -> Callable[[_ModelT], _ModelT]:
+    """Class decorator: declare a props model as a component.
+
+    The class is returned unchanged, with its :class:`Component` attached as
+    ``__genui_component__``; pass the class to :class:`Registry` or
+    :meth:`Registry.extend`::
+
+        @genui.register("Weather", template="weather.html")
+        class WeatherProps(BaseModel):
+            city: str
+
+        registry = genui.default_registry().extend(WeatherProps)
+    """
+
+    def decorate(model: _ModelT) -> _ModelT:
+        component = Component(
+            name,
+            model,
+            template,
+            children=children,
+            text_prop=text_prop,
+            description=description or (model.__doc__ or "").strip(),
+            example=example,
+        )
+        model.__genui_component__ = component  # type: ignore[attr-defined]
+        return model
+
+    return decorate
+
+
+def _as_component(item: Component | type[BaseModel]) -> Component:
+    if isinstance(item, Component):
+        return item
+    component = getattr(item, "__genui_component__", None) if isinstance(item, type) else None
+    if not isinstance(component, Component):
+        raise TypeError(f"expected a Component or a @genui.register model, got {item!r}")
+    return component
+
+
+class Registry(Mapping[str, Component]):
+    """An immutable allowlist of components, keyed by exact name.
+
+    Build one from components (or ``@genui.register`` models); derive new ones
+    with :meth:`extend`, :meth:`only` and :meth:`without`. Lookups go through
+    the registry's private ``dict`` only.
+    """
+
+    __slots__ = ("_components",)
+
+    _components: dict[str, Component]
+
+    def __init__(self, components: Iterable[Component | type[BaseModel]] = ()) -> None:
+        table: dict[str, Component] = {}
+        for item in components:
+            component = _as_component(item)
+            if component.name in table:
+                raise ValueError(f"component {component.name!r} registered twice")
+            table[component.name] = component
+        object.__setattr__(self, "_components", table)
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError("Registry is immutable; use extend(), only() or without()")
+
+    def __getitem__(self, name: str) -> Component:
+        return self._components[name]
+
+    def get(self, name: object, default: Any = None) -> Any:
+        """Return the component registered under exactly ``name``, else ``default``."""
+        if type(name) is not str:
+            return default
+        return self._components.get(name, default)
+
+    def __contains__(self, name: object) -> bool:
+        return type(name) is str and name in self._components
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._components)
+
+    def __len__(self) -> int:
+        return len(self._components)
+
+    def __repr__(self) -> str:
+        return f"Registry({sorted(self._components)!r})"
+
+    def __hash__(self) -> int:
+        return hash(tuple(sorted(self._components.items(), key=lambda item: item[0])))
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Registry) and self._components == other._components
+
+    def extend(self, *components: Component | type[BaseModel], replace: bool = False) -> Registry:
+        """Return a new registry with ``components`` added.
+
+        A name already present is an error unless ``replace=True``, which lets
+        an app swap a built-in for its own version.
+        """
+        table = dict(self._components)
+        for item in components:
+            component = _as_component(item)
+            if component.name in table and not replace:
+                raise ValueError(
+                    f"component {component.name!r} already registered (pass replace=True)"
+                )
+            table[component.name] = component
+        return Registry(table.values())
+
+    def only(self, *names: str) -> Registry:
+        """Return a new registry restricted to ``names`` (each must be present)."""
+        missing = [name for name in names if name not in self._components]
+        if missing:
+            raise KeyError(f"not in the registry: {', '.join(missing)}")
+        return Registry(self._components[name] for name in names)
+
+    def without(self, *names: str) -> Registry:
+        """Return a new registry without ``names`` (absent names are ignored)."""
+        dropped = set(names)
+        return Registry(c for n, c in self._components.items() if n not in dropped)
+
+
+@cache
+def default_registry() -> Registry:
+    """The built-in, display-oriented components (shared, immutable)."""
+    from genui.components import BUILTIN_COMPONENTS
+
+    return Registry(BUILTIN_COMPONENTS)

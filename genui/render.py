@@ -1,0 +1,409 @@
+"""Server-side rendering of a validated spec into an HTML fragment.
+
+The :class:`Renderer` resolves every node against its :class:`~genui.Registry`,
+validates the node's props with the component's model (URL props sanitized on
+the way, see :mod:`genui.sanitize`), and renders the component's Jinja2
+template with autoescaping always on. Templates see the typed props object,
+never the raw dict.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, Literal, NamedTuple, TypeAlias
+
+from jinja2 import BaseLoader, ChoiceLoader, Environment, PackageLoader, StrictUndefined, Template
+from markupsafe import Markup, escape
+from pydantic import BaseModel, ValidationError
+
+from genui.errors import ErrorDetail, GenerativeUIRenderError, GenerativeUIValidationError
+from genui.limits import DEFAULT_LIMITS, Limits
+from genui.registry import Component, Registry, default_registry
+from genui.sanitize import (
+    DEFAULT_URL_POLICY,
+    SanitizeReport,
+    UrlPolicy,
+    forbidden_prop_reason,
+    validation_context,
+)
+from genui.spec import GenerativeUINode, NodeValue, parse_spec
+from genui.spec import translate_validation_error as _translate
+
+__all__ = [
+    "Fallback",
+    "FallbackFunction",
+    "NodeInfo",
+    "RenderResult",
+    "Renderer",
+    "format_number",
+    "render",
+    "render_page",
+    "render_with_report",
+]
+
+FallbackFunction: TypeAlias = Callable[[str, Mapping[str, Any], str], "str | Markup"]
+"""Called as ``fallback(name, raw_props, path)`` for an unknown component."""
+Fallback: TypeAlias = Literal["default"] | FallbackFunction | None
+"""``None`` raises on unknown components; ``"default"`` renders a placeholder."""
+OnInvalidProps: TypeAlias = Literal["raise", "drop"]
+
+
+class RenderResult(NamedTuple):
+    """The HTML of a render and what the sanitizer removed on the way."""
+
+    html: Markup
+    """The rendered fragment."""
+    report: SanitizeReport
+    """Every prop or URL dropped during the render, with its path and reason."""
+
+
+@dataclass(frozen=True, slots=True)
+class NodeInfo:
+    """What a template knows about the node it renders (besides its props)."""
+
+    path: str
+    """JSON Pointer of the node in the spec, e.g. ``/root/0/children/2``."""
+    key: str | None
+    """The node's ``key``, if any."""
+    css_class: str
+    """The component's element class, ``genui-<name>``."""
+
+    def attrs(self, *extra_classes: str) -> Markup:
+        """Attributes for the component's outer element: class and identity.
+
+        Renders `` class="genui-card …" data-genui-path="/root/0"`` (or
+        ``data-genui-key`` when the node has a key), every value escaped.
+        """
+        classes = " ".join(c for c in (self.css_class, *extra_classes) if c)
+        if self.key is not None:
+            identity = Markup(' data-genui-key="{}"').format(self.key)
+        else:
+            identity = Markup(' data-genui-path="{}"').format(self.path)
+        return Markup(' class="{}"').format(classes) + identity
+
+    @property
+    def dom_id(self) -> str:
+        """An id for labelling (``aria-labelledby``), unique per node within a render."""
+        token = self.key if self.key is not None else self.path
+        return "genui-" + "".join(c if c.isalnum() else f"_{ord(c):x}" for c in token)
+
+
+def format_number(value: int | float) -> str:
+    """Format a number leaf the way JavaScript would print it (``1.0`` → ``1``)."""
+    if (
+        isinstance(value, float)
+        and math.isfinite(value)
+        and value.is_integer()
+        and abs(value) < 1e21
+    ):
+        return str(int(value))
+    return str(value) if isinstance(value, int) else repr(value)
+
+
+def _build_environment(loaders: Sequence[BaseLoader]) -> Environment:
+    environment = Environment(
+        loader=ChoiceLoader([*loaders, PackageLoader("genui", "templates")]),
+        autoescape=True,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=False,
+        auto_reload=False,
+        cache_size=-1,
+    )
+    environment.globals["format_number"] = format_number
+    return environment
+
+
+_EMPTY = Markup("")
+"""Joining with this escapes every part that is not already Markup."""
+
+
+class _RenderState:
+    """Per-render mutable state: the report, and rendering options."""
+
+    __slots__ = ("report",)
+
+    def __init__(self, report: SanitizeReport) -> None:
+        self.report = report
+
+
+class Renderer:
+    """Renders specs with one registry, template environment and set of policies.
+
+    Create one per application and reuse it: templates are compiled once.
+
+    * ``registry``: the allowlist (default :func:`genui.default_registry`).
+    * ``loaders``: extra Jinja2 loaders searched before genui's own templates,
+      for an app's components or to override a built-in template.
+    * ``fallback``: what an unknown component renders (see :data:`Fallback`).
+    * ``on_invalid_props``: ``"raise"`` (default) or ``"drop"`` invalid props and report them.
+    * ``url_policy``: the :class:`~genui.UrlPolicy` for URL props.
+    * ``strict``: any sanitization (a dropped URL or prop) raises instead of being reported.
+    * ``limits``: the :class:`~genui.Limits` used when the spec needs parsing.
+    """
+
+    def __init__(
+        self,
+        registry: Registry | None = None,
+        *,
+        loaders: Sequence[BaseLoader] = (),
+        fallback: Fallback = None,
+        on_invalid_props: OnInvalidProps = "raise",
+        url_policy: UrlPolicy | None = None,
+        strict: bool = False,
+        limits: Limits | None = None,
+    ) -> None:
+        if on_invalid_props not in ("raise", "drop"):
+            raise ValueError("on_invalid_props must be 'raise' or 'drop'")
+        if not (fallback is None or fallback == "default" or callable(fallback)):
+            raise ValueError("fallback must be None, 'default' or a callable")
+        self.registry = registry if registry is not None else default_registry()
+        self.fallback = fallback
+        self.on_invalid_props: OnInvalidProps = on_invalid_props
+        self.url_policy = url_policy if url_policy is not None else DEFAULT_URL_POLICY
+        self.strict = strict
+        self.limits = limits if limits is not None else DEFAULT_LIMITS
+        self._environment = _build_environment(loaders)
+        self._templates: dict[str, Template] = {}
+
+    @property
+    def environment(self) -> Environment:
+        """The Jinja2 environment (autoescape on, ``StrictUndefined``)."""
+        return self._environment
+
+    # -- public entry points -------------------------------------------------------------
+
+    def render(self, spec: Any) -> Markup:
+        """Render ``spec`` (a :class:`GenerativeUISpec` or anything ``parse_spec`` takes)."""
+        return self.render_with_report(spec).html
+
+    def render_with_report(self, spec: Any) -> RenderResult:
+        """Render ``spec`` and return the HTML with the :class:`SanitizeReport`."""
+        parsed = parse_spec(spec, limits=self.limits)
+        report = SanitizeReport()
+        state = _RenderState(report)
+        root = parsed.root
+        if isinstance(root, list):
+            html = _EMPTY.join(
+                self._render_value(value, f"/root/{index}", 1, state)
+                for index, value in enumerate(root)
+            )
+        else:
+            html = self._render_value(root, "/root", 1, state)
+        return RenderResult(html, report)
+
+    def render_node(self, value: NodeValue, path: str, report: SanitizeReport) -> Markup:
+        """Render one node found at ``path``; URLs/props dropped go into ``report``.
+
+        Used by streaming to re-render only the subtrees that changed.
+        """
+        depth = path.count("/children/") + 1
+        return self._render_value(value, path, depth, _RenderState(report))
+
+    def render_page(
+        self,
+        spec: Any,
+        *,
+        title: str = "genui",
+        theme: Literal["auto", "light", "dark"] = "auto",
+        stylesheet_href: str | None = None,
+        script_href: str | None = None,
+    ) -> Markup:
+        """Render ``spec`` as a complete HTML document, for previews and the CLI.
+
+        The stylesheet is inlined unless ``stylesheet_href`` is given (use a
+        link under a strict Content-Security-Policy); ``script_href`` adds
+        genui's static script for progressive enhancement.
+        """
+        from genui.static import stylesheet
+
+        return self._fill(
+            "genui/_page.html",
+            title=title,
+            theme=theme,
+            body=self.render(spec),
+            inline_css=None if stylesheet_href else stylesheet(),
+            stylesheet_href=stylesheet_href,
+            script_href=script_href,
+        )
+
+    # -- internals -----------------------------------------------------------------------
+
+    def _template(self, name: str) -> Template:
+        template = self._templates.get(name)
+        if template is None:
+            template = self._environment.get_template(name)
+            self._templates[name] = template
+        return template
+
+    def _fill(self, template_name: str, **context: Any) -> Markup:
+        """Render a template; its output is the one source of trusted markup here.
+
+        Autoescape is on for every template, so every value a template writes
+        is escaped unless it is already :class:`Markup` (rendered children).
+        """
+        return Markup(self._template(template_name).render(context))  # noqa: S704
+
+    def _render_value(self, value: NodeValue, path: str, depth: int, state: _RenderState) -> Markup:
+        if isinstance(value, str):
+            return escape(value)
+        if isinstance(value, GenerativeUINode):
+            return self._render_component(value, path, depth, state)
+        return escape(format_number(value))
+
+    def _render_component(
+        self, node: GenerativeUINode, path: str, depth: int, state: _RenderState
+    ) -> Markup:
+        if depth > self.limits.max_depth:
+            raise GenerativeUIValidationError.single(
+                path, "too_deep", f"nodes nested deeper than {self.limits.max_depth}"
+            )
+        component = self.registry.get(node.component)
+        if component is None:
+            return self._render_fallback(node, path)
+        props = self._validate_props(component, node, path, state)
+        children = node.children
+        if children and not component.children:
+            detail = f"{component.name} takes no children"
+            if self.on_invalid_props == "raise" or self.strict:
+                raise GenerativeUIValidationError.single(
+                    f"{path}/children", "children_not_allowed", detail
+                )
+            state.report.add(path, "children", "children_not_allowed", detail)
+            children = []
+        children_html = _EMPTY.join(
+            self._render_value(child, f"{path}/children/{index}", depth + 1, state)
+            for index, child in enumerate(children)
+        )
+        content = children_html
+        if component.text_prop is not None:
+            text = getattr(props, component.text_prop)
+            if text is not None:
+                content = escape(text if isinstance(text, str) else format_number(text))
+        info = NodeInfo(path, node.key, component.css_class)
+        return self._fill(
+            component.template, props=props, children=children_html, content=content, node=info
+        )
+
+    def _validate_props(
+        self, component: Component, node: GenerativeUINode, path: str, state: _RenderState
+    ) -> BaseModel:
+        raw: dict[str, Any] = dict(node.props)
+        declared = component.props_model.model_fields
+        forbidden = {
+            name: reason
+            for name in raw
+            if name not in declared and (reason := forbidden_prop_reason(name)) is not None
+        }
+        if forbidden:
+            if self.on_invalid_props == "raise" or self.strict:
+                raise GenerativeUIValidationError(
+                    [
+                        ErrorDetail(
+                            f"{path}/props/{_escape_token(name)}",
+                            reason,
+                            f"{reason.replace('_', ' ')} props are never allowed",
+                        )
+                        for name, reason in forbidden.items()
+                    ],
+                    title=f"invalid props for {component.name}",
+                )
+            for name, reason in forbidden.items():
+                del raw[name]
+                state.report.add(path, name, reason, f"{name!r} removed: never allowed")
+        context = validation_context(
+            policy=self.url_policy, report=state.report, path=path, strict=self.strict
+        )
+        model = component.props_model
+        while True:
+            try:
+                return model.model_validate(raw, context=context)
+            except ValidationError as exc:
+                error = _translate(
+                    exc,
+                    raw,
+                    base=f"{path}/props",
+                    root_model="props",
+                    title=f"invalid props for {component.name}",
+                )
+                if self.on_invalid_props == "raise" or self.strict:
+                    raise error from None
+                droppable = self._droppable_props(exc, raw)
+                if droppable is None:
+                    raise error from None
+                for name, reason in droppable.items():
+                    del raw[name]
+                    state.report.add(path, name, reason, f"{name!r} removed: {reason}")
+
+    @staticmethod
+    def _droppable_props(exc: ValidationError, raw: Mapping[str, Any]) -> dict[str, str] | None:
+        """Top-level props to drop to fix ``exc``, or None if dropping cannot fix it."""
+        result: dict[str, str] = {}
+        for error in exc.errors(include_url=False, include_input=False):
+            loc = error["loc"]
+            if not loc or error["type"] == "missing" or loc[0] not in raw:
+                return None
+            name = str(loc[0])
+            result[name] = "unknown_prop" if error["type"] == "extra_forbidden" else "invalid_prop"
+        return result
+
+    def _render_fallback(self, node: GenerativeUINode, path: str) -> Markup:
+        name = node.component
+        if self.fallback is None:
+            raise GenerativeUIRenderError(
+                f"unknown component {name!r} at {path}", component_name=name, path=path
+            )
+        if self.fallback == "default":
+            info = NodeInfo(path, node.key, "genui-unknown")
+            return self._fill("genui/_unknown.html", name=name, node=info)
+        result = self.fallback(name, dict(node.props), path)
+        if isinstance(result, Markup):
+            return result  # the caller vouches for it
+        return escape(str(result))
+
+
+def _escape_token(name: str) -> str:
+    return name.replace("~", "~0").replace("/", "~1")
+
+
+def render(spec: Any, registry: Registry | None = None, *, fallback: Fallback = None) -> Markup:
+    """Render ``spec`` to an HTML fragment with a default :class:`Renderer`.
+
+    ``spec`` is a :class:`GenerativeUISpec` or anything :func:`genui.parse_spec`
+    takes; ``registry`` defaults to :func:`genui.default_registry`.
+    """
+    return _renderer(registry, fallback).render(spec)
+
+
+def render_with_report(
+    spec: Any, registry: Registry | None = None, *, fallback: Fallback = None
+) -> RenderResult:
+    """Like :func:`render`, also returning the :class:`SanitizeReport`."""
+    return _renderer(registry, fallback).render_with_report(spec)
+
+
+def render_page(spec: Any, registry: Registry | None = None, **options: Any) -> Markup:
+    """Render ``spec`` as a complete HTML document (see :meth:`Renderer.render_page`)."""
+    fallback = options.pop("fallback", None)
+    return _renderer(registry, fallback).render_page(spec, **options)
+
+
+_RENDERERS: dict[tuple[Registry | None, Any], Renderer] = {}
+
+
+def _renderer(registry: Registry | None, fallback: Fallback) -> Renderer:
+    """A cached renderer per (registry, fallback), so templates compile once."""
+    cache_key = (registry, fallback)
+    try:
+        renderer = _RENDERERS.get(cache_key)
+    except TypeError:  # unhashable fallback: do not cache
+        return Renderer(registry, fallback=fallback)
+    if renderer is None:
+        if len(_RENDERERS) > 64:
+            _RENDERERS.clear()
+        renderer = Renderer(registry, fallback=fallback)
+        _RENDERERS[cache_key] = renderer
+    return renderer
