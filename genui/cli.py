@@ -1,4 +1,4 @@
-"""The ``genui`` command line: validate, render, patch and describe specs.
+"""The ``genui`` command line: validate, render and describe specs.
 
 Exit codes: 0 success, 1 the input is invalid (details printed), 2 usage or
 I/O problems (missing file, unreadable or empty input).
@@ -13,7 +13,10 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TextIO
 
+from genui import catalog
 from genui.errors import GenerativeUIError
+from genui.registry import Registry, default_registry
+from genui.render import Renderer
 from genui.schema import spec_json_schema_text
 from genui.spec import GenerativeUISpec, parse_spec
 
@@ -67,8 +70,31 @@ def _cmd_validate(args: argparse.Namespace, stdin: TextIO, stdout: TextIO) -> in
 
 
 def _cmd_schema(args: argparse.Namespace, stdin: TextIO, stdout: TextIO) -> int:
-    stdout.write(spec_json_schema_text())
+    if args.registry is None:
+        stdout.write(spec_json_schema_text())
+    else:
+        schema = catalog.json_schema(_registry(args.registry), strict=args.strict)
+        stdout.write(json.dumps(schema, indent=2, ensure_ascii=False) + "\n")
     return EXIT_OK
+
+
+def _cmd_prompt(args: argparse.Namespace, stdin: TextIO, stdout: TextIO) -> int:
+    stdout.write(catalog.prompt(_registry(args.registry)))
+    return EXIT_OK
+
+
+def _cmd_render(args: argparse.Namespace, stdin: TextIO, stdout: TextIO) -> int:
+    spec = _load_spec(args, stdin)
+    renderer = Renderer(fallback="default" if args.fallback else None)
+    html = renderer.render_page(spec, title=args.title) if args.page else renderer.render(spec)
+    stdout.write(str(html) + "\n")
+    return EXIT_OK
+
+
+def _registry(name: str) -> Registry:
+    if name != "default":
+        raise _InputError(f"unknown registry {name!r} (available: default)")
+    return default_registry()
 
 
 _Command = Callable[[argparse.Namespace, TextIO, TextIO], int]
@@ -85,8 +111,26 @@ def _build_parser() -> argparse.ArgumentParser:
     validate.add_argument("--json", action="store_true", help="machine-readable output")
     validate.set_defaults(handler=_cmd_validate)
 
+    render = commands.add_parser("render", help="render a spec to HTML on standard output")
+    render.add_argument("file", metavar="FILE", help="spec JSON file, or - for standard input")
+    render.add_argument(
+        "--fallback", action="store_true", help="render unknown components as placeholders"
+    )
+    render.add_argument("--page", action="store_true", help="a complete HTML document")
+    render.add_argument("--title", default="genui", help="page title (with --page)")
+    render.add_argument("--json", action="store_true", help="machine-readable error output")
+    render.set_defaults(handler=_cmd_render)
+
     schema = commands.add_parser("schema", help="print the JSON Schema of the spec format")
+    schema.add_argument(
+        "--registry", metavar="NAME", help="restrict to a registry's components (e.g. default)"
+    )
+    schema.add_argument("--strict", action="store_true", help="OpenAI strict-mode schema")
     schema.set_defaults(handler=_cmd_schema)
+
+    prompt = commands.add_parser("prompt", help="print the component catalogue for an LLM")
+    prompt.add_argument("--registry", metavar="NAME", default="default")
+    prompt.set_defaults(handler=_cmd_prompt)
     return parser
 
 

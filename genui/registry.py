@@ -13,17 +13,21 @@ import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cache
-from typing import Any, TypeVar
+from typing import Any, Literal, TypeVar
 
 from pydantic import BaseModel
 
 from genui.spec import COMPONENT_NAME_PATTERN
 
-__all__ = ["Component", "Registry", "default_registry", "register"]
+__all__ = ["ChildrenPolicy", "Component", "Registry", "default_registry", "register"]
 
 _NAME = re.compile(COMPONENT_NAME_PATTERN)
 _CSS_UNSAFE = re.compile(r"[^a-z0-9]+")
 _ModelT = TypeVar("_ModelT", bound=type[BaseModel])
+
+ChildrenPolicy = Literal["any", "inline", "text", "none"]
+"""Which children a component takes (see :attr:`Component.children`)."""
+CHILDREN_POLICIES: frozenset[str] = frozenset({"any", "inline", "text", "none"})
 
 
 def css_class_for(name: str) -> str:
@@ -46,8 +50,15 @@ class Component:
     """Pydantic model for the props; undeclared props are invalid."""
     template: str
     """Jinja2 template name, e.g. ``"genui/card.html"`` or ``"weather.html"``."""
-    children: bool = True
-    """Whether the component renders children; if not, children are invalid."""
+    children: ChildrenPolicy | bool = "any"
+    """Which children the component takes, following HTML content models:
+
+    ``"any"`` (flow content), ``"inline"`` (text leaves and components marked
+    ``inline``), ``"text"`` (text and number leaves only) or ``"none"``.
+    ``True``/``False`` mean ``"any"``/``"none"``. Other children are invalid.
+    """
+    inline: bool = False
+    """Whether the component renders phrasing content (may sit inside ``"inline"`` parents)."""
     text_prop: str | None = None
     """For text-like components: the prop whose value string children may supply."""
     description: str = ""
@@ -64,15 +75,60 @@ class Component:
             raise TypeError(f"{self.name}: props_model must be a pydantic BaseModel subclass")
         if self.text_prop is not None and self.text_prop not in self.props_model.model_fields:
             raise ValueError(f"{self.name}: text_prop {self.text_prop!r} is not a declared prop")
+        policy: object = self.children
+        if isinstance(policy, bool):
+            policy = "any" if policy else "none"
+        if policy not in CHILDREN_POLICIES:
+            raise ValueError(f"{self.name}: children must be one of {sorted(CHILDREN_POLICIES)}")
+        object.__setattr__(self, "children", policy)
+        self._check_prop_names()
         if not self.css_class:
             object.__setattr__(self, "css_class", css_class_for(self.name))
+
+    @property
+    def children_policy(self) -> ChildrenPolicy:
+        """The normalized children policy (``"any"``, ``"inline"``, ``"text"`` or ``"none"``)."""
+        return self.children  # type: ignore[return-value]
+
+    def accepts_child(self, child: object) -> bool:
+        """Whether ``child`` (a text leaf or a node's component) may be rendered inside."""
+        policy = self.children
+        if policy == "any":
+            return True
+        if policy == "none":
+            return False
+        if not isinstance(child, Component):
+            return True
+        return policy == "inline" and child.inline
+
+    def _check_prop_names(self) -> None:
+        """Refuse models that declare props which must never reach a browser."""
+        from genui.sanitize import forbidden_prop_reason
+
+        for field_name, info in self.props_model.model_fields.items():
+            for prop in {field_name, info.alias or field_name}:
+                reason = forbidden_prop_reason(prop)
+                if reason is None:
+                    continue
+                annotation = info.annotation
+                constrained_style = (
+                    reason == "style"
+                    and isinstance(annotation, type)
+                    and issubclass(annotation, BaseModel)
+                )
+                if not constrained_style:
+                    raise ValueError(
+                        f"{self.name}: prop {prop!r} is never allowed ({reason}); "
+                        "a style prop must be a constrained pydantic model"
+                    )
 
 
 def register(
     name: str,
     *,
     template: str,
-    children: bool = True,
+    children: ChildrenPolicy | bool = "any",
+    inline: bool = False,
     text_prop: str | None = None,
     description: str = "",
     example: Mapping[str, Any] | None = None,
@@ -96,6 +152,7 @@ def register(
             model,
             template,
             children=children,
+            inline=inline,
             text_prop=text_prop,
             description=description or (model.__doc__ or "").strip(),
             example=example,

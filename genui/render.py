@@ -19,6 +19,7 @@ from markupsafe import Markup, escape
 from pydantic import BaseModel, ValidationError
 
 from genui.errors import ErrorDetail, GenerativeUIRenderError, GenerativeUIValidationError
+from genui.htmltext import finalize, replace_invalid_characters
 from genui.limits import DEFAULT_LIMITS, Limits
 from genui.registry import Component, Registry, default_registry
 from genui.sanitize import (
@@ -78,7 +79,7 @@ class NodeInfo:
         """
         classes = " ".join(c for c in (self.css_class, *extra_classes) if c)
         if self.key is not None:
-            identity = Markup(' data-genui-key="{}"').format(self.key)
+            identity = Markup(' data-genui-key="{}"').format(replace_invalid_characters(self.key))
         else:
             identity = Markup(' data-genui-path="{}"').format(self.path)
         return Markup(' class="{}"').format(classes) + identity
@@ -112,6 +113,7 @@ def _build_environment(loaders: Sequence[BaseLoader]) -> Environment:
         keep_trailing_newline=False,
         auto_reload=False,
         cache_size=-1,
+        finalize=finalize,
     )
     environment.globals["format_number"] = format_number
     return environment
@@ -249,7 +251,7 @@ class Renderer:
 
     def _render_value(self, value: NodeValue, path: str, depth: int, state: _RenderState) -> Markup:
         if isinstance(value, str):
-            return escape(value)
+            return escape(replace_invalid_characters(value))
         if isinstance(value, GenerativeUINode):
             return self._render_component(value, path, depth, state)
         return escape(format_number(value))
@@ -265,33 +267,57 @@ class Renderer:
         if component is None:
             return self._render_fallback(node, path)
         props = self._validate_props(component, node, path, state)
-        children = node.children
-        if children and not component.children:
-            detail = f"{component.name} takes no children"
-            if self.on_invalid_props == "raise" or self.strict:
-                raise GenerativeUIValidationError.single(
-                    f"{path}/children", "children_not_allowed", detail
-                )
-            state.report.add(path, "children", "children_not_allowed", detail)
-            children = []
         children_html = _EMPTY.join(
             self._render_value(child, f"{path}/children/{index}", depth + 1, state)
-            for index, child in enumerate(children)
+            for index, child in enumerate(node.children)
+            if component.children == "any"
+            or self._child_allowed(component, child, path, index, state)
         )
         content = children_html
         if component.text_prop is not None:
             text = getattr(props, component.text_prop)
             if text is not None:
-                content = escape(text if isinstance(text, str) else format_number(text))
+                text = text if isinstance(text, str) else format_number(text)
+                content = escape(replace_invalid_characters(text))
         info = NodeInfo(path, node.key, component.css_class)
         return self._fill(
             component.template, props=props, children=children_html, content=content, node=info
         )
 
+    def _child_allowed(
+        self, parent: Component, child: NodeValue, path: str, index: int, state: _RenderState
+    ) -> bool:
+        """Check a child against the parent's children policy; report or raise if refused."""
+        if isinstance(child, GenerativeUINode):
+            resolved = self.registry.get(child.component)
+            if resolved is None:
+                return True  # unknown: the child's own render raises or falls back
+            if parent.accepts_child(resolved):
+                return True
+            what = f"a {child.component} component"
+        elif parent.accepts_child(child):
+            return True
+        else:
+            what = "text"
+        allowed = {
+            "none": "no children",
+            "text": "only text",
+            "inline": "only text and inline components",
+        }
+        detail = f"{parent.name} takes {allowed[parent.children_policy]}, not {what}"
+        child_path = f"{path}/children/{index}"
+        if self.on_invalid_props == "raise" or self.strict:
+            raise GenerativeUIValidationError.single(child_path, "children_not_allowed", detail)
+        state.report.add(child_path, "children", "children_not_allowed", detail)
+        return False
+
     def _validate_props(
         self, component: Component, node: GenerativeUINode, path: str, state: _RenderState
     ) -> BaseModel:
-        raw: dict[str, Any] = dict(node.props)
+        # null means "not given": the prop's default applies (strict-mode schemas send nulls)
+        raw: dict[str, Any] = {
+            name: value for name, value in node.props.items() if value is not None
+        }
         declared = component.props_model.model_fields
         forbidden = {
             name: reason
@@ -362,7 +388,7 @@ class Renderer:
         result = self.fallback(name, dict(node.props), path)
         if isinstance(result, Markup):
             return result  # the caller vouches for it
-        return escape(str(result))
+        return escape(replace_invalid_characters(str(result)))
 
 
 def _escape_token(name: str) -> str:

@@ -1,0 +1,300 @@
+"""Describe a registry to an LLM: a JSON Schema, a ready tool definition, prompt text.
+
+:func:`json_schema` restricts the spec format to one registry: component names
+become constants and every component's props get that component's own schema,
+so an agent constrained by it (structured output, tool input) can only produce
+specs the registry renders. ``strict=True`` emits the subset OpenAI's strict
+mode accepts: every property required (optional ones nullable), no
+``additionalProperties`` anywhere, no ``oneOf`` and no defaults. genui treats
+a ``null`` prop as absent, so those specs render with the props' defaults.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any, Literal
+
+from genui.registry import Component, Registry, default_registry
+
+__all__ = ["json_schema", "prompt", "render_gui_tool"]
+
+_SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
+_DROPPED_KEYS = frozenset({"title"})
+_STRICT_DROPPED_KEYS = frozenset({"title", "default", "format"})
+
+
+def _props_schema(component: Component, defs: dict[str, Any]) -> dict[str, Any]:
+    """The component's props schema, its ``$defs`` moved into ``defs`` under its name."""
+    prefix = f"{component.name}."
+    schema = component.props_model.model_json_schema(
+        mode="validation", ref_template=f"#/$defs/{prefix}{{model}}"
+    )
+    for def_name, definition in schema.pop("$defs", {}).items():
+        defs[prefix + def_name] = definition
+    schema.pop("title", None)
+    return schema
+
+
+def _children_items(component: Component, registry: Registry) -> dict[str, Any] | None:
+    """Schema of one child under the component's children policy (None: no children)."""
+    policy = component.children_policy
+    if policy == "none":
+        return None
+    if policy == "any":
+        return {"$ref": "#/$defs/Node"}
+    leaves: list[dict[str, Any]] = [{"type": "string"}, {"type": "number"}]
+    if policy == "inline":
+        leaves += [{"$ref": f"#/$defs/{n}Node"} for n, c in registry.items() if c.inline]
+    return {"oneOf": leaves}
+
+
+def _node_schema(component: Component, registry: Registry, defs: dict[str, Any]) -> dict[str, Any]:
+    props = _props_schema(component, defs)
+    properties: dict[str, Any] = {
+        "component": {"const": component.name},
+        "props": props,
+        "key": {"type": "string", "description": "Stable identity for updates."},
+    }
+    items = _children_items(component, registry)
+    if items is not None:
+        properties["children"] = {
+            "description": "Child nodes, rendered in order.",
+            "type": "array",
+            "items": items,
+        }
+    schema: dict[str, Any] = {
+        "type": "object",
+        "properties": properties,
+        "required": ["component", "props"] if props.get("required") else ["component"],
+        "additionalProperties": False,
+    }
+    if component.description:
+        schema["description"] = component.description
+    return schema
+
+
+_SCHEMA_MAPS = frozenset({"properties", "$defs", "patternProperties", "dependentSchemas"})
+_SCHEMA_VALUES = frozenset(
+    {"items", "additionalProperties", "not", "if", "then", "else", "contains", "propertyNames"}
+)
+_SCHEMA_LISTS = frozenset({"anyOf", "oneOf", "allOf", "prefixItems"})
+
+
+def _map_subschemas(schema: dict[str, Any], rewrite: Any) -> dict[str, Any]:
+    """Apply ``rewrite`` to every direct subschema of ``schema``, keyword-aware.
+
+    Names in ``properties``/``$defs`` stay as they are (a prop may be called
+    ``title`` or ``type``); keyword values such as ``enum`` are left alone.
+    """
+    result: dict[str, Any] = {}
+    for key, value in schema.items():
+        if key in _SCHEMA_MAPS and isinstance(value, dict):
+            result[key] = {name: rewrite(sub) for name, sub in value.items()}
+        elif key in _SCHEMA_VALUES and isinstance(value, dict):
+            result[key] = rewrite(value)
+        elif key in _SCHEMA_LISTS and isinstance(value, list):
+            result[key] = [rewrite(sub) for sub in value]
+        else:
+            result[key] = value
+    return result
+
+
+def _clean(schema: Any, dropped: frozenset[str]) -> Any:
+    """Drop annotation keywords (``title``; in strict mode also ``default``, ``format``)."""
+    if not isinstance(schema, dict):
+        return schema
+    kept = {key: value for key, value in schema.items() if key not in dropped}
+    return _map_subschemas(kept, lambda sub: _clean(sub, dropped))
+
+
+def _nullable(schema: dict[str, Any]) -> dict[str, Any]:
+    if schema.get("type") == "null":
+        return schema
+    options = schema.get("anyOf")
+    if isinstance(options, list):
+        if any(option.get("type") == "null" for option in options if isinstance(option, dict)):
+            return schema
+        return {**schema, "anyOf": [*options, {"type": "null"}]}
+    if isinstance(schema.get("type"), str) and set(schema) <= {"type", "description", "enum"}:
+        result = {**schema, "type": [schema["type"], "null"]}
+        if "enum" in schema:
+            result["enum"] = [*schema["enum"], None]
+        return result
+    description = schema.get("description")
+    inner = {key: value for key, value in schema.items() if key != "description"}
+    wrapped: dict[str, Any] = {"anyOf": [inner, {"type": "null"}]}
+    if description:
+        wrapped["description"] = description
+    return wrapped
+
+
+def _strictify(schema: Any) -> Any:
+    """Rewrite a schema for OpenAI strict mode (see the module docstring)."""
+    if not isinstance(schema, dict):
+        return schema
+    result = _map_subschemas(schema, _strictify)
+    if "oneOf" in result:
+        result["anyOf"] = result.pop("oneOf")
+    if result.get("type") == "object" or "properties" in result:
+        properties: dict[str, Any] = result.get("properties", {})
+        required = set(result.get("required", ()))
+        result["properties"] = {
+            name: (value if name in required else _nullable(value))
+            for name, value in properties.items()
+        }
+        result["required"] = list(properties)
+        result["additionalProperties"] = False
+    return result
+
+
+def json_schema(registry: Registry | None = None, *, strict: bool = False) -> dict[str, Any]:
+    """JSON Schema (draft 2020-12) of specs that use only ``registry``'s components.
+
+    With ``strict=True`` the schema fits OpenAI's strict structured outputs.
+    """
+    registry = registry if registry is not None else default_registry()
+    defs: dict[str, Any] = {}
+    component_refs: list[dict[str, str]] = []
+    for name, component in registry.items():
+        defs[f"{name}Node"] = _node_schema(component, registry, defs)
+        component_refs.append({"$ref": f"#/$defs/{name}Node"})
+    defs["Node"] = {
+        "description": "A text leaf, a number leaf, or a component node.",
+        "oneOf": [{"type": "string"}, {"type": "number"}, *component_refs],
+    }
+    schema: dict[str, Any] = {
+        "$schema": _SCHEMA_DIALECT,
+        "title": "GenerativeUISpec",
+        "description": "A generative UI spec: one root node or a list of root nodes.",
+        "type": "object",
+        "properties": {
+            "root": {
+                "oneOf": [
+                    {"$ref": "#/$defs/Node"},
+                    {"type": "array", "items": {"$ref": "#/$defs/Node"}},
+                ]
+            }
+        },
+        "required": ["root"],
+        "additionalProperties": False,
+        "$defs": dict(sorted(defs.items())),
+    }
+    if strict:
+        body = _strictify(
+            _clean({k: v for k, v in schema.items() if k != "title"}, _STRICT_DROPPED_KEYS)
+        )
+        return {"title": "GenerativeUISpec", **body}
+    return {
+        "title": schema["title"],
+        **_clean({k: v for k, v in schema.items() if k != "title"}, _DROPPED_KEYS),
+    }
+
+
+_TOOL_DESCRIPTION = (
+    "Show the user a rich UI built from the allowed components. Pass a spec whose root is a "
+    "component node or a list of them; each node is {component, props, children, key}. "
+    "Only the listed components exist; any other name is rejected."
+)
+
+
+def render_gui_tool(
+    registry: Registry | None = None,
+    *,
+    provider: Literal["openai", "anthropic"] = "openai",
+    strict: bool = True,
+    name: str = "render_gui",
+) -> dict[str, Any]:
+    """A ``render_gui`` tool definition whose input is ``{"spec": <spec>}``.
+
+    ``provider="openai"`` returns a Chat Completions function tool (strict
+    mode by default); ``"anthropic"`` returns a Messages API tool with an
+    ``input_schema``. The result of the call goes to
+    :func:`genui.parse_render_gui_result`.
+    """
+    spec_schema = json_schema(registry, strict=strict)
+    defs = spec_schema.pop("$defs")
+    spec_schema.pop("$schema", None)
+    parameters = {
+        "type": "object",
+        "properties": {"spec": spec_schema},
+        "required": ["spec"],
+        "additionalProperties": False,
+        "$defs": defs,
+    }
+    if provider == "anthropic":
+        return {"name": name, "description": _TOOL_DESCRIPTION, "input_schema": parameters}
+    function: dict[str, Any] = {
+        "name": name,
+        "description": _TOOL_DESCRIPTION,
+        "parameters": parameters,
+    }
+    if strict:
+        function["strict"] = True
+    return {"type": "function", "function": function}
+
+
+def _type_text(schema: dict[str, Any]) -> str:
+    if "const" in schema:
+        return json.dumps(schema["const"])
+    if "enum" in schema:
+        return " | ".join(json.dumps(value) for value in schema["enum"])
+    if "anyOf" in schema:
+        return " | ".join(_type_text(option) for option in schema["anyOf"])
+    if "$ref" in schema:
+        return str(schema["$ref"]).rsplit("/", 1)[-1].rsplit(".", 1)[-1]
+    kind = schema.get("type", "any")
+    if kind == "array" and isinstance(schema.get("items"), dict):
+        return f"list of {_type_text(schema['items'])}"
+    bounds = [
+        f"{word} {schema[key]}"
+        for key, word in (("minimum", ">="), ("maximum", "<="), ("maxLength", "max length"))
+        if key in schema
+    ]
+    return f"{kind} ({', '.join(bounds)})" if bounds else str(kind)
+
+
+_CHILDREN_TEXT = {
+    "any": "any nodes",
+    "inline": "text and inline components only",
+    "text": "text only",
+    "none": "none",
+}
+
+
+def prompt(registry: Registry | None = None) -> str:
+    """Text for a system prompt: the format, then every component with one example."""
+    registry = registry if registry is not None else default_registry()
+    lines = [
+        "You can show UI by emitting a generative UI spec (JSON):",
+        '{"root": <node> | [<node>, ...]} where a node is a string, a number, or',
+        '{"component": <name>, "props": {...}, "children": [<node>, ...], "key": <string>}.',
+        "Use only the components below, with only the props listed. Unknown components and",
+        "props are rejected; URLs must be http(s), mailto, tel or relative; never include HTML,",
+        "scripts, styles or event handlers: text is always shown literally.",
+        "",
+        "Components:",
+    ]
+    for name, component in registry.items():
+        lines.append("")
+        header = f"## {name}"
+        if component.description:
+            header += f" — {component.description}"
+        lines.append(header)
+        props = component.props_model.model_json_schema(mode="validation")
+        required = set(props.get("required", ()))
+        for prop, schema in props.get("properties", {}).items():
+            detail = _type_text(schema)
+            if prop in required:
+                detail += ", required"
+            elif "default" in schema and schema["default"] is not None:
+                detail += f", default {json.dumps(schema['default'])}"
+            text = f"- {prop}: {detail}"
+            if schema.get("description"):
+                text += f". {schema['description']}"
+            lines.append(text)
+        if not props.get("properties"):
+            lines.append("- (no props)")
+        lines.append("- children: " + _CHILDREN_TEXT[component.children_policy])
+        if component.example is not None:
+            lines.append("Example: " + json.dumps(component.example, ensure_ascii=False))
+    return "\n".join(lines) + "\n"

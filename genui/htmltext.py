@@ -1,0 +1,46 @@
+"""Characters that may not appear in an HTML document, and their replacement.
+
+The HTML standard makes controls (other than tab, line feed, form feed and
+carriage return), noncharacters and lone surrogates parse errors; NUL is
+turned into U+FFFD by parsers anyway, and lone surrogates cannot be encoded
+as UTF-8 at all. genui replaces every one of them with U+FFFD in all text it
+writes (text leaves, props, keys), so its output always parses cleanly and
+always encodes.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from markupsafe import Markup
+
+__all__ = ["REPLACEMENT_CHARACTER", "finalize", "replace_invalid_characters"]
+
+REPLACEMENT_CHARACTER = "\ufffd"
+"""What each disallowed character becomes."""
+
+_NONCHARACTERS = "".join(
+    f"{chr(plane * 0x10000 + 0xFFFE)}{chr(plane * 0x10000 + 0xFFFF)}" for plane in range(17)
+)
+_INVALID = re.compile(
+    "[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f\ufdd0-\ufdef\ud800-\udfff" + re.escape(_NONCHARACTERS) + "]"
+)
+
+
+def replace_invalid_characters(text: str) -> str:
+    """Return ``text`` with every character HTML disallows replaced by U+FFFD."""
+    if _INVALID.search(text) is None:
+        return text
+    return _INVALID.sub(REPLACEMENT_CHARACTER, text)
+
+
+def finalize(value: Any) -> Any:
+    """Jinja2 ``finalize`` hook: clean every plain string a template writes.
+
+    :class:`~markupsafe.Markup` (already-rendered children) passes through; it
+    was cleaned when it was rendered.
+    """
+    if isinstance(value, str) and not isinstance(value, Markup):
+        return replace_invalid_characters(value)
+    return value

@@ -1,0 +1,136 @@
+"""The allowlist: exact lookup only, immutable, derived registries."""
+
+from __future__ import annotations
+
+import pytest
+from pydantic import BaseModel
+
+from genui.registry import Component, Registry, css_class_for, default_registry, register
+
+
+class NoteProps(BaseModel):
+    text: str
+
+
+NOTE = Component("Note", NoteProps, "note.html")
+
+PROTOTYPE_LIKE = [
+    "constructor",
+    "__proto__",
+    "__class__",
+    "toString",
+    "valueOf",
+    "hasOwnProperty",
+    "get",
+    "items",
+    "keys",
+    "values",
+    "mro",
+    "__init__",
+    "__getitem__",
+    "_components",
+    "extend",
+    "only",
+    "without",
+    "card",
+    "CARD",
+    "Car",
+    "Card ",
+    "Card.",
+    "Card\x00",
+]
+
+
+@pytest.mark.parametrize("name", PROTOTYPE_LIKE)
+def test_prototype_and_method_names_are_just_unknown_names(name: str) -> None:
+    registry = default_registry()
+    assert name not in registry
+    assert registry.get(name) is None
+    with pytest.raises(KeyError):
+        registry[name]
+
+
+@pytest.mark.parametrize("name", [None, 1, ("Card",), b"Card", object()])
+def test_non_string_names_never_resolve(name: object) -> None:
+    assert default_registry().get(name) is None
+    assert name not in default_registry()
+
+
+def test_a_str_subclass_cannot_smuggle_a_lookup() -> None:
+    class Sneaky(str):
+        def __eq__(self, other: object) -> bool:
+            return True
+
+        __hash__ = str.__hash__
+
+    assert default_registry().get(Sneaky("anything")) is None
+
+
+def test_registry_is_immutable() -> None:
+    registry = Registry([NOTE])
+    with pytest.raises(AttributeError):
+        registry._components = {}  # type: ignore[misc]
+    with pytest.raises(TypeError):
+        registry["Other"] = NOTE  # type: ignore[index]
+
+
+def test_extend_only_and_without_return_new_registries() -> None:
+    base = default_registry()
+    extended = base.extend(NOTE)
+    assert "Note" in extended and "Note" not in base
+    assert list(base.only("Card", "Text")) == ["Card", "Text"]
+    assert "Card" not in base.without("Card") and "Card" in base
+    with pytest.raises(KeyError):
+        base.only("Nope")
+
+
+def test_a_name_cannot_be_registered_twice_unless_replacing() -> None:
+    with pytest.raises(ValueError, match="already registered"):
+        Registry([NOTE]).extend(NOTE)
+    replacement = Component("Note", NoteProps, "other.html")
+    assert Registry([NOTE]).extend(replacement, replace=True)["Note"].template == "other.html"
+    with pytest.raises(ValueError, match="twice"):
+        Registry([NOTE, NOTE])
+
+
+def test_register_decorator_declares_a_component_on_the_model() -> None:
+    @register("Weather", template="weather.html", description="Forecast", children=False)
+    class WeatherProps(BaseModel):
+        city: str
+
+    registry = default_registry().extend(WeatherProps)
+    component = registry["Weather"]
+    assert (component.props_model, component.template, component.children) == (
+        WeatherProps,
+        "weather.html",
+        False,
+    )
+
+
+@pytest.mark.parametrize("name", ["", "_x", "1x", "a b", "Cärd", "x" * 129])
+def test_components_need_valid_names(name: str) -> None:
+    with pytest.raises(ValueError, match="invalid component name"):
+        Component(name, NoteProps, "t.html")
+
+
+def test_component_needs_a_pydantic_model() -> None:
+    with pytest.raises(TypeError):
+        Component("X", dict, "t.html")  # type: ignore[arg-type]
+
+
+def test_text_prop_must_be_declared() -> None:
+    with pytest.raises(ValueError, match="text_prop"):
+        Component("X", NoteProps, "t.html", text_prop="label")
+
+
+def test_registering_something_else_is_a_type_error() -> None:
+    with pytest.raises(TypeError):
+        Registry([NoteProps])
+
+
+@pytest.mark.parametrize(
+    ("name", "css"),
+    [("Card", "genui-card"), ("ui.Card-v2", "genui-ui-card-v2"), ("ListItem", "genui-listitem")],
+)
+def test_css_class_is_derived_from_the_name(name: str, css: str) -> None:
+    assert css_class_for(name) == css
