@@ -1,12 +1,23 @@
-"""Action components: links and buttons that navigate."""
+"""Action components: links and buttons that navigate.
+
+Specs are display-only: nothing in them can attach behaviour to the page. A
+``Button`` with a safe ``href`` is therefore a link styled as a button, and
+one without an ``href`` is shown disabled rather than as a control that does
+nothing when pressed.
+"""
 
 from __future__ import annotations
+
+from typing import Literal
 
 from genui.components.base import PropsModel
 from genui.registry import Component
 from genui.sanitize import SafeUrl
 
-__all__ = ["LINK", "LinkProps"]
+__all__ = ["BUTTON", "LINK", "ButtonProps", "ButtonVariant", "LinkProps"]
+
+ButtonVariant = Literal["primary", "secondary", "ghost", "danger"]
+"""Visual weight of a button: one ``primary`` per group, ``danger`` for destructive ones."""
 
 
 class LinkProps(PropsModel):
@@ -22,7 +33,45 @@ LINK = Component(
     "Link",
     LinkProps,
     "genui/link.html",
+    children="text",
+    inline=True,
     text_prop="text",
     description="A hyperlink; external links open safely (rel=noopener noreferrer).",
     example={"component": "Link", "props": {"href": "https://example.com", "text": "Docs"}},
+)
+
+
+class ButtonProps(PropsModel):
+    """A call to action. With ``href`` it is a link styled as a button; without, disabled."""
+
+    label: str | None = None
+    """The button text; if absent, string children are the text."""
+    href: SafeUrl = None
+    """Where the button goes. Without a (safe) `href` the button is shown disabled,
+    because a spec cannot attach any other action."""
+    variant: ButtonVariant = "secondary"
+    """Visual weight: `primary` for the main action, `secondary`, `ghost` for a quiet
+    one, `danger` for a destructive one."""
+
+
+BUTTON = Component(
+    "Button",
+    ButtonProps,
+    "genui/button.html",
+    children="text",
+    inline=True,
+    text_prop="label",
+    description=(
+        "A call to action that navigates to href (rendered as a link styled as a button,"
+        " opening in a new tab). Specs cannot run actions, so a Button without href is"
+        " shown disabled: always give href for a usable button."
+    ),
+    example={
+        "component": "Button",
+        "props": {
+            "label": "Track package",
+            "href": "https://example.com/track/1042",
+            "variant": "primary",
+        },
+    },
 )

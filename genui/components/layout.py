@@ -2,10 +2,30 @@
 
 from __future__ import annotations
 
+from typing import Annotated, Literal
+
+from pydantic import Field
+
 from genui.components.base import PropsModel
 from genui.registry import Component
 
-__all__ = ["CARD", "CardProps"]
+__all__ = [
+    "CARD",
+    "DIVIDER",
+    "GRID",
+    "STACK",
+    "Align",
+    "CardProps",
+    "DividerProps",
+    "Gap",
+    "GridProps",
+    "StackProps",
+]
+
+Gap = Literal["none", "xs", "sm", "md", "lg"]
+"""Space between children, on a fixed scale (a CSS class each, never an inline style)."""
+Align = Literal["start", "center", "end", "stretch", "baseline"]
+"""Cross-axis alignment of children in a stack."""
 
 
 class CardProps(PropsModel):
@@ -27,4 +47,78 @@ CARD = Component(
         "props": {"title": "Order #1042", "description": "Shipped on 3 May"},
         "children": [{"component": "Text", "props": {"text": "Arrives Friday."}}],
     },
+)
+
+
+class StackProps(PropsModel):
+    """Children laid out one after another, in a column or a row."""
+
+    direction: Literal["vertical", "horizontal"] = "vertical"
+    """`vertical` stacks children top to bottom; `horizontal` places them in a row that
+    wraps when it runs out of room."""
+    gap: Gap = "md"
+    """Space between children."""
+    align: Align | None = None
+    """Cross-axis alignment of the children (default: stretch in a column, start in a row)."""
+
+
+STACK = Component(
+    "Stack",
+    StackProps,
+    "genui/stack.html",
+    description=(
+        "Arranges children in a vertical column (default) or a wrapping horizontal row,"
+        " with consistent spacing. Use it to group buttons, badges or stats."
+    ),
+    example={
+        "component": "Stack",
+        "props": {"direction": "horizontal", "gap": "sm", "align": "center"},
+        "children": [
+            {"component": "Badge", "props": {"label": "Paid", "tone": "success"}},
+            {"component": "Badge", "props": {"label": "Express"}},
+        ],
+    },
+)
+
+
+class GridProps(PropsModel):
+    """Children placed in equal-width columns that collapse on narrow screens."""
+
+    columns: Annotated[int, Field(ge=1, le=6)] = 2
+    """Number of columns on wide screens (1-6); narrow screens show fewer."""
+    gap: Gap = "md"
+    """Space between cells."""
+
+
+GRID = Component(
+    "Grid",
+    GridProps,
+    "genui/grid.html",
+    description=(
+        "Places children in 1-6 equal-width columns, filling rows left to right;"
+        " on narrow screens the grid collapses to fewer columns."
+    ),
+    example={
+        "component": "Grid",
+        "props": {"columns": 3},
+        "children": [
+            {"component": "Stat", "props": {"label": "Visitors", "value": 12840}},
+            {"component": "Stat", "props": {"label": "Sign-ups", "value": 342}},
+            {"component": "Stat", "props": {"label": "Churn", "value": "1.2%"}},
+        ],
+    },
+)
+
+
+class DividerProps(PropsModel):
+    """A horizontal rule between sections; takes no props."""
+
+
+DIVIDER = Component(
+    "Divider",
+    DividerProps,
+    "genui/divider.html",
+    children="none",
+    description="A horizontal rule separating sections of content. Takes no props or children.",
+    example={"component": "Divider"},
 )

@@ -1,0 +1,203 @@
+"""Data components: statistics, lists, tables and progress."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal, TypeAlias
+
+from pydantic import Field
+
+from genui.components.base import PropsModel
+from genui.registry import Component
+
+__all__ = [
+    "LIST",
+    "LIST_ITEM",
+    "MAX_TABLE_CELLS",
+    "MAX_TABLE_COLUMNS",
+    "MAX_TABLE_ROWS",
+    "PROGRESS",
+    "STAT",
+    "TABLE",
+    "Cell",
+    "ListItemProps",
+    "ListProps",
+    "ProgressProps",
+    "StatProps",
+    "TableProps",
+    "Trend",
+]
+
+MAX_TABLE_COLUMNS = 100
+"""Most columns, and most cells in one row, a Table accepts."""
+MAX_TABLE_ROWS = 1_000
+"""Most rows a Table accepts."""
+MAX_TABLE_CELLS = MAX_TABLE_COLUMNS * MAX_TABLE_ROWS
+"""Most cells a Table can hold (100,000). Every limit is in the JSON Schema, so a spec
+that satisfies the schema always renders."""
+
+Trend = Literal["up", "down", "flat"]
+"""Direction a statistic moved."""
+Cell: TypeAlias = str | int | float | bool | None
+"""One table cell: text, a number, a boolean (shown Yes/No) or null (shown empty)."""
+
+
+class StatProps(PropsModel):
+    """A key figure with its label and an optional change."""
+
+    label: str
+    """What the figure measures, e.g. `Revenue`."""
+    value: str | int | float
+    """The figure. Numbers are printed as given (`1234.5`); pass a string for
+    formatted values such as `"$1.2M"` or `"98%"`."""
+    delta: str | None = None
+    """The change to show beside it, e.g. `"+12% vs last month"`."""
+    trend: Trend | None = None
+    """Which way the figure moved; colours the delta (up green, down red) and adds an arrow."""
+
+
+STAT = Component(
+    "Stat",
+    StatProps,
+    "genui/stat.html",
+    children="none",
+    description=(
+        "A single key figure (KPI) with a label and an optional change (delta) and trend."
+        " Put several in a Grid for a dashboard row."
+    ),
+    example={
+        "component": "Stat",
+        "props": {"label": "Revenue", "value": "$48,200", "delta": "+12%", "trend": "up"},
+    },
+)
+
+
+class ListProps(PropsModel):
+    """A bulleted or numbered list; its children should be ListItem nodes."""
+
+    ordered: bool = False
+    """Number the items (`<ol>`) instead of bulleting them (`<ul>`)."""
+
+
+LIST = Component(
+    "List",
+    ListProps,
+    "genui/list.html",
+    description=(
+        "A bulleted list, or numbered when ordered is true. Its children must be ListItem"
+        " nodes (put any other content inside a ListItem)."
+    ),
+    example={
+        "component": "List",
+        "props": {"ordered": True},
+        "children": [
+            {"component": "ListItem", "props": {"text": "Preheat the oven to 200 °C"}},
+            {"component": "ListItem", "props": {"text": "Bake for 25 minutes"}},
+        ],
+    },
+)
+
+
+class ListItemProps(PropsModel):
+    """One item of a List."""
+
+    text: str | None = None
+    """The item text; if absent, the children (text or components) are the item."""
+
+
+LIST_ITEM = Component(
+    "ListItem",
+    ListItemProps,
+    "genui/list_item.html",
+    text_prop="text",
+    description="One item of a List: a text prop, or children for richer content.",
+    example={"component": "ListItem", "props": {"text": "Free returns within 30 days"}},
+)
+
+
+class TableProps(PropsModel):
+    """A table of plain values with a header row."""
+
+    columns: Annotated[list[str], Field(max_length=MAX_TABLE_COLUMNS)] = []
+    """Column headings, left to right. May be empty for a table without a header row."""
+    rows: Annotated[
+        list[Annotated[list[Cell], Field(max_length=MAX_TABLE_COLUMNS)]],
+        Field(max_length=MAX_TABLE_ROWS),
+    ] = []
+    """Rows of cells, each cell text, a number, a boolean (shown Yes/No) or null (empty).
+    Rows shorter than the widest row (or than `columns`) are padded with empty cells."""
+    caption: str | None = None
+    """A title for the table, shown above it and used as its accessible name."""
+
+    @property
+    def width(self) -> int:
+        """Number of cells per rendered row: the columns or the widest row, if wider."""
+        return max([len(self.columns), *(len(row) for row in self.rows)])
+
+    @property
+    def numeric_columns(self) -> frozenset[int]:
+        """Indexes of columns whose cells are all numbers or empty (right-aligned)."""
+        numeric: set[int] = set()
+        mixed: set[int] = set()
+        for row in self.rows:
+            for index, cell in enumerate(row):
+                if cell is None:
+                    continue
+                if isinstance(cell, int | float) and not isinstance(cell, bool):
+                    numeric.add(index)
+                else:
+                    mixed.add(index)
+        return frozenset(numeric - mixed)
+
+
+TABLE = Component(
+    "Table",
+    TableProps,
+    "genui/table.html",
+    children="none",
+    description=(
+        "A table of plain values: column headings and rows of cells (text, numbers,"
+        " booleans or null). Numbers are right-aligned. Wide tables scroll sideways."
+    ),
+    example={
+        "component": "Table",
+        "props": {
+            "caption": "Top products",
+            "columns": ["Product", "Units", "In stock"],
+            "rows": [["Desk lamp", 1204, True], ["Notebook", 860.5, False], ["Pen", None]],
+        },
+    },
+)
+
+
+class ProgressProps(PropsModel):
+    """A progress bar: how far ``value`` has come out of ``max``."""
+
+    value: Annotated[float, Field(ge=0)]
+    """Amount done, from 0 to `max`; values above `max` show as complete."""
+    max: Annotated[float, Field(gt=0)] = 100
+    """The amount that means complete (default 100, so `value` is a percentage)."""
+    label: str | None = None
+    """What is progressing, shown above the bar and used as its accessible name."""
+
+    @property
+    def bounded_value(self) -> float:
+        """``value`` clamped to ``max``."""
+        return min(self.value, self.max)
+
+    @property
+    def percent(self) -> int:
+        """The bounded value as a whole percentage of ``max`` (0-100)."""
+        return round(self.bounded_value / self.max * 100)
+
+
+PROGRESS = Component(
+    "Progress",
+    ProgressProps,
+    "genui/progress.html",
+    children="none",
+    description=(
+        "A horizontal progress bar with an optional label and the percentage done;"
+        " value counts up to max (default 100)."
+    ),
+    example={"component": "Progress", "props": {"label": "Upload", "value": 42}},
+)
