@@ -38,13 +38,18 @@ def _props_schema(component: Component, defs: dict[str, Any]) -> dict[str, Any]:
 def _children_items(component: Component, registry: Registry) -> dict[str, Any] | None:
     """Schema of one child under the component's children policy (None: no children)."""
     policy = component.children_policy
+    if isinstance(policy, frozenset):
+        named = [{"$ref": f"#/$defs/{name}Node"} for name in registry if name in policy]
+        return {"oneOf": named} if named else None
     if policy == "none":
         return None
     if policy == "any":
         return {"$ref": "#/$defs/Node"}
     leaves: list[dict[str, Any]] = [{"type": "string"}, {"type": "number"}]
     if policy == "inline":
-        leaves += [{"$ref": f"#/$defs/{n}Node"} for n, c in registry.items() if c.inline]
+        leaves += [
+            {"$ref": f"#/$defs/{n}Node"} for n, c in registry.items() if c.inline and c.standalone
+        ]
     return {"oneOf": leaves}
 
 
@@ -157,7 +162,8 @@ def json_schema(registry: Registry | None = None, *, strict: bool = False) -> di
     component_refs: list[dict[str, str]] = []
     for name, component in registry.items():
         defs[f"{name}Node"] = _node_schema(component, registry, defs)
-        component_refs.append({"$ref": f"#/$defs/{name}Node"})
+        if component.standalone:
+            component_refs.append({"$ref": f"#/$defs/{name}Node"})
     defs["Node"] = {
         "description": "A text leaf, a number leaf, or a component node.",
         "oneOf": [{"type": "string"}, {"type": "number"}, *component_refs],
@@ -253,14 +259,6 @@ def _type_text(schema: dict[str, Any]) -> str:
     return f"{kind} ({', '.join(bounds)})" if bounds else str(kind)
 
 
-_CHILDREN_TEXT = {
-    "any": "any nodes",
-    "inline": "text and inline components only",
-    "text": "text only",
-    "none": "none",
-}
-
-
 def prompt(registry: Registry | None = None) -> str:
     """Text for a system prompt: the format, then every component with one example."""
     registry = registry if registry is not None else default_registry()
@@ -294,7 +292,9 @@ def prompt(registry: Registry | None = None) -> str:
             lines.append(text)
         if not props.get("properties"):
             lines.append("- (no props)")
-        lines.append("- children: " + _CHILDREN_TEXT[component.children_policy])
+        lines.append("- children: " + component.describe_children())
+        if not component.standalone:
+            lines.append("- only inside a parent that lists it (never at the root)")
         if component.example is not None:
             lines.append("Example: " + json.dumps(component.example, ensure_ascii=False))
     return "\n".join(lines) + "\n"

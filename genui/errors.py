@@ -127,7 +127,14 @@ class GenerativeUIPatchError(GenerativeUIError):
         op_index: int | None = None,
         path: str = "",
         code: str = "patch_failed",
+        details: Sequence[ErrorDetail] = (),
     ) -> None:
         super().__init__(message, path=path, code=code)
         self.op_index = op_index
         """Index of the failing operation in the patch, when there is one."""
+        self._details = tuple(details)
+
+    @property
+    def errors(self) -> tuple[ErrorDetail, ...]:
+        """The problems: the failing op's, or those of the spec the patch would make."""
+        return self._details or super().errors

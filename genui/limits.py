@@ -13,9 +13,19 @@ from dataclasses import dataclass
 from typing import Any
 
 from genui.errors import ErrorDetail, GenerativeUIValidationError
-from genui.pointer import format_pointer
+from genui.pointer import format_pointer, parse_pointer
 
-__all__ = ["DEFAULT_LIMITS", "JSON_DECODER_MAX_DEPTH", "Limits", "check_limits"]
+__all__ = [
+    "DEFAULT_LIMITS",
+    "JSON_DECODER_MAX_DEPTH",
+    "MAX_INTEGER",
+    "Limits",
+    "check_limits",
+    "check_value_limits",
+]
+
+MAX_INTEGER = 2**63 - 1
+"""Largest integer accepted anywhere in a spec (streaming parsers and clients agree on 64 bits)."""
 
 JSON_DECODER_MAX_DEPTH = 200
 """Nesting depth beyond which the JSON decoder (jiter) refuses text outright."""
@@ -105,9 +115,16 @@ def check_limits(
         _scan(value, limits, prefix, track=True)
 
 
-def _scan(value: Any, limits: Limits, prefix: tuple[str | int, ...], *, track: bool) -> None:
+def _scan(
+    value: Any,
+    limits: Limits,
+    prefix: tuple[str | int, ...],
+    *,
+    track: bool,
+    role: int = _SPEC,
+) -> None:
     start = None if track else _UNTRACKED
-    stack: list[tuple[Any, int, int, int, _Path | None]] = [(value, 1, 0, _SPEC, start)]
+    stack: list[tuple[Any, int, int, int, _Path | None]] = [(value, 1, 0, role, start)]
     nodes = 0
     values = 0
     max_string = limits.max_string_length
@@ -123,6 +140,9 @@ def _scan(value: Any, limits: Limits, prefix: tuple[str | int, ...], *, track: b
         if isinstance(item, str):
             if len(item) > max_string:
                 _fail(path, prefix, "too_long", f"string longer than {max_string} characters")
+            continue
+        if type(item) is int and not -MAX_INTEGER - 1 <= item <= MAX_INTEGER:
+            _fail(path, prefix, "number_too_large", "integers must fit in 64 bits")
             continue
         is_mapping = isinstance(item, Mapping)
         if not is_mapping and not isinstance(item, list | tuple):
@@ -171,3 +191,21 @@ def _scan(value: Any, limits: Limits, prefix: tuple[str | int, ...], *, track: b
                         _Path(path, index) if track else path,
                     )
                 )
+
+
+def check_value_limits(value: Any, limits: Limits, base: str) -> None:
+    """Check a plain JSON value (e.g. one node's props) against ``limits``.
+
+    Depth, value count, string and key lengths, and the number of members of
+    the value itself (as props); ``base`` is the value's JSON Pointer.
+    """
+    if isinstance(value, Mapping) and len(value) > limits.max_props_per_node:
+        raise GenerativeUIValidationError(
+            [ErrorDetail(base, "too_many_props", f"more than {limits.max_props_per_node} props")],
+            title="spec over limits",
+        )
+    prefix = tuple(parse_pointer(base))
+    try:
+        _scan(value, limits, prefix, track=False, role=_JSON)
+    except _LimitExceededError:
+        _scan(value, limits, prefix, track=True, role=_JSON)

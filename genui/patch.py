@@ -37,8 +37,10 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Final, NoReturn
 
-from genui.errors import GenerativeUIPatchError
+from genui.errors import GenerativeUIPatchError, GenerativeUIValidationError
+from genui.limits import Limits
 from genui.pointer import format_pointer, parse_pointer
+from genui.spec import GenerativeUISpec, parse_spec
 
 __all__ = [
     "DEFAULT_MAX_BYTES",
@@ -47,6 +49,8 @@ __all__ = [
     "PATCH_ERROR_CODES",
     "apply_json_patch",
     "apply_merge_patch",
+    "apply_patch",
+    "is_merge_patch",
     "parse_patch_ops",
 ]
 
@@ -846,4 +850,37 @@ def apply_merge_patch(
     except Exception as exc:
         raise GenerativeUIPatchError(
             f"cannot merge this value: {type(exc).__name__}", code="invalid_value"
+        ) from None
+
+
+def is_merge_patch(ops: Any) -> bool:
+    """Whether ``ops`` is a merge patch (an object that is not a single JSON Patch op)."""
+    return isinstance(ops, Mapping) and not ("op" in ops and "path" in ops)
+
+
+def apply_patch(spec: Any, ops: Any, *, limits: Limits | None = None) -> GenerativeUISpec:
+    """Patch a spec and validate the result.
+
+    ``spec`` is a :class:`~genui.GenerativeUISpec` or anything
+    :func:`~genui.parse_spec` takes; ``ops`` is a JSON Patch (list, JSON text
+    or JSONL, or one op object) or a merge patch (any other object). A patch
+    that fails, or whose result is not a valid spec, raises
+    :class:`~genui.errors.GenerativeUIPatchError` (code ``invalid_spec`` with
+    the validation details in ``errors`` for the latter); ``spec`` is never
+    changed.
+    """
+    parsed = parse_spec(spec, limits=limits)
+    document = parsed.model_dump(mode="json", exclude_defaults=True)
+    if is_merge_patch(ops):
+        patched = apply_merge_patch(document, ops)
+    else:
+        patched = apply_json_patch(document, ops)
+    try:
+        return parse_spec(patched, limits=limits)
+    except GenerativeUIValidationError as error:
+        raise GenerativeUIPatchError(
+            f"the patch would make the spec invalid: {error}",
+            path=error.path,
+            code="invalid_spec",
+            details=error.errors,
         ) from None

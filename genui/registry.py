@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any, Literal, TypeVar
@@ -50,15 +51,21 @@ class Component:
     """Pydantic model for the props; undeclared props are invalid."""
     template: str
     """Jinja2 template name, e.g. ``"genui/card.html"`` or ``"weather.html"``."""
-    children: ChildrenPolicy | bool = "any"
+    children: ChildrenPolicy | bool | AbstractSet[str] = "any"
     """Which children the component takes, following HTML content models:
 
     ``"any"`` (flow content), ``"inline"`` (text leaves and components marked
-    ``inline``), ``"text"`` (text and number leaves only) or ``"none"``.
-    ``True``/``False`` mean ``"any"``/``"none"``. Other children are invalid.
+    ``inline``), ``"text"`` (text and number leaves only), ``"none"``, or a set
+    of component names (only those, e.g. a list takes only its items).
+    ``True``/``False`` mean ``"any"``/``"none"``. Other children are invalid,
+    because browsers would re-parent them (a ``<p>`` in a ``<p>``, an ``<a>``
+    in an ``<a>``) and the page would no longer match the spec.
     """
     inline: bool = False
     """Whether the component renders phrasing content (may sit inside ``"inline"`` parents)."""
+    standalone: bool = True
+    """False for components that may only appear where a parent names them in its
+    ``children`` set (a list item only in a list): not at the root, not under ``"any"``."""
     text_prop: str | None = None
     """For text-like components: the prop whose value string children may supply."""
     description: str = ""
@@ -78,21 +85,32 @@ class Component:
         policy: object = self.children
         if isinstance(policy, bool):
             policy = "any" if policy else "none"
-        if policy not in CHILDREN_POLICIES:
-            raise ValueError(f"{self.name}: children must be one of {sorted(CHILDREN_POLICIES)}")
+        elif isinstance(policy, AbstractSet | list | tuple):
+            names = frozenset(policy)
+            if not names or not all(isinstance(n, str) and _NAME.fullmatch(n) for n in names):
+                raise ValueError(f"{self.name}: children must name valid components")
+            policy = names
+        elif policy not in CHILDREN_POLICIES:
+            raise ValueError(
+                f"{self.name}: children must be one of {sorted(CHILDREN_POLICIES)} or names"
+            )
         object.__setattr__(self, "children", policy)
         self._check_prop_names()
         if not self.css_class:
             object.__setattr__(self, "css_class", css_class_for(self.name))
 
     @property
-    def children_policy(self) -> ChildrenPolicy:
-        """The normalized children policy (``"any"``, ``"inline"``, ``"text"`` or ``"none"``)."""
+    def children_policy(self) -> ChildrenPolicy | frozenset[str]:
+        """The normalized policy: ``"any"``, ``"inline"``, ``"text"``, ``"none"`` or names."""
         return self.children  # type: ignore[return-value]
 
     def accepts_child(self, child: object) -> bool:
-        """Whether ``child`` (a text leaf or a node's component) may be rendered inside."""
+        """Whether ``child`` (a text leaf, or a child node's :class:`Component`) may be inside."""
         policy = self.children
+        if isinstance(policy, frozenset):
+            return isinstance(child, Component) and child.name in policy
+        if isinstance(child, Component) and not child.standalone:
+            return False
         if policy == "any":
             return True
         if policy == "none":
@@ -100,6 +118,18 @@ class Component:
         if not isinstance(child, Component):
             return True
         return policy == "inline" and child.inline
+
+    def describe_children(self) -> str:
+        """The children policy in words, for error messages and prompts."""
+        policy = self.children_policy
+        if isinstance(policy, frozenset):
+            return "only " + ", ".join(sorted(policy))
+        return {
+            "any": "any nodes",
+            "inline": "only text and inline components",
+            "text": "only text",
+            "none": "no children",
+        }[policy]
 
     def _check_prop_names(self) -> None:
         """Refuse models that declare props which must never reach a browser."""
@@ -127,8 +157,9 @@ def register(
     name: str,
     *,
     template: str,
-    children: ChildrenPolicy | bool = "any",
+    children: ChildrenPolicy | bool | AbstractSet[str] = "any",
     inline: bool = False,
+    standalone: bool = True,
     text_prop: str | None = None,
     description: str = "",
     example: Mapping[str, Any] | None = None,
@@ -153,6 +184,7 @@ def register(
             template,
             children=children,
             inline=inline,
+            standalone=standalone,
             text_prop=text_prop,
             description=description or (model.__doc__ or "").strip(),
             example=example,

@@ -10,11 +10,20 @@ never the raw dict.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal, NamedTuple, TypeAlias
 
-from jinja2 import BaseLoader, ChoiceLoader, Environment, PackageLoader, StrictUndefined, Template
+from jinja2 import (
+    BaseLoader,
+    ChoiceLoader,
+    Environment,
+    PackageLoader,
+    PrefixLoader,
+    StrictUndefined,
+    Template,
+)
 from markupsafe import Markup, escape
 from pydantic import BaseModel, ValidationError
 
@@ -36,6 +45,7 @@ __all__ = [
     "Fallback",
     "FallbackFunction",
     "NodeInfo",
+    "RenderCache",
     "RenderResult",
     "Renderer",
     "format_number",
@@ -74,21 +84,28 @@ class NodeInfo:
     def attrs(self, *extra_classes: str) -> Markup:
         """Attributes for the component's outer element: class and identity.
 
-        Renders `` class="genui-card …" data-genui-path="/root/0"`` (or
-        ``data-genui-key`` when the node has a key), every value escaped.
+        Renders `` class="genui-card …" data-genui-path="/root/0"`` plus
+        ``data-genui-key`` when the node has a key, every value escaped. The
+        path makes every element addressable by streaming updates.
         """
         classes = " ".join(c for c in (self.css_class, *extra_classes) if c)
+        attrs = Markup(' class="{}" data-genui-path="{}"').format(classes, self.path)
         if self.key is not None:
-            identity = Markup(' data-genui-key="{}"').format(replace_invalid_characters(self.key))
-        else:
-            identity = Markup(' data-genui-path="{}"').format(self.path)
-        return Markup(' class="{}"').format(classes) + identity
+            attrs += Markup(' data-genui-key="{}"').format(replace_invalid_characters(self.key))
+        return attrs
+
+    id_prefix: str = "genui"
+    """Prefix of :attr:`dom_id`: give each fragment on one page its own."""
 
     @property
     def dom_id(self) -> str:
-        """An id for labelling (``aria-labelledby``), unique per node within a render."""
-        token = self.key if self.key is not None else self.path
-        return "genui-" + "".join(c if c.isalnum() else f"_{ord(c):x}" for c in token)
+        """An element id for labelling (``aria-labelledby``), unique within a fragment.
+
+        Derived from the path (keys may repeat), with every character that is
+        not an ASCII letter or digit encoded.
+        """
+        encoded = "".join(c if c.isascii() and c.isalnum() else f"_{ord(c):x}" for c in self.path)
+        return f"{self.id_prefix}-{encoded}"
 
 
 def format_number(value: int | float) -> str:
@@ -105,7 +122,14 @@ def format_number(value: int | float) -> str:
 
 def _build_environment(loaders: Sequence[BaseLoader]) -> Environment:
     environment = Environment(
-        loader=ChoiceLoader([*loaders, PackageLoader("genui", "templates")]),
+        loader=ChoiceLoader(
+            [
+                *loaders,
+                PackageLoader("genui", "templates"),
+                # the stylesheet, so render_page can include it as template text (unescaped)
+                PrefixLoader({"genui-static": PackageLoader("genui", "static")}),
+            ]
+        ),
         autoescape=True,
         undefined=StrictUndefined,
         trim_blocks=True,
@@ -123,13 +147,51 @@ _EMPTY = Markup("")
 """Joining with this escapes every part that is not already Markup."""
 
 
+class RenderCache:
+    """Remembers rendered component subtrees by node identity and path.
+
+    Specs are immutable and patches share unchanged subtrees, so a node that is
+    the very same object at the very same path renders to the same HTML (and
+    the same report events). :class:`~genui.SpecStream` keeps one per stream
+    so each update re-renders only what changed. Use one cache per renderer.
+    """
+
+    __slots__ = ("_entries", "max_entries")
+
+    def __init__(self, max_entries: int = 200_000) -> None:
+        self._entries: dict[tuple[int, str], tuple[GenerativeUINode, Markup, tuple[Any, ...]]] = {}
+        self.max_entries = max_entries
+        """Past this many entries the cache starts over (bounded memory)."""
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def get(self, node: GenerativeUINode, path: str) -> tuple[Markup, tuple[Any, ...]] | None:
+        """The HTML and report events of ``node`` rendered at ``path``, if remembered."""
+        entry = self._entries.get((id(node), path))
+        if entry is None or entry[0] is not node:
+            return None
+        return entry[1], entry[2]
+
+    def put(self, node: GenerativeUINode, path: str, html: Markup, events: tuple[Any, ...]) -> None:
+        """Remember a render (the node is kept alive so its id cannot be reused)."""
+        if len(self._entries) >= self.max_entries:
+            self._entries.clear()
+        self._entries[(id(node), path)] = (node, html, events)
+
+    def clear(self) -> None:
+        """Forget everything."""
+        self._entries.clear()
+
+
 class _RenderState:
-    """Per-render mutable state: the report, and rendering options."""
+    """Per-render mutable state: the report and the optional cache."""
 
-    __slots__ = ("report",)
+    __slots__ = ("cache", "report")
 
-    def __init__(self, report: SanitizeReport) -> None:
+    def __init__(self, report: SanitizeReport, cache: RenderCache | None = None) -> None:
         self.report = report
+        self.cache = cache
 
 
 class Renderer:
@@ -145,6 +207,7 @@ class Renderer:
     * ``url_policy``: the :class:`~genui.UrlPolicy` for URL props.
     * ``strict``: any sanitization (a dropped URL or prop) raises instead of being reported.
     * ``limits``: the :class:`~genui.Limits` used when the spec needs parsing.
+    * ``id_prefix``: prefix of generated element ids (one per fragment on a page).
     """
 
     def __init__(
@@ -157,7 +220,10 @@ class Renderer:
         url_policy: UrlPolicy | None = None,
         strict: bool = False,
         limits: Limits | None = None,
+        id_prefix: str = "genui",
     ) -> None:
+        if not re.fullmatch(r"[A-Za-z][A-Za-z0-9_-]{0,31}", id_prefix):
+            raise ValueError("id_prefix must be a short ASCII identifier")
         if on_invalid_props not in ("raise", "drop"):
             raise ValueError("on_invalid_props must be 'raise' or 'drop'")
         if not (fallback is None or fallback == "default" or callable(fallback)):
@@ -168,6 +234,7 @@ class Renderer:
         self.url_policy = url_policy if url_policy is not None else DEFAULT_URL_POLICY
         self.strict = strict
         self.limits = limits if limits is not None else DEFAULT_LIMITS
+        self.id_prefix = id_prefix
         self._environment = _build_environment(loaders)
         self._templates: dict[str, Template] = {}
 
@@ -182,28 +249,56 @@ class Renderer:
         """Render ``spec`` (a :class:`GenerativeUISpec` or anything ``parse_spec`` takes)."""
         return self.render_with_report(spec).html
 
-    def render_with_report(self, spec: Any) -> RenderResult:
-        """Render ``spec`` and return the HTML with the :class:`SanitizeReport`."""
+    def render_with_report(self, spec: Any, *, cache: RenderCache | None = None) -> RenderResult:
+        """Render ``spec`` and return the HTML with the :class:`SanitizeReport`.
+
+        With a :class:`RenderCache`, subtrees rendered before (same node object,
+        same path) are reused instead of rendered again.
+        """
         parsed = parse_spec(spec, limits=self.limits)
         report = SanitizeReport()
-        state = _RenderState(report)
+        state = _RenderState(report, cache)
         root = parsed.root
         if isinstance(root, list):
             html = _EMPTY.join(
                 self._render_value(value, f"/root/{index}", 1, state)
                 for index, value in enumerate(root)
+                if self._root_allowed(value, f"/root/{index}", state)
             )
-        else:
+        elif self._root_allowed(root, "/root", state):
             html = self._render_value(root, "/root", 1, state)
+        else:
+            html = _EMPTY
         return RenderResult(html, report)
 
-    def render_node(self, value: NodeValue, path: str, report: SanitizeReport) -> Markup:
-        """Render one node found at ``path``; URLs/props dropped go into ``report``.
+    def _root_allowed(self, value: NodeValue, path: str, state: _RenderState) -> bool:
+        """Components that only live inside a particular parent may not be roots."""
+        if not isinstance(value, GenerativeUINode):
+            return True
+        component = self.registry.get(value.component)
+        if component is None or component.standalone:
+            return True
+        detail = f"{component.name} may only appear inside a parent that lists it"
+        if self.on_invalid_props == "raise" or self.strict:
+            raise GenerativeUIValidationError.single(path, "children_not_allowed", detail)
+        state.report.add(path, "component", "children_not_allowed", detail)
+        return False
+
+    def render_node(
+        self,
+        value: NodeValue,
+        path: str,
+        report: SanitizeReport | None = None,
+        *,
+        cache: RenderCache | None = None,
+    ) -> Markup:
+        """Render one node found at ``path`` (URLs/props dropped go into ``report``).
 
         Used by streaming to re-render only the subtrees that changed.
         """
         depth = path.count("/children/") + 1
-        return self._render_value(value, path, depth, _RenderState(report))
+        state = _RenderState(report if report is not None else SanitizeReport(), cache)
+        return self._render_value(value, path, depth, state)
 
     def render_page(
         self,
@@ -220,14 +315,11 @@ class Renderer:
         link under a strict Content-Security-Policy); ``script_href`` adds
         genui's static script for progressive enhancement.
         """
-        from genui.static import stylesheet
-
         return self._fill(
             "genui/_page.html",
             title=title,
             theme=theme,
             body=self.render(spec),
-            inline_css=None if stylesheet_href else stylesheet(),
             stylesheet_href=stylesheet_href,
             script_href=script_href,
         )
@@ -253,7 +345,17 @@ class Renderer:
         if isinstance(value, str):
             return escape(replace_invalid_characters(value))
         if isinstance(value, GenerativeUINode):
-            return self._render_component(value, path, depth, state)
+            cache = state.cache
+            if cache is None:
+                return self._render_component(value, path, depth, state)
+            hit = cache.get(value, path)
+            if hit is not None:
+                state.report.extend(hit[1])
+                return hit[0]
+            start = len(state.report)
+            html = self._render_component(value, path, depth, state)
+            cache.put(value, path, html, state.report.events_since(start))
+            return html
         return escape(format_number(value))
 
     def _render_component(
@@ -270,16 +372,15 @@ class Renderer:
         children_html = _EMPTY.join(
             self._render_value(child, f"{path}/children/{index}", depth + 1, state)
             for index, child in enumerate(node.children)
-            if component.children == "any"
-            or self._child_allowed(component, child, path, index, state)
+            if self._child_allowed(component, child, path, index, state)
         )
         content = children_html
         if component.text_prop is not None:
             text = getattr(props, component.text_prop)
-            if text is not None:
+            if text is not None:  # the text prop first, then any children: nothing is hidden
                 text = text if isinstance(text, str) else format_number(text)
-                content = escape(replace_invalid_characters(text))
-        info = NodeInfo(path, node.key, component.css_class)
+                content = escape(replace_invalid_characters(text)) + children_html
+        info = NodeInfo(path, node.key, component.css_class, self.id_prefix)
         return self._fill(
             component.template, props=props, children=children_html, content=content, node=info
         )
@@ -288,6 +389,8 @@ class Renderer:
         self, parent: Component, child: NodeValue, path: str, index: int, state: _RenderState
     ) -> bool:
         """Check a child against the parent's children policy; report or raise if refused."""
+        if parent.children == "any" and not isinstance(child, GenerativeUINode):
+            return True
         if isinstance(child, GenerativeUINode):
             resolved = self.registry.get(child.component)
             if resolved is None:
@@ -299,12 +402,7 @@ class Renderer:
             return True
         else:
             what = "text"
-        allowed = {
-            "none": "no children",
-            "text": "only text",
-            "inline": "only text and inline components",
-        }
-        detail = f"{parent.name} takes {allowed[parent.children_policy]}, not {what}"
+        detail = f"{parent.name} takes {parent.describe_children()}, not {what}"
         child_path = f"{path}/children/{index}"
         if self.on_invalid_props == "raise" or self.strict:
             raise GenerativeUIValidationError.single(child_path, "children_not_allowed", detail)
@@ -383,7 +481,7 @@ class Renderer:
                 f"unknown component {name!r} at {path}", component_name=name, path=path
             )
         if self.fallback == "default":
-            info = NodeInfo(path, node.key, "genui-unknown")
+            info = NodeInfo(path, node.key, "genui-unknown", self.id_prefix)
             return self._fill("genui/_unknown.html", name=name, node=info)
         result = self.fallback(name, dict(node.props), path)
         if isinstance(result, Markup):

@@ -607,10 +607,14 @@ def _check_text(text: str, context: UrlContext, policy: UrlPolicy) -> UrlVerdict
     )
     if len(literal) > (policy.max_data_url_length if is_data_image else policy.max_length):
         return _reject("url_too_long")
+    # Browsers decode character references in the attribute *before* the URL parser
+    # drops tabs and newlines, so decode the raw text too: "&#x3a\t\ta" is ":" + "a",
+    # while the tab-stripped "&#x3aa" would be U+03AA.
     forms = _decision_forms(literal)
-    if forms is None:
+    raw_forms = _decision_forms(text) if text != literal else [text]
+    if forms is None or raw_forms is None:
         return _reject("invalid_url")
-    for form in forms:
+    for form in (*forms, *raw_forms[1:]):  # raw_forms[0] is the undecoded text itself
         reason = _check_form(form, context, policy)
         if reason is not None:
             return _reject(reason)

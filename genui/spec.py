@@ -203,7 +203,7 @@ def _utf8_size(text: str) -> int:
 _CODE_BY_PYDANTIC_TYPE = {
     "missing": "missing_field",
     "extra_forbidden": "extra_field",
-    "string_pattern_mismatch": "invalid_name",
+    "string_pattern_mismatch": "pattern_mismatch",
     "string_too_long": "too_long",
     "finite_number": "not_finite",
     "literal_error": "invalid_value",
@@ -297,13 +297,19 @@ def translate_validation_error(
     details: list[ErrorDetail] = []
     seen: set[tuple[str, str]] = set()
     for error in exc.errors(include_url=False, include_input=False):
-        pointer = base + loc_to_pointer(error["loc"], data, root_model)
+        loc = error["loc"]
+        if error["type"] == "missing" and loc:  # the missing member is not in the data
+            pointer = base + loc_to_pointer(loc[:-1], data, root_model)
+            pointer += format_pointer([loc[-1]])
+        else:
+            pointer = base + loc_to_pointer(loc, data, root_model)
         code = error_code(error["type"])
         if (pointer, code) in seen:
             continue
         seen.add((pointer, code))
         message = error["msg"]
-        if code == "invalid_name":
+        if code == "pattern_mismatch" and root_model != "props" and loc and loc[-1] == "component":
+            code = "invalid_name"
             message = (
                 "component name must start with an ASCII letter and contain only "
                 "letters, digits, '_', '.' or '-' (at most 128 characters)"

@@ -22,6 +22,7 @@ from typing import Any
 from hypothesis import strategies as st
 
 from genui.catalog import json_schema
+from genui.limits import MAX_INTEGER
 from genui.registry import Registry, default_registry
 
 __all__ = ["HOSTILE_STRINGS", "from_schema", "hostile_specs", "hostile_text", "specs"]
@@ -151,8 +152,8 @@ class _SchemaStrategies:
         high = schema.get("exclusiveMaximum", schema.get("maximum"))
         if integer:
             return st.integers(
-                min_value=None if low is None else int(low) + int(exclude_low),
-                max_value=None if high is None else int(high) - int(exclude_high),
+                min_value=-MAX_INTEGER - 1 if low is None else int(low) + int(exclude_low),
+                max_value=MAX_INTEGER if high is None else int(high) - int(exclude_high),
             )
         floats = st.floats(
             min_value=low,
@@ -163,7 +164,7 @@ class _SchemaStrategies:
             allow_infinity=False,
         )
         if low is None and high is None:
-            return floats | st.integers()
+            return floats | st.integers(min_value=-MAX_INTEGER - 1, max_value=MAX_INTEGER)
         return floats
 
     def _string(self, schema: Mapping[str, Any]) -> st.SearchStrategy[str]:

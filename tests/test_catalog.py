@@ -132,9 +132,19 @@ def test_prompt_lists_every_component_with_its_props_and_an_example() -> None:
 def test_examples_in_the_catalog_render() -> None:
     from genui.render import render
 
-    for component in default_registry().values():
-        if component.example is not None:
-            render({"root": dict(component.example)})
+    registry = default_registry()
+    for component in registry.values():
+        if component.example is None:
+            continue
+        example = dict(component.example)
+        if not component.standalone:  # shown inside a parent that takes it
+            parent = next(
+                name
+                for name, other in registry.items()
+                if isinstance(other.children, frozenset) and component.name in other.children
+            )
+            example = {"component": parent, "children": [example]}
+        render({"root": example})
 
 
 def test_cli_prints_the_registry_schema(capsys: pytest.CaptureFixture[str]) -> None:

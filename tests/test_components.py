@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import re
@@ -81,9 +82,17 @@ def node(
     return result
 
 
+# Component-level tests render ListItem on its own; where it may appear is tested separately.
+_ISOLATED = Renderer(
+    default_registry().extend(
+        dataclasses.replace(default_registry()["ListItem"], standalone=True), replace=True
+    )
+)
+
+
 def html_of(value: dict[str, Any], renderer: Renderer | None = None) -> str:
     spec = {"root": value}
-    return str(renderer.render(spec) if renderer else render(spec))
+    return str((renderer or _ISOLATED).render(spec))
 
 
 def parse_errors(fragment: str) -> list[Any]:
@@ -559,7 +568,7 @@ def test_children_policies_follow_html_content_models() -> None:
 def test_components_without_children_reject_children(name: str) -> None:
     value = node(name, MINIMAL_PROPS.get(name, {}), ["surprise"])
     with pytest.raises(GenerativeUIValidationError) as caught:
-        render({"root": value})
+        _ISOLATED.render({"root": value})
     assert [(d.path, d.code) for d in caught.value.errors] == [
         ("/root/children/0", "children_not_allowed")
     ]
@@ -578,7 +587,37 @@ def test_drop_mode_drops_children_of_childless_components_and_reports_them(name:
     assert result.html == html_of(node(name, MINIMAL_PROPS.get(name, {})))
 
 
-@pytest.mark.parametrize("name", [c.name for c in BUILTIN_COMPONENTS if c.children != "none"])
+TAKES_NAMED_CHILDREN = {c.name for c in BUILTIN_COMPONENTS if isinstance(c.children, frozenset)}
+FREE_CHILDREN = [
+    c.name
+    for c in BUILTIN_COMPONENTS
+    if c.children != "none" and c.name not in TAKES_NAMED_CHILDREN
+]
+
+
+def test_a_list_takes_only_list_items_and_items_live_only_in_lists() -> None:
+    items = [node("ListItem", {"text": "one"}), node("ListItem", {}, ["two"])]
+    html = str(render({"root": node("List", {"ordered": True}, items)}))
+    assert html.index("one") < html.index("two") and html.count("<li") == 2
+    for spec, path in [
+        ({"root": node("List", {}, ["text"])}, "/root/children/0"),
+        ({"root": node("List", {}, [node("Card")])}, "/root/children/0"),
+        ({"root": node("ListItem", {"text": "x"})}, "/root"),
+        ({"root": node("Card", {}, [node("ListItem")])}, "/root/children/0"),
+        (
+            {"root": node("List", {}, [node("ListItem", {}, [node("ListItem")])])},
+            "/root/children/0/children/0",
+        ),
+    ]:
+        with pytest.raises(GenerativeUIValidationError) as info:
+            render(spec)
+        assert (info.value.errors[0].path, info.value.errors[0].code) == (
+            path,
+            "children_not_allowed",
+        )
+
+
+@pytest.mark.parametrize("name", FREE_CHILDREN)
 def test_components_with_children_render_them_in_order(name: str) -> None:
     last: Any = 42 if name in TEXT_ONLY else node("Badge", {"label": "42"})
     html = html_of(node(name, MINIMAL_PROPS.get(name, {}), ["ALPHA", last]))
@@ -619,7 +658,7 @@ def test_children_outside_the_content_model_are_refused(
         assert parse_errors(html) == []
         return
     with pytest.raises(GenerativeUIValidationError) as caught:
-        render({"root": value})
+        _ISOLATED.render({"root": value})
     assert [(d.path, d.code) for d in caught.value.errors] == [
         ("/root/children/1", "children_not_allowed")
     ]
@@ -683,14 +722,14 @@ def test_invalid_props_raise_with_a_pointer_to_the_prop(
     name: str, props: dict[str, Any], path: str
 ) -> None:
     with pytest.raises(GenerativeUIValidationError) as caught:
-        render({"root": node(name, {**MINIMAL_PROPS.get(name, {}), **props})})
+        _ISOLATED.render({"root": node(name, {**MINIMAL_PROPS.get(name, {}), **props})})
     assert path in [d.path for d in caught.value.errors]
 
 
 @pytest.mark.parametrize("name", ["Stat", "Progress", "Image"])
 def test_required_props_are_required(name: str) -> None:
     with pytest.raises(GenerativeUIValidationError) as caught:
-        render({"root": node(name, {})})
+        _ISOLATED.render({"root": node(name, {})})
     assert all(d.path.startswith("/root/props") for d in caught.value.errors)
     assert "missing_field" in [d.code for d in caught.value.errors]
 
@@ -733,7 +772,7 @@ def test_every_text_prop_is_escaped(name: str, prop: str) -> None:
     assert parse_errors(html) == []
 
 
-@pytest.mark.parametrize("name", [c.name for c in BUILTIN_COMPONENTS if c.children != "none"])
+@pytest.mark.parametrize("name", FREE_CHILDREN)
 def test_string_children_are_escaped(name: str) -> None:
     html = html_of(node(name, MINIMAL_PROPS.get(name, {}), [PAYLOAD]))
     assert ESCAPED in html
@@ -760,7 +799,7 @@ def test_no_url_attribute_carries_a_script_url_whatever_the_string_props(
             props[prop] = hostile(props_schema(name, prop), url)
     if name == "Table":
         props["columns"] = ["c"]
-    result = Renderer().render_with_report({"root": node(name, props)})
+    result = _ISOLATED.render_with_report({"root": node(name, props)})
     html = str(result.html)
     assert parse_errors(html) == []
     for _element, attribute, value in attributes(html):
@@ -832,7 +871,7 @@ def test_stylesheet_survives_html_escaping_when_inlined() -> None:
 
 def test_preview_page_inlines_the_stylesheet_unchanged() -> None:
     page = str(Renderer().render_page({"root": node("Divider")}, theme="dark"))
-    assert stylesheet() in page
+    assert stylesheet().rstrip("\n") in page  # the include drops only the final newline
     assert '<hr class="genui-divider"' in page
 
 

@@ -103,7 +103,7 @@ def test_register_decorator_declares_a_component_on_the_model() -> None:
     assert (component.props_model, component.template, component.children) == (
         WeatherProps,
         "weather.html",
-        False,
+        "none",
     )
 
 

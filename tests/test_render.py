@@ -288,3 +288,31 @@ def test_characters_html_disallows_never_reach_the_output(value: str) -> None:
     html = render({"root": [value, {"component": "Card", "key": value, "props": {"title": value}}]})
     assert parse_errors(html) == []
     html.encode("utf-8")
+
+
+def _parent_path(path: str) -> str | None:
+    head, sep, _ = path.rpartition("/children/")
+    return head if sep else None
+
+
+def _nesting_mismatches(html: str) -> list[tuple[str, str | None, str | None]]:
+    """Elements whose nearest genui ancestor in the parsed DOM is not their spec parent."""
+    tree = html5lib.parseFragment(html, treebuilder="etree", namespaceHTMLElements=False)
+    mismatches = []
+    stack: list[tuple[Any, str | None]] = [(tree, None)]
+    while stack:
+        element, ancestor = stack.pop()
+        path = element.get("data-genui-path") if hasattr(element, "get") else None
+        if path is not None:
+            if _parent_path(path) != ancestor:
+                mismatches.append((path, _parent_path(path), ancestor))
+            ancestor = path
+        stack.extend((child, ancestor) for child in element)
+    return mismatches
+
+
+@given(specs())
+def test_browsers_build_the_same_tree_as_the_spec(spec: dict[str, Any]) -> None:
+    # HTML parsers silently re-parent misnested elements (a <p> in a <p>, an <li> in an
+    # <li>, an <a> in an <a>): the parsed DOM must nest exactly like the spec.
+    assert _nesting_mismatches(render(spec)) == []

@@ -753,3 +753,20 @@ def test_css_tokens() -> None:
         with pytest.raises(ValidationError):
             Box(tone=bad)
     assert is_css_token("a" * 64) and not is_css_token(3)
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "\t\tjavascript&#x3a\t\talert(1)",
+        "javascript&#x3a\nalert(1)",
+        "javascript&#58\r\nalert(1)",
+        "java&#x73\tcript:alert(1)",
+        "&#x6a\tavascript:alert(1)",
+    ],
+)
+def test_references_are_decoded_before_tabs_and_newlines_are_dropped(url: str) -> None:
+    # The HTML attribute parser decodes "&#x3a" before the URL parser strips the tabs:
+    # decoding after stripping would read "&#x3aa" as U+03AA and miss the colon.
+    assert sanitize_url(url) is None
+    assert sanitize_url(url, context="img") is None

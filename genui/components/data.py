@@ -82,6 +82,7 @@ LIST = Component(
     "List",
     ListProps,
     "genui/list.html",
+    children={"ListItem"},
     description=(
         "A bulleted list, or numbered when ordered is true. Its children must be ListItem"
         " nodes (put any other content inside a ListItem)."
@@ -109,6 +110,7 @@ LIST_ITEM = Component(
     ListItemProps,
     "genui/list_item.html",
     text_prop="text",
+    standalone=False,
     description="One item of a List: a text prop, or children for richer content.",
     example={"component": "ListItem", "props": {"text": "Free returns within 30 days"}},
 )

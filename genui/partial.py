@@ -1,0 +1,350 @@
+"""Assemble a spec from JSON text that arrives in arbitrary chunks.
+
+Tokenizing is done by ijson's C backend (yajl), pushed one chunk at a time, so
+the total cost is linear in the text however small the chunks are — re-parsing
+the growing buffer on every chunk would be quadratic. ijson only reports a
+token once it is complete, so a half-streamed component name (``"Ca"`` on its
+way to ``"Card"``) or URL never surfaces.
+
+Each node is validated into a frozen :class:`~genui.GenerativeUINode` once,
+when its object closes; its already-validated children pass straight through.
+:meth:`SpecAssembler.current` materializes the best valid spec so far: closed
+nodes as they are, and the open nodes along the right edge of the document
+only once their component name and props are complete (and the caller's
+``accept`` check passes) — anything else is held back, never shown broken.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, Final
+
+import ijson
+from ijson.utils import sendable_list
+from pydantic import ValidationError
+
+from genui.errors import ErrorDetail, GenerativeUIError, GenerativeUIValidationError
+from genui.limits import Limits
+from genui.pointer import format_pointer
+from genui.spec import GenerativeUINode, GenerativeUISpec, translate_validation_error
+
+__all__ = ["SpecAssembler"]
+
+# What a container is, from where it sits in the spec.
+_SPEC, _NODE, _NODE_LIST, _PROPS, _JSON = range(5)
+
+
+class _Held:
+    """Marker: this open value cannot be shown yet."""
+
+
+_HELD: Final = _Held()
+
+
+@dataclass(slots=True)
+class _Frame:
+    role: int
+    value: Any  # dict or list being filled
+    path: tuple[str | int, ...]
+    node_depth: int
+    key: str | None = None  # pending member name (objects)
+    seen_children: bool = False
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def _too_much(path: tuple[str | int, ...], code: str, message: str) -> GenerativeUIValidationError:
+    return GenerativeUIValidationError(
+        [ErrorDetail(format_pointer(path), code, message)], title="spec over limits"
+    )
+
+
+class SpecAssembler:
+    """Incrementally parse and validate a spec's JSON text.
+
+    ``accept(node, path)`` decides whether an *open* node may be shown (e.g.
+    its component is known and its props are valid so far); closed nodes are
+    always shown. Errors are sticky: after a :class:`GenerativeUIError`, every
+    further :meth:`feed` raises it again.
+    """
+
+    def __init__(
+        self, limits: Limits, accept: Callable[[GenerativeUINode, str], bool] | None = None
+    ) -> None:
+        self._limits = limits
+        self._accept = accept
+        self._events = sendable_list()
+        self._coroutine = ijson.basic_parse_coro(self._events, use_float=True)
+        self._stack: list[_Frame] = []
+        self._document: Any = _HELD
+        self._bytes = 0
+        self._nodes = 0
+        self._values = 0
+        self._error: GenerativeUIError | None = None
+        self.changed = False
+        """Whether the visible structure changed since :meth:`current` last ran."""
+
+    @property
+    def complete(self) -> bool:
+        """Whether the whole document has been received."""
+        return self._document is not _HELD and not self._stack
+
+    @property
+    def started(self) -> bool:
+        """Whether any token has arrived."""
+        return self._document is not _HELD or bool(self._stack)
+
+    def feed(self, chunk: str | bytes) -> None:
+        """Consume one chunk of JSON text (raises on invalid JSON, specs or limits)."""
+        if self._error is not None:
+            raise self._error
+        data = chunk.encode("utf-8", "surrogatepass") if isinstance(chunk, str) else bytes(chunk)
+        self._bytes += len(data)
+        try:
+            if self._bytes > self._limits.max_input_bytes:
+                raise GenerativeUIValidationError.single(
+                    "", "too_large", f"more than {self._limits.max_input_bytes} bytes of input"
+                )
+            if self.complete and data.strip():
+                raise GenerativeUIValidationError.single(
+                    "", "invalid_json", "data after the end of the spec"
+                )
+            try:
+                self._coroutine.send(data)
+            except ijson.common.IncompleteJSONError as exc:
+                if "integer overflow" in str(exc):
+                    raise GenerativeUIValidationError.single(
+                        "", "number_too_large", "integers must fit in 64 bits"
+                    ) from None
+                raise GenerativeUIValidationError.single(
+                    "", "invalid_json", f"invalid JSON: {exc}"
+                ) from None
+            self._drain()
+        except GenerativeUIError as exc:
+            self._error = exc
+            raise
+        except Exception as exc:  # a hostile byte sequence must not escape as anything else
+            self._error = GenerativeUIValidationError.single(
+                "", "invalid_json", f"invalid JSON: {type(exc).__name__}: {exc}"
+            )
+            raise self._error from None
+
+    def finish(self) -> None:
+        """Signal the end of input (flushes a trailing number; raises if incomplete)."""
+        if self._error is not None:
+            raise self._error
+        try:
+            self._coroutine.close()
+            self._drain()
+        except GenerativeUIError as exc:
+            self._error = exc
+            raise
+        except Exception as exc:
+            self._error = GenerativeUIValidationError.single(
+                "", "invalid_json", f"invalid JSON: {type(exc).__name__}: {exc}"
+            )
+            raise self._error from None
+        if not self.complete:
+            raise GenerativeUIValidationError.single("", "incomplete", "the spec text ended early")
+
+    # -- events --------------------------------------------------------------------------
+
+    def _drain(self) -> None:
+        events = self._events
+        for kind, value in events:
+            if kind == "map_key":
+                self._stack[-1].key = value
+                if self._stack[-1].role == _NODE and value == "children":
+                    self._stack[-1].seen_children = True
+                    self.changed = True
+                continue
+            if kind == "start_map":
+                self._open({})
+            elif kind == "start_array":
+                self._open([])
+            elif kind in ("end_map", "end_array"):
+                self._close()
+            else:
+                self._scalar(value)
+        del events[:]
+
+    def _child_role(self, parent: _Frame | None, is_map: bool) -> int:
+        if parent is None:
+            return _SPEC
+        role = parent.role
+        if role == _SPEC and parent.key == "root":
+            return _NODE if is_map else _NODE_LIST
+        if role == _NODE_LIST:
+            return _NODE if is_map else _JSON
+        if role == _NODE:
+            if parent.key == "children":
+                return _NODE if is_map else _NODE_LIST
+            if parent.key == "props":
+                return _PROPS if is_map else _JSON
+        return _JSON
+
+    def _child_path(self, parent: _Frame | None) -> tuple[str | int, ...]:
+        if parent is None:
+            return ()
+        if isinstance(parent.value, list):
+            return (*parent.path, len(parent.value))
+        return (*parent.path, parent.key if parent.key is not None else "")
+
+    def _count_value(self, path: tuple[str | int, ...]) -> None:
+        self._values += 1
+        if self._values > self._limits.max_values:
+            raise _too_much(
+                path, "too_many_values", f"more than {self._limits.max_values} JSON values"
+            )
+
+    def _open(self, container: dict[str, Any] | list[Any]) -> None:
+        parent = self._stack[-1] if self._stack else None
+        role = self._child_role(parent, isinstance(container, dict))
+        path = self._child_path(parent)
+        self._count_value(path)
+        if len(self._stack) + 1 > self._limits.max_json_depth:
+            raise _too_much(
+                path, "too_deep", f"JSON nested deeper than {self._limits.max_json_depth}"
+            )
+        node_depth = parent.node_depth if parent is not None else 0
+        if role == _NODE:
+            node_depth += 1
+            if node_depth > self._limits.max_depth:
+                raise _too_much(
+                    path, "too_deep", f"nodes nested deeper than {self._limits.max_depth}"
+                )
+            self._count_node(path)
+        self._stack.append(_Frame(role, container, path, node_depth))
+        if role in (_NODE, _NODE_LIST):
+            self.changed = True
+
+    def _count_node(self, path: tuple[str | int, ...]) -> None:
+        self._nodes += 1
+        if self._nodes > self._limits.max_nodes:
+            raise _too_much(path, "too_many_nodes", f"more than {self._limits.max_nodes} nodes")
+
+    def _scalar(self, value: Any) -> None:
+        parent = self._stack[-1] if self._stack else None
+        path = self._child_path(parent)
+        self._count_value(path)
+        if isinstance(value, str) and len(value) > self._limits.max_string_length:
+            raise _too_much(
+                path, "too_long", f"string longer than {self._limits.max_string_length} characters"
+            )
+        if parent is None:
+            self._document = value  # a bare scalar: not a spec, reported by validation
+            self._validate_document()
+            return
+        if parent.role in (_NODE_LIST,) or (parent.role == _NODE and parent.key == "children"):
+            self._count_node(path)
+        if parent.role in (_SPEC, _NODE, _NODE_LIST):
+            self.changed = True
+        self._store(parent, value)
+
+    def _store(self, parent: _Frame, value: Any) -> None:
+        if isinstance(parent.value, list):
+            parent.value.append(value)
+            return
+        key = parent.key if parent.key is not None else ""
+        parent.value[key] = value
+        if (
+            parent.role in (_NODE, _PROPS)
+            and len(parent.value) > self._limits.max_props_per_node + 4
+        ):
+            raise _too_much(parent.path, "too_many_props", "too many members")
+        parent.key = None
+
+    def _close(self) -> None:
+        frame = self._stack.pop()
+        value: Any = frame.value
+        if frame.role == _NODE:
+            value = self._validate_node(frame)
+            self.changed = True
+        elif frame.role == _NODE_LIST:
+            self.changed = True
+        elif frame.role == _PROPS:
+            props: dict[str, Any] = value
+            if len(props) > self._limits.max_props_per_node:
+                raise _too_much(
+                    frame.path,
+                    "too_many_props",
+                    f"more than {self._limits.max_props_per_node} props",
+                )
+            self.changed = True
+        if not self._stack:
+            self._document = value
+            self._validate_document()
+            return
+        self._store(self._stack[-1], value)
+
+    def _validate_node(self, frame: _Frame) -> GenerativeUINode:
+        try:
+            return GenerativeUINode.model_validate(frame.value)
+        except ValidationError as exc:
+            raise translate_validation_error(
+                exc, frame.value, base=format_pointer(frame.path), root_model="node"
+            ) from None
+
+    def _validate_document(self) -> None:
+        self.changed = True
+        try:
+            GenerativeUISpec.model_validate(self._document)
+        except ValidationError as exc:
+            raise translate_validation_error(exc, self._document) from None
+
+    # -- the best valid spec so far ------------------------------------------------------
+
+    def current(self) -> GenerativeUISpec | None:
+        """The best valid spec so far, or ``None`` when nothing can be shown yet."""
+        self.changed = False
+        if self._error is not None:
+            raise self._error
+        if self.complete:
+            return GenerativeUISpec.model_validate(self._document)
+        open_value: Any = _HELD
+        for frame in reversed(self._stack):
+            open_value = self._materialize(frame, open_value)
+        if not isinstance(open_value, GenerativeUISpec):
+            return None
+        return open_value
+
+    def _materialize(self, frame: _Frame, open_child: Any) -> Any:
+        role = frame.role
+        if role == _NODE_LIST:
+            items = list(frame.value)
+            if open_child is not _HELD:
+                items.append(open_child)
+            return items
+        if role == _NODE:
+            return self._materialize_node(frame, open_child)
+        if role == _SPEC:
+            root = frame.value.get("root", _HELD) if frame.key != "root" else open_child
+            if root is _HELD or (frame.key is None and "root" not in frame.value):
+                return _HELD
+            return GenerativeUISpec.model_construct(root=root)
+        return _HELD  # props and other JSON are shown only once complete
+
+    def _materialize_node(self, frame: _Frame, open_child: Any) -> Any:
+        members: dict[str, Any] = frame.value
+        if not isinstance(members.get("component"), str):
+            return _HELD
+        pending = frame.key
+        if pending is not None and pending != "children":
+            return _HELD  # a member (props, most often) is still arriving
+        if "props" not in members and not frame.seen_children:
+            return _HELD  # props usually come next: do not flash an empty node
+        candidate = dict(members)
+        if pending == "children":
+            if open_child is _HELD:
+                candidate["children"] = []
+            elif isinstance(open_child, list):
+                candidate["children"] = open_child
+            else:
+                candidate["children"] = [open_child]
+        try:
+            node = GenerativeUINode.model_validate(candidate)
+        except ValidationError:
+            return _HELD
+        if self._accept is not None and not self._accept(node, format_pointer(frame.path)):
+            return _HELD
+        return node

@@ -1,0 +1,470 @@
+"""Keep a spec current while an agent streams it, and send the browser only what changed.
+
+A :class:`SpecStream` takes either the spec's JSON text in arbitrary chunks
+(:meth:`~SpecStream.feed`) or changes to it (:meth:`~SpecStream.apply`: RFC
+6902 JSON Patch or RFC 7396 merge patch). After each call it holds the last
+*valid* spec and returns the :class:`Update` s that turn the previous HTML into
+the new one. Cost follows the size of the change, not of the spec:
+
+* specs are immutable and patches share unchanged subtrees, so the new spec is
+  rebuilt only along changed paths (a cache maps each JSON object to its
+  validated node);
+* the diff skips every subtree that is the very same object as before;
+* only update targets are rendered, and a :class:`~genui.RenderCache` reuses
+  the HTML of unchanged descendants; the full :meth:`~SpecStream.html` is
+  assembled only when asked for, byte-identical to ``render(spec)``.
+
+Update operations (applied by ``genui.js``, or by any client):
+
+``replace``
+    replace the element whose ``data-genui-path`` is ``target`` with ``html``;
+``append``
+    append ``html`` at the end of the stream's container (new root nodes);
+``reset``
+    replace the whole content of the stream's container with ``html``.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Mapping
+from typing import Any, Literal, NamedTuple
+
+from markupsafe import Markup
+from pydantic import ValidationError
+
+from genui.errors import GenerativeUIError, GenerativeUIPatchError, GenerativeUIValidationError
+from genui.limits import Limits, check_value_limits
+from genui.partial import SpecAssembler
+from genui.patch import apply_json_patch, apply_merge_patch, is_merge_patch
+from genui.registry import Registry
+from genui.render import RenderCache, Renderer
+from genui.sanitize import SanitizeReport, validation_context
+from genui.spec import (
+    GenerativeUINode,
+    GenerativeUISpec,
+    NodeValue,
+    parse_spec,
+    translate_validation_error,
+)
+
+__all__ = ["SpecStream", "Update"]
+
+UpdateOp = Literal["replace", "append", "reset"]
+
+
+class Update(NamedTuple):
+    """One change to apply to the page: see the module docstring for the ops."""
+
+    op: UpdateOp
+    """``replace``, ``append`` or ``reset``."""
+    target: str
+    """``data-genui-path`` of the element to replace; ``""`` for the container."""
+    html: Markup
+    """The new HTML."""
+
+    def to_dict(self) -> dict[str, str]:
+        """JSON-ready form, as sent in SSE frames."""
+        return {"op": self.op, "target": self.target, "html": str(self.html)}
+
+
+_Mode = Literal["empty", "text", "patch"]
+
+
+class SpecStream:
+    """A streaming session: the current spec, its HTML, and updates per change.
+
+    * ``registry`` / ``renderer``: how to render (a renderer wins over a registry).
+    * ``limits``: bounds on the streamed text and the resulting spec.
+    * ``history``: how many update batches to keep for :meth:`updates_since`.
+
+    Not thread-safe: one stream per agent response, used from one task.
+    """
+
+    def __init__(
+        self,
+        registry: Registry | None = None,
+        *,
+        renderer: Renderer | None = None,
+        limits: Limits | None = None,
+        history: int = 256,
+    ) -> None:
+        self.renderer = renderer if renderer is not None else Renderer(registry)
+        self.limits = limits if limits is not None else self.renderer.limits
+        self._cache = RenderCache()
+        self._assembler = SpecAssembler(self.limits, self._renderable)
+        self._mode: _Mode = "empty"
+        self._text: list[str] = []
+        self._document: Any = {}
+        self._nodes_by_object: dict[int, tuple[Any, GenerativeUINode, int]] = {}
+        self._spec: GenerativeUISpec | None = None
+        self._version = 0
+        self._closed = False
+        self._history: deque[tuple[int, list[Update]]] = deque(maxlen=history)
+        self._report = SanitizeReport()
+        self._html: Markup | None = Markup("")
+
+    # -- state ---------------------------------------------------------------------------
+
+    @property
+    def version(self) -> int:
+        """Incremented by every call that changed the spec."""
+        return self._version
+
+    @property
+    def spec(self) -> GenerativeUISpec | None:
+        """The last valid spec (``None`` before anything could be shown)."""
+        return self._spec
+
+    @property
+    def closed(self) -> bool:
+        """Whether :meth:`close` has run."""
+        return self._closed
+
+    def html(self) -> Markup:
+        """The current fragment, byte-identical to ``renderer.render(spec)``."""
+        if self._html is None:
+            self._render_all()
+        assert self._html is not None
+        return self._html
+
+    @property
+    def report(self) -> SanitizeReport:
+        """What sanitization removed from the current spec."""
+        if self._html is None:
+            self._render_all()
+        return self._report
+
+    def _render_all(self) -> None:
+        if self._spec is None:
+            self._html, self._report = Markup(""), SanitizeReport()
+            return
+        self._html, self._report = self.renderer.render_with_report(self._spec, cache=self._cache)
+
+    # -- input ---------------------------------------------------------------------------
+
+    def feed(self, chunk: str | bytes) -> list[Update]:
+        """Consume the next chunk of the spec's JSON text; return the updates it causes.
+
+        A node appears once its component name and props are complete and
+        valid; a URL is never emitted half-streamed. Invalid JSON or an
+        invalid complete node raises :class:`GenerativeUIValidationError`, and
+        so does every later call: the last good spec stands.
+        """
+        self._check_open()
+        if self._mode == "patch":
+            raise GenerativeUIError(
+                "this stream is being patched; feed text to a new stream", code="stream_mode"
+            )
+        self._mode = "text"
+        text = chunk.decode("utf-8", "replace") if isinstance(chunk, bytes | bytearray) else chunk
+        self._assembler.feed(chunk)
+        self._text.append(text)
+        if not self._assembler.changed:
+            return []
+        return self._change(self._assembler.current())
+
+    def apply(self, ops: Any) -> list[Update]:
+        """Apply a JSON Patch (a list of ops, JSON text or JSONL) or a merge patch (a dict).
+
+        The patched document must be a valid spec; if any operation fails, or
+        the result is invalid, :class:`GenerativeUIPatchError` is raised and
+        the stream is unchanged.
+        """
+        self._check_open()
+        if self._mode == "text":
+            if not self._assembler.complete:
+                raise GenerativeUIPatchError(
+                    "the streamed spec text is not complete yet", code="stream_mode"
+                )
+            self._document = self._spec_to_document(self._spec)
+        self._mode = "patch"
+        if is_merge_patch(ops):
+            document = apply_merge_patch(self._document, ops)
+        else:
+            document = apply_json_patch(self._document, ops)
+        spec = self._spec_from_document(document)
+        self._document = document
+        return self._change(spec, force_version=True)
+
+    def close(self) -> list[Update]:
+        """Finish the stream: drop what is incomplete and validate the final spec strictly.
+
+        Raises :class:`GenerativeUIValidationError` if the text ended early, or
+        the final spec does not parse or render (unknown components, invalid
+        props); the stream is closed either way.
+        """
+        self._check_open()
+        self._closed = True
+        if self._mode == "text":
+            self._assembler.finish()
+            updates = self._change(self._assembler.current())
+        else:
+            updates = []
+        if self._spec is None:
+            raise GenerativeUIValidationError.single("", "incomplete", "no spec was received")
+        self.renderer.render(parse_spec(self._spec.model_dump(mode="python"), limits=self.limits))
+        return updates
+
+    def _check_open(self) -> None:
+        if self._closed:
+            raise GenerativeUIError("the stream is closed", code="stream_closed")
+
+    # -- resuming ------------------------------------------------------------------------
+
+    def updates_since(self, version: int) -> list[Update] | None:
+        """Updates that bring a client at ``version`` up to date, or ``None`` if too old.
+
+        For an SSE reconnect with ``Last-Event-ID``; on ``None`` send
+        :meth:`reset_update` instead.
+        """
+        if version == self._version:
+            return []
+        if version > self._version or not self._history or self._history[0][0] > version + 1:
+            return None
+        updates: list[Update] = []
+        for batch_version, batch in self._history:
+            if batch_version > version:
+                updates.extend(batch)
+        return updates
+
+    def reset_update(self) -> Update:
+        """One update that replaces everything with the current HTML."""
+        return Update("reset", "", self.html())
+
+    def snapshot(self) -> dict[str, Any]:
+        """JSON-ready state, to resume on another worker with :meth:`restore`."""
+        return {
+            "format": "genui.stream/1",
+            "version": self._version,
+            "mode": self._mode,
+            "closed": self._closed,
+            "text": "".join(self._text) if self._mode == "text" else None,
+            "document": self._document if self._mode == "patch" else None,
+        }
+
+    @classmethod
+    def restore(
+        cls,
+        snapshot: Mapping[str, Any],
+        registry: Registry | None = None,
+        *,
+        renderer: Renderer | None = None,
+        limits: Limits | None = None,
+    ) -> SpecStream:
+        """Rebuild a stream from :meth:`snapshot` (same registry/renderer expected)."""
+        if not isinstance(snapshot, Mapping) or snapshot.get("format") != "genui.stream/1":
+            raise GenerativeUIError("not a genui stream snapshot", code="invalid_snapshot")
+        stream = cls(registry, renderer=renderer, limits=limits)
+        mode = snapshot.get("mode")
+        if mode == "text" and isinstance(snapshot.get("text"), str):
+            stream.feed(snapshot["text"])
+        elif mode == "patch":
+            stream._mode = "patch"
+            stream._document = snapshot.get("document")
+            stream._spec = stream._spec_from_document(stream._document)
+            stream._html = None
+        version = snapshot.get("version")
+        stream._version = version if isinstance(version, int) and version >= 0 else 0
+        stream._history.clear()
+        stream._closed = bool(snapshot.get("closed"))
+        return stream
+
+    # -- internals -----------------------------------------------------------------------
+
+    def _renderable(self, node: GenerativeUINode, path: str) -> bool:
+        """Whether an open (still streaming) node may be shown already."""
+        component = self.renderer.registry.get(node.component)
+        if component is None:
+            return False
+        props = {name: value for name, value in node.props.items() if value is not None}
+        try:
+            component.props_model.model_validate(props, context=validation_context(path=path))
+        except ValidationError:
+            return False
+        return True
+
+    def _change(
+        self, spec: GenerativeUISpec | None, *, force_version: bool = False
+    ) -> list[Update]:
+        old = self._spec
+        if spec is None or spec is old:
+            if force_version:
+                self._version += 1
+                self._history.append((self._version, []))
+            return []
+        updates = self._diff(old, spec)
+        if not updates and not force_version:
+            self._spec = spec
+            return []
+        self._spec = spec
+        self._html = None
+        self._version += 1
+        self._history.append((self._version, updates))
+        return updates
+
+    def _render(self, value: NodeValue, path: str) -> Markup:
+        return self.renderer.render_node(value, path, cache=self._cache)
+
+    def _diff(self, old: GenerativeUISpec | None, new: GenerativeUISpec) -> list[Update]:
+        if old is None:
+            return [Update("reset", "", self._render_roots(new))]
+        old_root, new_root = old.root, new.root
+        if isinstance(old_root, list) and isinstance(new_root, list):
+            return self._diff_root_list(old_root, new_root, new)
+        if isinstance(old_root, GenerativeUINode) and isinstance(new_root, GenerativeUINode):
+            updates = self._diff_node(old_root, new_root, "/root")
+            if updates is not None:
+                return updates
+        elif old_root == new_root:
+            return []
+        return [Update("reset", "", self._render_roots(new))]
+
+    def _render_roots(self, spec: GenerativeUISpec) -> Markup:
+        root = spec.root
+        if isinstance(root, list):
+            return Markup("").join(self._render(item, f"/root/{i}") for i, item in enumerate(root))
+        return self._render(root, "/root")
+
+    def _diff_root_list(
+        self, old: list[NodeValue], new: list[NodeValue], spec: GenerativeUISpec
+    ) -> list[Update]:
+        if len(new) < len(old):
+            return [Update("reset", "", self._render_roots(spec))]
+        updates: list[Update] = []
+        for index in range(len(old)):
+            before, after = old[index], new[index]
+            if before is after:
+                continue
+            changed = None
+            if isinstance(before, GenerativeUINode) and isinstance(after, GenerativeUINode):
+                changed = self._diff_node(before, after, f"/root/{index}")
+            elif before == after and type(before) is type(after):
+                changed = []
+            if changed is None:
+                return [Update("reset", "", self._render_roots(spec))]
+            updates.extend(changed)
+        if len(new) > len(old):
+            html = Markup("").join(
+                self._render(item, f"/root/{index}")
+                for index, item in enumerate(new)
+                if index >= len(old)
+            )
+            updates.append(Update("append", "", html))
+        return updates
+
+    def _diff_node(
+        self, old: GenerativeUINode, new: GenerativeUINode, path: str
+    ) -> list[Update] | None:
+        """Updates turning ``old`` into ``new`` at ``path``; None if the parent must re-render."""
+        if old is new:
+            return []
+        same_shell = (
+            old.component == new.component
+            and old.key == new.key
+            and len(old.children) == len(new.children)
+            and old.props == new.props
+        )
+        if not same_shell:
+            return [Update("replace", path, self._render(new, path))]
+        updates: list[Update] = []
+        for index, (before, after) in enumerate(zip(old.children, new.children, strict=True)):
+            if before is after:
+                continue
+            child_path = f"{path}/children/{index}"
+            if isinstance(before, GenerativeUINode) and isinstance(after, GenerativeUINode):
+                nested = self._diff_node(before, after, child_path)
+                if nested is not None:
+                    updates.extend(nested)
+                    continue
+            elif before == after and type(before) is type(after):
+                continue
+            return [Update("replace", path, self._render(new, path))]
+        return updates
+
+    # -- documents (patch mode) ----------------------------------------------------------
+
+    @staticmethod
+    def _spec_to_document(spec: GenerativeUISpec | None) -> Any:
+        if spec is None:
+            return {}
+        return spec.model_dump(mode="json", exclude_defaults=True)
+
+    def _spec_from_document(self, document: Any) -> GenerativeUISpec:
+        """Validate a patched document, re-validating only objects that changed.
+
+        ``_nodes_by_object`` maps each JSON object already validated to its node
+        and subtree size; patches share unchanged objects, so only the objects
+        on changed paths are looked at. The map is rebuilt when it has grown
+        well past the spec (amortized, bounded memory).
+        """
+        if not isinstance(document, Mapping):
+            raise GenerativeUIPatchError(
+                "the patched document is not an object", code="invalid_spec"
+            )
+        try:
+            root = document.get("root")
+            if isinstance(root, list):
+                converted: Any = []
+                total = 0
+                for index, item in enumerate(root):
+                    node, size = self._convert(item, f"/root/{index}", 1)
+                    converted.append(node)
+                    total += size
+            else:
+                converted, total = self._convert(root, "/root", 1)
+            if total > self.limits.max_nodes:
+                raise GenerativeUIValidationError.single(
+                    "", "too_many_nodes", f"more than {self.limits.max_nodes} nodes"
+                )
+            spec = GenerativeUISpec.model_validate({**document, "root": converted})
+        except GenerativeUIValidationError as exc:
+            raise self._patch_error(exc) from None
+        except ValidationError as exc:
+            raise self._patch_error(translate_validation_error(exc, document)) from None
+        if len(self._nodes_by_object) > max(4096, 4 * total):
+            self._nodes_by_object.clear()
+            self._spec_from_document(document)
+        return spec
+
+    def _convert(self, value: Any, path: str, depth: int) -> tuple[Any, int]:
+        """The node for one JSON value (leaves as they are) and its subtree size."""
+        if not isinstance(value, Mapping):
+            return value, 1  # leaves, and wrong types that validation reports
+        if depth > self.limits.max_depth:
+            raise GenerativeUIValidationError.single(
+                path, "too_deep", f"nodes nested deeper than {self.limits.max_depth}"
+            )
+        cached = self._nodes_by_object.get(id(value))
+        if cached is not None and cached[0] is value:
+            return cached[1], cached[2]
+        check_value_limits(value.get("props"), self.limits, f"{path}/props")
+        size = 1
+        children = value.get("children")
+        if isinstance(children, list):
+            converted = []
+            for index, child in enumerate(children):
+                node, child_size = self._convert(child, f"{path}/children/{index}", depth + 1)
+                converted.append(node)
+                size += child_size
+            children = converted
+        elif children is not None:
+            children, child_size = self._convert(children, f"{path}/children/0", depth + 1)
+            size += child_size
+        candidate = {**value, "children": children} if "children" in value else value
+        try:
+            node = GenerativeUINode.model_validate(candidate)
+        except ValidationError as exc:
+            raise translate_validation_error(exc, candidate, base=path, root_model="node") from None
+        self._nodes_by_object[id(value)] = (value, node, size)
+        return node, size
+
+    @staticmethod
+    def _patch_error(error: GenerativeUIValidationError) -> GenerativeUIPatchError:
+        detail = error.errors[0]
+        return GenerativeUIPatchError(
+            f"the patch would make the spec invalid: {error}",
+            path=detail.path,
+            code="invalid_spec",
+            details=error.errors,
+        )
