@@ -1,7 +1,11 @@
 """genui: validate, sanitize, patch and render untrusted generative-UI specs server-side.
 
-The public API is re-exported here; each name lives in a module with one job
-(``genui.spec``, ``genui.errors``, ``genui.limits``, ...).
+The public API is re-exported here; each name lives in a module with one job:
+``genui.spec`` (models, parsing), ``genui.errors``, ``genui.limits``,
+``genui.registry`` (the allowlist), ``genui.sanitize`` (URL and prop policy),
+``genui.render``, ``genui.patch``, ``genui.stream``, ``genui.sse``,
+``genui.catalog`` (describing a registry to an LLM) and ``genui.testing``
+(hypothesis strategies, needs the ``testing`` extra).
 """
 
 from genui.errors import (
@@ -12,6 +16,25 @@ from genui.errors import (
     GenerativeUIValidationError,
 )
 from genui.limits import DEFAULT_LIMITS, Limits
+from genui.patch import apply_json_patch, apply_merge_patch, apply_patch
+from genui.registry import Component, Registry, default_registry, register
+from genui.render import (
+    RenderCache,
+    Renderer,
+    RenderResult,
+    render,
+    render_page,
+    render_with_report,
+)
+from genui.sanitize import (
+    DEFAULT_URL_POLICY,
+    ImageUrl,
+    SafeUrl,
+    SanitizeEvent,
+    SanitizeReport,
+    UrlPolicy,
+    sanitize_url,
+)
 from genui.schema import spec_json_schema
 from genui.spec import (
     GenerativeUIMessagePart,
@@ -22,11 +45,14 @@ from genui.spec import (
     parse_render_gui_result,
     parse_spec,
 )
+from genui.stream import SpecStream, Update
 
 __version__ = "0.1.0"
 
 __all__ = [
     "DEFAULT_LIMITS",
+    "DEFAULT_URL_POLICY",
+    "Component",
     "ErrorDetail",
     "GenerativeUIError",
     "GenerativeUIMessagePart",
@@ -35,11 +61,31 @@ __all__ = [
     "GenerativeUIRenderError",
     "GenerativeUISpec",
     "GenerativeUIValidationError",
+    "ImageUrl",
     "Limits",
     "NodeValue",
+    "Registry",
+    "RenderCache",
+    "RenderResult",
+    "Renderer",
+    "SafeUrl",
+    "SanitizeEvent",
+    "SanitizeReport",
+    "SpecStream",
+    "Update",
+    "UrlPolicy",
     "__version__",
+    "apply_json_patch",
+    "apply_merge_patch",
+    "apply_patch",
+    "default_registry",
     "parse_message_part",
     "parse_render_gui_result",
     "parse_spec",
+    "register",
+    "render",
+    "render_page",
+    "render_with_report",
+    "sanitize_url",
     "spec_json_schema",
 ]

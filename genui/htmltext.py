@@ -13,9 +13,14 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
-__all__ = ["REPLACEMENT_CHARACTER", "finalize", "replace_invalid_characters"]
+__all__ = [
+    "REPLACEMENT_CHARACTER",
+    "escape_text",
+    "finalize",
+    "replace_invalid_characters",
+]
 
 REPLACEMENT_CHARACTER = "\ufffd"
 """What each disallowed character becomes."""
@@ -35,12 +40,22 @@ def replace_invalid_characters(text: str) -> str:
     return _INVALID.sub(REPLACEMENT_CHARACTER, text)
 
 
+def escape_text(text: str) -> Markup:
+    """Escape ``text`` for HTML text or a quoted attribute value.
+
+    Disallowed characters become U+FFFD first. (A carriage return stays as it
+    is: writing it as ``&#13;`` would be a parse error, so like every HTML
+    document genui's output has CR and CRLF read as a line feed.)
+    """
+    return escape(replace_invalid_characters(text))
+
+
 def finalize(value: Any) -> Any:
-    """Jinja2 ``finalize`` hook: clean every plain string a template writes.
+    """Jinja2 ``finalize`` hook: send every plain string a template writes through escape_text.
 
     :class:`~markupsafe.Markup` (already-rendered children) passes through; it
-    was cleaned when it was rendered.
+    was escaped when it was rendered.
     """
     if isinstance(value, str) and not isinstance(value, Markup):
-        return replace_invalid_characters(value)
+        return escape_text(value)
     return value

@@ -28,7 +28,7 @@ from markupsafe import Markup, escape
 from pydantic import BaseModel, ValidationError
 
 from genui.errors import ErrorDetail, GenerativeUIRenderError, GenerativeUIValidationError
-from genui.htmltext import finalize, replace_invalid_characters
+from genui.htmltext import escape_text, finalize
 from genui.limits import DEFAULT_LIMITS, Limits
 from genui.registry import Component, Registry, default_registry
 from genui.sanitize import (
@@ -91,7 +91,7 @@ class NodeInfo:
         classes = " ".join(c for c in (self.css_class, *extra_classes) if c)
         attrs = Markup(' class="{}" data-genui-path="{}"').format(classes, self.path)
         if self.key is not None:
-            attrs += Markup(' data-genui-key="{}"').format(replace_invalid_characters(self.key))
+            attrs += Markup(' data-genui-key="{}"').format(escape_text(self.key))
         return attrs
 
     id_prefix: str = "genui"
@@ -343,7 +343,7 @@ class Renderer:
 
     def _render_value(self, value: NodeValue, path: str, depth: int, state: _RenderState) -> Markup:
         if isinstance(value, str):
-            return escape(replace_invalid_characters(value))
+            return escape_text(value)
         if isinstance(value, GenerativeUINode):
             cache = state.cache
             if cache is None:
@@ -379,7 +379,7 @@ class Renderer:
             text = getattr(props, component.text_prop)
             if text is not None:  # the text prop first, then any children: nothing is hidden
                 text = text if isinstance(text, str) else format_number(text)
-                content = escape(replace_invalid_characters(text)) + children_html
+                content = escape_text(text) + children_html
         info = NodeInfo(path, node.key, component.css_class, self.id_prefix)
         return self._fill(
             component.template, props=props, children=children_html, content=content, node=info
@@ -486,7 +486,7 @@ class Renderer:
         result = self.fallback(name, dict(node.props), path)
         if isinstance(result, Markup):
             return result  # the caller vouches for it
-        return escape(replace_invalid_characters(str(result)))
+        return escape_text(str(result))
 
 
 def _escape_token(name: str) -> str:

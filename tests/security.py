@@ -1,0 +1,109 @@
+"""Browser-free checks of rendered HTML against DESIGN.md's security invariants.
+
+The output is parsed with html5lib (the HTML5 parsing algorithm, as browsers
+run it) and every element and attribute of the resulting tree is inspected.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import html5lib
+
+from genui.htmltext import replace_invalid_characters
+from genui.sanitize import URL_ATTRIBUTES, sanitize_srcset, sanitize_url
+
+FORBIDDEN_ELEMENTS = frozenset(
+    {
+        "script",
+        "iframe",
+        "object",
+        "embed",
+        "base",
+        "meta",
+        "style",
+        "link",
+        "frame",
+        "frameset",
+        "applet",
+        "noscript",
+        "template",
+        "portal",
+    }
+)
+IMAGE_ATTRIBUTES = frozenset({"src", "srcset", "poster", "imagesrcset", "lowsrc", "dynsrc"})
+
+
+@dataclass(frozen=True)
+class Violation:
+    """One invariant broken somewhere in a document."""
+
+    rule: str
+    element: str
+    detail: str
+
+
+def parse(html: str) -> Any:
+    """Parse a fragment into an ElementTree, as a browser's parser would."""
+    return html5lib.parseFragment(html, treebuilder="etree", namespaceHTMLElements=False)
+
+
+def local_name(tag: Any) -> str:
+    text = tag if isinstance(tag, str) else ""
+    return text.rsplit("}", 1)[-1].lower()
+
+
+def elements(tree: Any) -> Iterator[Any]:
+    stack = [tree]
+    while stack:
+        element = stack.pop()
+        if isinstance(element.tag, str):
+            yield element
+        stack.extend(reversed(list(element)))
+
+
+def violations(html: str) -> list[Violation]:
+    """Every breach of invariants 2 and 3 (DESIGN.md) in a rendered fragment."""
+    found: list[Violation] = []
+    for element in elements(parse(html)):
+        name = local_name(element.tag)
+        if name in FORBIDDEN_ELEMENTS:
+            found.append(Violation("forbidden_element", name, ""))
+        for raw_attribute, value in element.attrib.items():
+            attribute = local_name(raw_attribute)
+            if attribute.startswith("on"):
+                found.append(Violation("event_handler", name, f"{attribute}={value!r}"))
+            if attribute == "style":
+                found.append(Violation("style_attribute", name, value))
+            if attribute in ("srcdoc", "formaction", "action") and name != "form":
+                found.append(Violation("forbidden_attribute", name, attribute))
+            if attribute in URL_ATTRIBUTES:
+                if attribute in ("srcset", "imagesrcset"):
+                    safe = sanitize_srcset(value) is not None
+                else:
+                    context = "img" if attribute in IMAGE_ATTRIBUTES else "href"
+                    safe = sanitize_url(value, context=context) is not None
+                if not safe:
+                    found.append(Violation("unsafe_url", name, f"{attribute}={value!r}"))
+    return found
+
+
+def by_path(html: str) -> dict[str, Any]:
+    """Elements that carry ``data-genui-path``, by path."""
+    return {
+        element.get("data-genui-path"): element
+        for element in elements(parse(html))
+        if element.get("data-genui-path") is not None
+    }
+
+
+def text_content(element: Any) -> str:
+    return "".join(element.itertext())
+
+
+def as_browsers_read(text: str) -> str:
+    """``text`` as it reads back from the DOM: disallowed characters replaced, newlines
+    normalized by the parser (CRLF and CR become LF)."""
+    return replace_invalid_characters(text).replace("\r\n", "\n").replace("\r", "\n")

@@ -1,0 +1,299 @@
+"""The security wall, browser-free: attack corpora and hostile specs against DESIGN.md's invariants.
+
+The real-browser half lives in tests/test_security_browser.py.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+
+from genui import (
+    GenerativeUIError,
+    GenerativeUIRenderError,
+    GenerativeUIValidationError,
+    Renderer,
+    default_registry,
+)
+from genui.catalog import json_schema
+from genui.sanitize import url_fields
+from genui.testing import hostile_specs
+from tests.figures import record_figure
+from tests.security import as_browsers_read, by_path, elements, parse, text_content, violations
+from tests.support import load_corpus
+
+PAYLOADS: list[str] = load_corpus("xss_payloads.json")
+URL_VECTORS: list[dict[str, Any]] = load_corpus("url_vectors.json")
+BATCH = 400
+RENDERER = Renderer(fallback="default")
+
+
+def _is_free_text(schema: dict[str, Any]) -> bool:
+    options = schema.get("anyOf", [schema])
+    return any(
+        option.get("type") == "string"
+        and not {"enum", "pattern", "format", "const"} & set(option)
+        and "enum" not in schema
+        for option in options
+    )
+
+
+def _filler(schema: dict[str, Any]) -> Any:
+    kind = schema.get("type") or next(
+        (o.get("type") for o in schema.get("anyOf", []) if o.get("type") != "null"), "string"
+    )
+    if "enum" in schema:
+        return schema["enum"][0]
+    return {"string": "x", "integer": 1, "number": 1, "boolean": False, "array": []}.get(kind, "x")
+
+
+def _max_length(schema: dict[str, Any]) -> int | None:
+    lengths = [o["maxLength"] for o in schema.get("anyOf", [schema]) if "maxLength" in o]
+    return min(lengths) if lengths else None
+
+
+def _component_props() -> dict[str, tuple[dict[str, Any], dict[str, int | None]]]:
+    """Per component: minimal valid props, and its free-text props with their max lengths."""
+    schema = json_schema()
+    result = {}
+    for name, component in default_registry().items():
+        props_schema = schema["$defs"][f"{name}Node"]["properties"]["props"]
+        properties = props_schema.get("properties", {})
+        minimal = {prop: _filler(properties[prop]) for prop in props_schema.get("required", [])}
+        urls = url_fields(component.props_model)
+        for prop, field in urls.items():
+            if prop in minimal:
+                minimal[prop] = "https://example.com/x.png" if field.context == "img" else "/x"
+        text = {
+            prop: _max_length(sub)
+            for prop, sub in properties.items()
+            if prop not in urls and _is_free_text(sub)
+        }
+        result[name] = (minimal, text)
+    return result
+
+
+COMPONENT_PROPS = _component_props()
+
+
+def _wrap(name: str, node: dict[str, Any]) -> tuple[dict[str, Any], str]:
+    """A root node holding ``node`` (lists hold items), and the suffix of ``node``'s path."""
+    component = default_registry()[name]
+    if component.standalone:
+        return node, ""
+    parent = next(
+        n
+        for n, c in default_registry().items()
+        if isinstance(c.children, frozenset) and name in c.children
+    )
+    return {"component": parent, "children": [node]}, "/children/0"
+
+
+def _placements() -> Iterator[tuple[str, Any]]:
+    """(placement name, function payload -> (node, text the DOM must show at the node))."""
+    for name, (minimal, text_props) in COMPONENT_PROPS.items():
+        for prop, limit in text_props.items():
+            yield f"{name}.{prop}", (name, limit, lambda p, m=minimal, pr=prop: {**m, pr: p})
+        if name == "Table":
+            yield "Table.columns", (name, None, lambda p, m=minimal: {**m, "columns": [p]})
+            yield (
+                "Table.cell",
+                (name, None, lambda p, m=minimal: {**m, "columns": ["c"], "rows": [[p]]}),
+            )
+
+
+def _batches(items: list[Any]) -> Iterator[list[Any]]:
+    for start in range(0, len(items), BATCH):
+        yield items[start : start + BATCH]
+
+
+def _render_and_check(nodes: list[dict[str, Any]]) -> tuple[str, list[Any]]:
+    html = str(RENDERER.render({"root": nodes}))
+    return html, violations(html)
+
+
+def test_corpus_is_the_expected_size() -> None:
+    assert len(PAYLOADS) == 2541
+    assert sum(v["dangerous"] for v in URL_VECTORS) == 139
+    assert sum(not v["dangerous"] for v in URL_VECTORS) == 67
+
+
+@pytest.mark.parametrize(
+    ("placement", "make"), list(_placements()), ids=lambda v: v if isinstance(v, str) else ""
+)
+def test_every_payload_in_every_text_prop_renders_inert_and_round_trips(
+    placement: str, make: tuple[str, Any]
+) -> None:
+    name, limit, props_for = make
+    too_long = [p for p in PAYLOADS if limit is not None and len(p) > limit]
+    for payload in too_long:  # over the prop's declared maxLength: refused, never truncated
+        with pytest.raises(GenerativeUIValidationError):
+            RENDERER.render(
+                {"root": _wrap(name, {"component": name, "props": props_for(payload)})[0]}
+            )
+    checked = len(too_long)
+    for batch in _batches([p for p in PAYLOADS if p not in too_long]):
+        nodes, suffixes = [], []
+        for payload in batch:
+            node, suffix = _wrap(name, {"component": name, "props": props_for(payload)})
+            nodes.append(node)
+            suffixes.append(suffix)
+        html, found = _render_and_check(nodes)
+        assert found == [], found[:5]
+        elements = by_path(html)
+        for index, payload in enumerate(batch):
+            element = elements[f"/root/{index}{suffixes[index]}"]
+            shown = [text_content(element)]
+            shown += [value for child in element.iter() for value in child.attrib.values()]
+            assert any(as_browsers_read(payload) in value for value in shown), (placement, payload)
+            checked += 1
+    assert checked == len(PAYLOADS)
+    record_figure(f"xss corpus: text prop {placement}", checked, "payloads inert + round-trip")
+
+
+@pytest.mark.parametrize("parent", ["Card", "Text", "Alert", "Heading"])
+def test_every_payload_as_a_text_child_renders_inert_and_round_trips(parent: str) -> None:
+    for batch in _batches(PAYLOADS):
+        nodes = [{"component": parent, "children": [payload]} for payload in batch]
+        html, found = _render_and_check(nodes)
+        assert found == []
+        elements = by_path(html)
+        for index, payload in enumerate(batch):
+            assert as_browsers_read(payload) in text_content(elements[f"/root/{index}"])
+    record_figure(f"xss corpus: text child of {parent}", len(PAYLOADS), "payloads")
+
+
+def test_every_payload_as_a_key_stays_an_escaped_attribute() -> None:
+    for batch in _batches(PAYLOADS):
+        nodes = [
+            {"component": "Card", "key": payload, "props": {"title": "t"}} for payload in batch
+        ]
+        html, found = _render_and_check(nodes)
+        assert found == []
+        elements = by_path(html)
+        for index, payload in enumerate(batch):
+            key = elements[f"/root/{index}"].get("data-genui-key")
+            assert key == as_browsers_read(payload)
+    record_figure("xss corpus: node key", len(PAYLOADS), "payloads")
+
+
+URL_PROPS = [
+    (name, prop)
+    for name, component in default_registry().items()
+    for prop in url_fields(component.props_model)
+]
+
+
+@pytest.mark.parametrize(("name", "prop"), URL_PROPS)
+def test_every_payload_as_a_url_prop_never_reaches_a_url_attribute_unsafely(
+    name: str, prop: str
+) -> None:
+    minimal, _ = COMPONENT_PROPS[name]
+    for batch in _batches(PAYLOADS):
+        nodes = [_wrap(name, {"component": name, "props": {**minimal, prop: p}})[0] for p in batch]
+        _, found = _render_and_check(nodes)
+        assert found == []
+    record_figure(f"xss corpus: URL prop {name}.{prop}", len(PAYLOADS), "payloads")
+
+
+def test_every_payload_as_a_component_name_is_rejected_or_rendered_as_escaped_text() -> None:
+    rejected = fallbacks = 0
+    for payload in PAYLOADS:
+        try:
+            html = str(RENDERER.render({"root": {"component": payload, "children": ["child"]}}))
+        except GenerativeUIValidationError as error:
+            assert error.errors[0].code in {"invalid_name", "type_mismatch"}
+            rejected += 1
+            continue
+        assert violations(html) == []
+        assert text_content(by_path(html)["/root"]) == f"unknown component: {payload}"
+        fallbacks += 1
+    assert rejected + fallbacks == len(PAYLOADS)
+    record_figure(
+        "xss corpus: component names rejected / shown as fallback", f"{rejected} / {fallbacks}"
+    )
+
+
+@pytest.mark.parametrize(
+    ("name", "prop"), [("Link", "href"), ("Button", "href"), ("Image", "image")]
+)
+def test_url_vectors_dangerous_are_never_emitted_and_safe_ones_are_kept(
+    name: str, prop: str
+) -> None:
+    minimal, _ = COMPONENT_PROPS[name]
+    attribute = "src" if prop == "image" else "href"
+    kept = dropped = 0
+    for vector in URL_VECTORS:
+        result = RENDERER.render_with_report(
+            {"root": {"component": name, "props": {**minimal, prop: vector["input"]}}}
+        )
+        html = str(result.html)
+        assert violations(html) == []
+        emitted = [
+            element.get(attribute)
+            for element in elements(parse(html))
+            if element.get(attribute) is not None
+        ]
+        if vector["dangerous"]:
+            assert emitted == [], vector
+            assert [event.prop for event in result.report] == [prop], vector
+            dropped += 1
+        else:
+            assert emitted, vector
+            assert not result.report, (vector, result.report.to_list())
+            kept += 1
+    assert (dropped, kept) == (139, 67)
+    record_figure(f"url vectors via {name}.{prop}: dropped / kept", f"{dropped} / {kept}")
+
+
+# --- hostile specs: DESIGN.md invariants 1-4 ----------------------------------------------
+
+
+def _component_at(spec: Any, path: str) -> Any:
+    value: Any = spec
+    for part in path.strip("/").split("/"):
+        value = value[int(part)] if isinstance(value, list) else value[part]
+    if isinstance(value, list):  # a single child given as a list entry
+        value = value[0]
+    return value.get("component") if isinstance(value, dict) else None
+
+
+@settings(max_examples=400)
+@given(hostile_specs())
+def test_hostile_specs_end_in_a_result_or_a_genui_error_never_anything_else(spec: Any) -> None:
+    for renderer in (Renderer(), Renderer(on_invalid_props="drop", fallback="default")):
+        try:
+            html = renderer.render(spec)
+        except GenerativeUIRenderError as error:
+            assert renderer.fallback is None
+            assert error.component_name == _component_at(spec, error.path)
+            assert error.component_name not in default_registry()
+            continue
+        except GenerativeUIError:
+            continue
+        assert violations(str(html)) == []
+        assert renderer.render(spec) == html  # deterministic
+
+
+@settings(max_examples=400)
+@given(hostile_specs(payloads=PAYLOADS[::10]))
+def test_hostile_specs_with_corpus_payloads_render_nothing_executable(spec: Any) -> None:
+    renderer = Renderer(on_invalid_props="drop", fallback="default")
+    try:
+        html = str(renderer.render(spec))
+    except GenerativeUIError:
+        return
+    assert violations(html) == []
+
+
+def test_the_hostile_example_spec_is_neutralized_and_reported() -> None:
+    from tests.support import REPO_ROOT
+
+    spec = json.loads((REPO_ROOT / "examples" / "specs" / "hostile.json").read_text())
+    html, report = Renderer(on_invalid_props="drop", fallback="default").render_with_report(spec)
+    assert violations(str(html)) == []
+    assert {event.reason for event in report} >= {"unsafe_url_scheme"}
