@@ -1,0 +1,44 @@
+"""Run every benchmark: ``python -m benchmarks`` (what ``make bench`` does).
+
+Options: ``--quick`` (small sizes, a few seconds), ``--only render|stream``,
+``--sizes`` / ``--stream-sizes`` (node counts), ``--budget`` / ``--min-rounds``
+(timing effort per size), ``--naive-size`` (0 skips the naive streaming
+baseline), ``--gc`` (keep the cyclic GC on while timing) and ``--check``
+(exit 1 if a target is missed; without it the exit code is 0 whatever the
+numbers, since they are informational on a shared machine).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from benchmarks import render, stream
+from benchmarks._timing import add_common_arguments
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the render benchmark (issue 8), then the streaming one (issue 5)."""
+    parser = argparse.ArgumentParser(
+        prog="python -m benchmarks",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    add_common_arguments(parser)
+    render.add_arguments(parser)
+    stream.add_arguments(parser)
+    parser.add_argument("--only", choices=("render", "stream"), help="run one benchmark")
+    args = parser.parse_args(argv)
+    status = 0
+    if args.only in (None, "render"):
+        status |= render.run_from_args(args)
+    if args.only is None:
+        sys.stdout.write("\n")
+    if args.only in (None, "stream"):
+        status |= stream.run_from_args(args)
+    return status
+
+
+if __name__ == "__main__":
+    sys.exit(main())
