@@ -20,9 +20,10 @@ from hypothesis import strategies as st
 from genui.errors import GenerativeUIPatchError
 from genui.patch import PATCH_ERROR_CODES, apply_json_patch, apply_merge_patch, parse_patch_ops
 from genui.pointer import format_pointer, parse_pointer
+from tests import examples
 
 PROPERTY_SETTINGS = settings(
-    max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+    max_examples=examples(200), deadline=None, suppress_health_check=[HealthCheck.too_slow]
 )
 
 # --------------------------------------------------------------------------- strategies

@@ -27,6 +27,7 @@ from genui.sanitize import (
     sanitize_srcset,
     sanitize_url,
 )
+from tests import examples
 
 CONTEXTS: tuple[UrlContext, ...] = ("href", "img")
 POLICIES = {
@@ -169,7 +170,7 @@ def assert_scheme_allowed(url: str, policy: UrlPolicy, context: UrlContext) -> N
 # ---------------------------------------------------------------------------------------
 
 
-@settings(max_examples=400, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(400), suppress_health_check=[HealthCheck.too_slow])
 @given(url=url_like, context=contexts, policy_name=policies)
 @example(url="javascript:alert(1)", context="href", policy_name="default")
 @example(
@@ -273,7 +274,7 @@ def obfuscated_script_urls(draw: Any) -> str:
     return "".join(out)
 
 
-@settings(max_examples=300)
+@settings(max_examples=examples(300))
 @given(url=obfuscated_script_urls(), context=contexts)
 @example(url="java&#x09;script&#x3A;alert(1)", context="href")
 @example(url="&#x6A&#x61&#x76&#x61&#x73&#x63&#x72&#x69&#x70&#x74&#x3A;alert(1)", context="img")
@@ -320,7 +321,7 @@ def ada_parse(url: str, base: str) -> Any:
 
 
 @needs_ada
-@settings(max_examples=400, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(400), suppress_health_check=[HealthCheck.too_slow])
 @given(url=url_like, context=contexts, policy_name=policies)
 @example(url="http:evil.example", context="href", policy_name="link_hosts")
 @example(url="https:\\\\evil.example@good.example", context="img", policy_name="strict_images")

@@ -22,6 +22,7 @@ from genui import (
 from genui.catalog import json_schema
 from genui.sanitize import url_fields
 from genui.testing import hostile_specs
+from tests import examples
 from tests.figures import record_figure
 from tests.security import as_browsers_read, by_path, elements, parse, text_content, violations
 from tests.support import load_corpus
@@ -262,7 +263,7 @@ def _component_at(spec: Any, path: str) -> Any:
     return value.get("component") if isinstance(value, dict) else None
 
 
-@settings(max_examples=400)
+@settings(max_examples=examples(400))
 @given(hostile_specs())
 def test_hostile_specs_end_in_a_result_or_a_genui_error_never_anything_else(spec: Any) -> None:
     for renderer in (Renderer(), Renderer(on_invalid_props="drop", fallback="default")):
@@ -279,7 +280,7 @@ def test_hostile_specs_end_in_a_result_or_a_genui_error_never_anything_else(spec
         assert renderer.render(spec) == html  # deterministic
 
 
-@settings(max_examples=400)
+@settings(max_examples=examples(400))
 @given(hostile_specs(payloads=PAYLOADS[::10]))
 def test_hostile_specs_with_corpus_payloads_render_nothing_executable(spec: Any) -> None:
     renderer = Renderer(on_invalid_props="drop", fallback="default")
