@@ -51,11 +51,12 @@ def escape_text(text: str) -> Markup:
 
 
 def finalize(value: Any) -> Any:
-    """Jinja2 ``finalize`` hook: send every plain string a template writes through escape_text.
+    """Jinja2 ``finalize`` hook: every plain string a template writes is cleaned first.
 
+    Autoescaping then escapes it once, as it would any value.
     :class:`~markupsafe.Markup` (already-rendered children) passes through; it
-    was escaped when it was rendered.
+    was cleaned and escaped when it was rendered.
     """
-    if isinstance(value, str) and not isinstance(value, Markup):
-        return escape_text(value)
+    if type(value) is str or (isinstance(value, str) and not isinstance(value, Markup)):
+        return replace_invalid_characters(value)
     return value

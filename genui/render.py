@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal, NamedTuple, TypeAlias
 
@@ -24,6 +24,7 @@ from jinja2 import (
     StrictUndefined,
     Template,
 )
+from jinja2.runtime import Context
 from markupsafe import Markup, escape
 from pydantic import BaseModel, ValidationError
 
@@ -89,10 +90,10 @@ class NodeInfo:
         path makes every element addressable by streaming updates.
         """
         classes = " ".join(c for c in (self.css_class, *extra_classes) if c)
-        attrs = Markup(' class="{}" data-genui-path="{}"').format(classes, self.path)
+        attrs = f' class="{escape(classes)}" data-genui-path="{escape(self.path)}"'
         if self.key is not None:
-            attrs += Markup(' data-genui-key="{}"').format(escape_text(self.key))
-        return attrs
+            attrs += f' data-genui-key="{escape_text(self.key)}"'
+        return Markup(attrs)  # noqa: S704 - every value above is escaped
 
     id_prefix: str = "genui"
     """Prefix of :attr:`dom_id`: give each fragment on one page its own."""
@@ -104,8 +105,14 @@ class NodeInfo:
         Derived from the path (keys may repeat), with every character that is
         not an ASCII letter or digit encoded.
         """
-        encoded = "".join(c if c.isascii() and c.isalnum() else f"_{ord(c):x}" for c in self.path)
-        return f"{self.id_prefix}-{encoded}"
+        return f"{self.id_prefix}-{_ID_UNSAFE.sub(_encode_id_char, self.path)}"
+
+
+_ID_UNSAFE = re.compile(r"[^A-Za-z0-9]")
+
+
+def _encode_id_char(match: re.Match[str]) -> str:
+    return f"_{ord(match.group()):x}"
 
 
 def format_number(value: int | float) -> str:
@@ -144,7 +151,11 @@ def _build_environment(loaders: Sequence[BaseLoader]) -> Environment:
 
 
 _EMPTY = Markup("")
-"""Joining with this escapes every part that is not already Markup."""
+
+
+def _join(parts: Iterable[Markup]) -> Markup:
+    """Concatenate rendered fragments (each already Markup: escaped or template output)."""
+    return Markup("".join(parts))  # noqa: S704
 
 
 class RenderCache:
@@ -236,6 +247,7 @@ class Renderer:
         self.limits = limits if limits is not None else DEFAULT_LIMITS
         self.id_prefix = id_prefix
         self._environment = _build_environment(loaders)
+        self._globals = dict(self._environment.globals)
         self._templates: dict[str, Template] = {}
 
     @property
@@ -260,7 +272,7 @@ class Renderer:
         state = _RenderState(report, cache)
         root = parsed.root
         if isinstance(root, list):
-            html = _EMPTY.join(
+            html = _join(
                 self._render_value(value, f"/root/{index}", 1, state)
                 for index, value in enumerate(root)
                 if self._root_allowed(value, f"/root/{index}", state)
@@ -339,7 +351,15 @@ class Renderer:
         Autoescape is on for every template, so every value a template writes
         is escaped unless it is already :class:`Markup` (rendered children).
         """
-        return Markup(self._template(template_name).render(context))  # noqa: S704
+        template = self._template(template_name)
+        # What Template.render does through Jinja's documented low-level API, minus
+        # the per-call merging of template and environment globals (a ChainMap walk):
+        # one dict holds the environment's globals and this node's variables.
+        variables = {**self._globals, **context}
+        output = template.root_render_func(
+            Context(self._environment, variables, template.name, template.blocks)
+        )
+        return Markup("".join(output))  # noqa: S704
 
     def _render_value(self, value: NodeValue, path: str, depth: int, state: _RenderState) -> Markup:
         if isinstance(value, str):
@@ -369,7 +389,7 @@ class Renderer:
         if component is None:
             return self._render_fallback(node, path)
         props = self._validate_props(component, node, path, state)
-        children_html = _EMPTY.join(
+        children_html = _join(
             self._render_value(child, f"{path}/children/{index}", depth + 1, state)
             for index, child in enumerate(node.children)
             if self._child_allowed(component, child, path, index, state)
