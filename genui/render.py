@@ -247,7 +247,6 @@ class Renderer:
         self.limits = limits if limits is not None else DEFAULT_LIMITS
         self.id_prefix = id_prefix
         self._environment = _build_environment(loaders)
-        self._globals = dict(self._environment.globals)
         self._templates: dict[str, Template] = {}
 
     @property
@@ -355,7 +354,7 @@ class Renderer:
         # What Template.render does through Jinja's documented low-level API, minus
         # the per-call merging of template and environment globals (a ChainMap walk):
         # one dict holds the environment's globals and this node's variables.
-        variables = {**self._globals, **context}
+        variables = {**self._environment.globals, **context}
         output = template.root_render_func(
             Context(self._environment, variables, template.name, template.blocks)
         )
