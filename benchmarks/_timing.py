@@ -2,8 +2,9 @@
 
 Every case of one comparison is timed in the same rounds, one after another
 (rotating the order each round), so slow phases of a shared machine hit all
-of them alike; the ratio of their medians is what the benchmarks report.
-Absolute times are printed for orientation only.
+of them alike; ratios are taken per round and their median is what the
+benchmarks report (:func:`paired_ratio`). Absolute times are printed for
+orientation only.
 """
 
 from __future__ import annotations
@@ -16,7 +17,17 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-__all__ = ["Case", "Phase", "Timing", "add_common_arguments", "measure", "peak_memory"]
+__all__ = [
+    "Case",
+    "Phase",
+    "Timing",
+    "add_common_arguments",
+    "clock_name",
+    "measure",
+    "paired_ratio",
+    "peak_memory",
+    "set_clock",
+]
 
 
 @dataclass(frozen=True)
@@ -62,6 +73,12 @@ class Timing:
         """Median seconds per call spent in phase ``name``."""
         return statistics.median(self.phases[name])
 
+    def phase_shares(self) -> dict[str, float]:
+        """Each phase's median as a share of the sum of the phase medians."""
+        medians = {name: statistics.median(samples) for name, samples in self.phases.items()}
+        total = sum(medians.values()) or 1.0
+        return {name: value / total for name, value in medians.items()}
+
     @property
     def spread(self) -> float:
         """Interquartile range over the median: a noise indicator (0.05 = ±2.5 %)."""
@@ -71,9 +88,38 @@ class Timing:
         return (quartiles[2] - quartiles[0]) / self.median
 
 
+def paired_ratio(numerator: Timing, denominator: Timing) -> float:
+    """Median over rounds of ``numerator / denominator`` measured in the same round.
+
+    Both cases ran back to back in every round, so a burst of load from other
+    processes tends to slow both; the per-round ratio cancels most of it, and
+    the median drops the rounds where it did not.
+    """
+    return statistics.median(
+        a / b for a, b in zip(numerator.samples, denominator.samples, strict=True)
+    )
+
+
+CLOCKS: dict[str, Callable[[], float]] = {"cpu": time.process_time, "wall": time.perf_counter}
+"""``cpu``: CPU time of this process (default: time spent descheduled while other
+processes run is not counted); ``wall``: elapsed time."""
+_clock: Callable[[], float] = time.process_time
+
+
+def set_clock(name: str) -> None:
+    """Choose the clock every later measurement uses (a key of :data:`CLOCKS`)."""
+    global _clock
+    _clock = CLOCKS[name]
+
+
+def clock_name() -> str:
+    """The name of the clock in use."""
+    return next(name for name, func in CLOCKS.items() if func is _clock)
+
+
 def _sample(case: Case, number: int) -> tuple[float, list[float]]:
     """Run ``case`` ``number`` times; return total seconds and seconds per phase."""
-    clock = time.perf_counter
+    clock = _clock
     per_phase = [0.0] * len(case.phases)
     funcs = [phase.func for phase in case.phases]
     for _ in range(number):
@@ -171,3 +217,9 @@ def add_common_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--min-rounds", type=int, help="fewest timing rounds per size (default 5)")
     parser.add_argument("--gc", action="store_true", help="leave the cyclic GC on while timing")
     parser.add_argument("--check", action="store_true", help="exit 1 if a target is missed")
+    parser.add_argument(
+        "--clock",
+        choices=sorted(CLOCKS),
+        default="cpu",
+        help="cpu: process CPU time (default, robust to other load); wall: perf_counter",
+    )

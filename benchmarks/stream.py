@@ -32,12 +32,21 @@ from __future__ import annotations
 
 import argparse
 import platform
+import statistics
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, TextIO
 
-from benchmarks._timing import Case, Phase, Timing, add_common_arguments, measure
+from benchmarks._timing import (
+    Case,
+    Phase,
+    Timing,
+    add_common_arguments,
+    clock_name,
+    measure,
+    set_clock,
+)
 from benchmarks.corpus import SEED, build_spec, iter_nodes, spec_text
 from genui.patch import apply_json_patch
 from genui.pointer import format_pointer
@@ -148,17 +157,23 @@ class StreamResult:
     chunks: int
     timings: dict[str, Timing]
 
+    def _per_round(self, path: str, with_close: bool) -> list[float]:
+        """Seconds of the calls plus ``html()`` (plus ``close()``) of ``path``, per round."""
+        phases = self.timings[path].phases
+        names = ("calls", "html", "close") if with_close else ("calls", "html")
+        return [sum(values) for values in zip(*(phases[name] for name in names), strict=True)]
+
     def streaming(self, path: str, *, with_close: bool = False) -> float:
-        """Median seconds of the calls plus ``html()`` (plus ``close()``) of ``path``."""
-        timing = self.timings[path]
-        total = timing.phase_median("calls") + timing.phase_median("html")
-        return total + (timing.phase_median("close") if with_close else 0.0)
+        """Median seconds of the streaming cost of ``path``."""
+        return statistics.median(self._per_round(path, with_close))
 
     def ratio(
         self, path: str, reference: str = "render(text)", *, with_close: bool = False
     ) -> float:
-        """Streaming cost of ``path`` over the median of ``reference``."""
-        return self.streaming(path, with_close=with_close) / self.timings[reference].median
+        """Median over rounds of the streaming cost of ``path`` over ``reference``'s time."""
+        references = self.timings[reference].samples
+        per_round = self._per_round(path, with_close)
+        return statistics.median(a / b for a, b in zip(per_round, references, strict=True))
 
 
 def measure_size(
@@ -234,8 +249,8 @@ def report(
     write = out.write
     write(
         "\nstreaming cost = all calls + final html(); ratios to one full render of the final"
-        " spec\n(render(text) = Renderer.render(final JSON text): parse + validate + render;"
-        " render(parsed) = render only)\n"
+        " spec,\nmedians of per-round ratios (render(text) = Renderer.render(final JSON text):"
+        " parse + validate + render;\nrender(parsed) = render only)\n"
     )
     header = (
         f"{'nodes':>6} {'path':>8} {'calls':>6} {'rounds':>6} │ {'stream ms':>9}"
@@ -269,7 +284,7 @@ def report(
             f" {naive_s / render_s:.0f}x one full render; it grows linearly with the size"
             f" (about {naive_s / render_s * 2000 / nodes:,.0f}x at 2,000 nodes)\n"
         )
-    write("\ntargets (ratios of medians measured in this run)\n")
+    write("\ntargets (medians of per-round ratios, measured in this run)\n")
     for description, value, ok in targets(results):
         verdict = "PASS" if ok else "MISS"
         shown = "—" if value is None else f"{value:.2f}"
@@ -291,7 +306,7 @@ def run(
     out.write(
         f"== streaming benchmark (issue 5) ==\n"
         f"python {platform.python_version()}; corpus seed {SEED}; chunks of {CHUNK_BYTES} bytes;"
-        f" gc {'off' if disable_gc else 'on'} inside samples\n"
+        f" gc {'off' if disable_gc else 'on'} inside samples; {clock_name()} clock\n"
     )
     results: list[StreamResult] = []
     for nodes in sizes:
@@ -332,6 +347,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run_from_args(args: argparse.Namespace, out: TextIO | None = None) -> int:
     """Run with parsed options; return the exit code."""
+    set_clock(args.clock)
     sizes = args.stream_sizes or (QUICK_STREAM_SIZES if args.quick else STREAM_SIZES)
     budget = args.budget if args.budget is not None else (0.3 if args.quick else 10.0)
     min_rounds = args.min_rounds if args.min_rounds is not None else (3 if args.quick else 5)
