@@ -1,0 +1,451 @@
+"""Scripted "agents": deterministic, replayable scripts of specs, patches and partial JSON.
+
+A scenario is a function from a :class:`ScriptContext` to a sequence of
+:class:`Step` s. The runner (:mod:`examples.server.runs`) executes the steps
+against a :class:`genui.SpecStream`; nothing here touches the network, a clock
+or a random number generator, so the same scenario and attempt always produce
+the same updates. Delays are only pacing: the runner scales them (tests run
+them fast) and they never change what is produced.
+
+Scenarios:
+
+``dashboard``
+    a dashboard streamed as JSON text in small chunks (the partial-JSON path);
+``deploy``
+    a deployment tracker kept current with JSON Patch and merge patch (the patch path);
+``image``
+    an image generation: running, three sharper partial previews, complete;
+``content-filter``
+    an image generation the provider refuses: it ends in an error card, no image;
+``hostile``
+    a spec full of attacks, rendered leniently so the page shows what genui removed.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import AsyncIterable, Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from functools import partial
+from typing import Any, Literal, TypeAlias
+
+from examples.server.imagegen import PARTIAL_BLOCKS, ImageSlot, scene_png
+
+__all__ = [
+    "DASHBOARD_SPEC",
+    "HOSTILE_SPEC",
+    "SCENARIOS",
+    "Close",
+    "Feed",
+    "Patch",
+    "Pause",
+    "PutImage",
+    "Scenario",
+    "ScriptContext",
+    "Step",
+    "chunked",
+    "image_key",
+]
+
+
+# -- steps ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Feed:
+    """Feed the next chunk of the spec's JSON text (``SpecStream.feed``)."""
+
+    text: str
+
+
+@dataclass(frozen=True)
+class Patch:
+    """Apply a JSON Patch (a list of ops) or a merge patch (a dict) (``SpecStream.apply``)."""
+
+    ops: list[dict[str, Any]] | dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Pause:
+    """Wait, as a model does between tokens (scaled by the server's ``speed``)."""
+
+    seconds: float
+
+
+@dataclass(frozen=True)
+class PutImage:
+    """Store image bytes under ``name`` (served at ``/images/<name>``) before a patch uses them.
+
+    ``make`` is called in a worker thread: drawing a picture is CPU work.
+    """
+
+    name: str
+    make: Callable[[], bytes] = field(compare=False)
+    media_type: str = "image/png"
+
+
+@dataclass(frozen=True)
+class Close:
+    """The agent is done: finish the stream (validates a text stream strictly)."""
+
+
+Step: TypeAlias = Feed | Patch | Pause | PutImage | Close
+
+
+@dataclass(frozen=True)
+class ScriptContext:
+    """What a script may depend on: which run it is and which attempt (regenerate)."""
+
+    run_id: str
+    attempt: int = 1
+    image_prefix: str = "/images/"
+
+    def image_url(self, name: str) -> str:
+        """The URL at which a :class:`PutImage` named ``name`` is served."""
+        return self.image_prefix + name
+
+
+Script: TypeAlias = Callable[[ScriptContext], Iterable[Step] | AsyncIterable[Step]]
+RendererKind: TypeAlias = Literal["strict", "lenient"]
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """A named script and how the page presents it."""
+
+    name: str
+    title: str
+    description: str
+    script: Script
+    renderer: RendererKind = "strict"
+    """``strict`` raises on invalid props; ``lenient`` drops them and uses the fallback."""
+    show_report: bool = False
+    """Stream the SanitizeReport in a second channel, shown beside the output."""
+    regenerate: bool = False
+    """Offer a Regenerate control (``POST /runs/{id}/regenerate``)."""
+    source: str | None = None
+    """What the agent sends, shown (escaped) under the panel."""
+    live: bool = False
+    """Talks to a real model over the network (never in tests)."""
+
+
+def chunked(text: str, size: int, pause: float) -> Iterator[Step]:
+    """Split ``text`` into ``size``-character :class:`Feed` steps with a pause after each."""
+    for start in range(0, len(text), size):
+        yield Feed(text[start : start + size])
+        if pause:
+            yield Pause(pause)
+
+
+# -- 1. dashboard: partial JSON ------------------------------------------------------------
+
+DASHBOARD_SPEC: dict[str, Any] = {
+    "root": [
+        {"component": "Heading", "props": {"level": 3, "text": "Quarterly overview"}},
+        {
+            "component": "Grid",
+            "props": {"columns": 3, "gap": "sm"},
+            "children": [
+                {
+                    "component": "Stat",
+                    "key": "revenue",
+                    "props": {"label": "Revenue", "value": "$1.2M", "delta": "+12%", "trend": "up"},
+                },
+                {
+                    "component": "Stat",
+                    "key": "users",
+                    "props": {"label": "Active users", "value": "48.2k", "delta": "+3.1%"},
+                },
+                {
+                    "component": "Stat",
+                    "key": "churn",
+                    "props": {"label": "Churn", "value": "2.4%", "delta": "-0.3%", "trend": "down"},
+                },
+            ],
+        },
+        {
+            "component": "Table",
+            "props": {
+                "caption": "Revenue by region",
+                "columns": ["Region", "Revenue", "Growth"],
+                "rows": [
+                    ["EMEA", "$480k", "+9%"],
+                    ["Americas", "$520k", "+15%"],
+                    ["APAC", "$200k", "+11%"],
+                ],
+            },
+        },
+        {
+            "component": "Alert",
+            "props": {"tone": "warning", "title": "Heads up"},
+            "children": ["APAC numbers are preliminary until the 5th."],
+        },
+        {
+            "component": "Stack",
+            "props": {"direction": "horizontal", "gap": "sm", "align": "center"},
+            "children": [
+                {
+                    "component": "Button",
+                    "props": {
+                        "label": "Open report",
+                        "href": "https://example.com/report",
+                        "variant": "primary",
+                    },
+                },
+                {"component": "Badge", "props": {"label": "Q3", "tone": "info"}},
+            ],
+        },
+    ]
+}
+
+
+def dashboard(ctx: ScriptContext) -> Iterator[Step]:
+    """Stream the dashboard's JSON text a few characters at a time."""
+    yield from chunked(json.dumps(DASHBOARD_SPEC, ensure_ascii=False), size=16, pause=0.035)
+    yield Close()
+
+
+# -- 2. deploy: JSON Patch -----------------------------------------------------------------
+
+_STEPS = ("Build", "Test", "Migrate", "Release")
+
+
+def _deploy_step(name: str, state: str, tone: str) -> dict[str, Any]:
+    return {
+        "component": "ListItem",
+        "key": name.lower(),
+        "children": [
+            {
+                "component": "Stack",
+                "props": {"direction": "horizontal", "gap": "sm", "align": "center"},
+                "children": [
+                    {"component": "Badge", "props": {"label": state, "tone": tone}},
+                    name,
+                ],
+            }
+        ],
+    }
+
+
+def deploy(ctx: ScriptContext) -> Iterator[Step]:
+    """Build a deployment tracker, then keep it current with small patches."""
+    yield Patch(
+        [
+            {
+                "op": "add",
+                "path": "/root",
+                "value": [
+                    {"component": "Heading", "props": {"level": 3, "text": "Deploying v2.4.0"}},
+                    {"component": "Progress", "props": {"label": "Rollout", "value": 0}},
+                    {
+                        "component": "List",
+                        "props": {"ordered": True},
+                        "children": [_deploy_step(name, "queued", "muted") for name in _STEPS],
+                    },
+                ],
+            }
+        ]
+    )
+    yield Pause(0.3)
+    for index in range(len(_STEPS)):
+        base = f"/root/2/children/{index}/children/0/children/0/props"
+        yield Patch(
+            [{"op": "replace", "path": base, "value": {"label": "running", "tone": "info"}}]
+        )
+        yield Pause(0.35)
+        yield Patch(
+            [
+                {"op": "replace", "path": f"{base}/label", "value": "done"},
+                {"op": "replace", "path": f"{base}/tone", "value": "success"},
+                {"op": "replace", "path": "/root/1/props/value", "value": 25 * (index + 1)},
+            ]
+        )
+        yield Pause(0.2)
+    # One patch may hold several ops: retitle and append a node, atomically.
+    yield Patch(
+        [
+            {"op": "replace", "path": "/root/0/props/text", "value": "Deployed v2.4.0"},
+            {
+                "op": "add",
+                "path": "/root/-",
+                "value": {
+                    "component": "Alert",
+                    "props": {"tone": "success", "title": "Live"},
+                    "children": ["All four steps passed; v2.4.0 is serving 100% of traffic."],
+                },
+            },
+        ]
+    )
+    yield Close()
+
+
+# -- 3. and 4. images ----------------------------------------------------------------------
+
+
+def image_key(run_id: str) -> str:
+    """The image node's key: ``image-<run id>``, so a regenerate form identifies its run."""
+    return f"image-{run_id}"
+
+
+_PROMPT = "A sunset over layered mountains, flat illustration, 16:9"
+
+
+def _image_spec(prompt: str) -> list[dict[str, Any]]:
+    """The message around the image (the image node itself is added by the slot)."""
+    return [
+        {"component": "Heading", "props": {"level": 3, "text": "Image generation"}},
+        {"component": "Text", "props": {"text": f"Prompt: {prompt}", "tone": "muted"}},
+    ]
+
+
+def image(ctx: ScriptContext) -> Iterator[Step]:
+    """Running, then partial previews that get sharper, then the final image."""
+    slot = ImageSlot(
+        "/root/2",
+        alt="A sunset over layered mountains",
+        filename="sunset.png",
+        key=image_key(ctx.run_id),
+    )
+    # (On regenerate, "add /root" replaces the whole previous spec.)
+    yield Patch([{"op": "add", "path": "/root", "value": _image_spec(_PROMPT)}, *slot.started()])
+    yield Pause(0.5)
+    base = f"{ctx.run_id}-{ctx.attempt}"
+    for index, block in enumerate(PARTIAL_BLOCKS):
+        name = f"{base}-partial-{index}.png"
+        yield PutImage(name, partial(scene_png, ctx.attempt, block))
+        yield Patch(slot.partial(ctx.image_url(name), index, len(PARTIAL_BLOCKS)))
+        yield Pause(0.45)
+    name = f"{base}.png"
+    yield PutImage(name, partial(scene_png, ctx.attempt, 1))
+    yield Patch(slot.completed(ctx.image_url(name)))
+
+
+def content_filter(ctx: ScriptContext) -> Iterator[Step]:
+    """Running, then the provider refuses: an error card and never an image URL."""
+    slot = ImageSlot(
+        "/root/2",
+        alt="A photo of a real person",
+        filename="portrait.png",
+        key=image_key(ctx.run_id),
+    )
+    prompt = "A photorealistic portrait of a real, named person"
+    yield Patch([{"op": "add", "path": "/root", "value": _image_spec(prompt)}, *slot.started()])
+    yield Pause(0.8)
+    # What an image API answers (the provider's error text, classified by genui.images).
+    yield Patch(slot.failed("Your request was rejected by the safety system: content_policy"))
+
+
+# -- 5. hostile ----------------------------------------------------------------------------
+
+HOSTILE_SPEC: dict[str, Any] = {
+    "root": [
+        {
+            "component": "Heading",
+            "props": {"level": 3, "text": "<img src=x onerror=alert('heading')>"},
+        },
+        {
+            "component": "Link",
+            "props": {"href": "javascript:alert('link')", "text": "javascript: link"},
+        },
+        {
+            "component": "Link",
+            "props": {"href": "java\tscript:alert('tab')", "text": "obfuscated javascript: link"},
+        },
+        {
+            "component": "Button",
+            "props": {
+                "label": "Button with onclick",
+                "href": "https://example.com/",
+                "onclick": "alert('click')",
+            },
+        },
+        {
+            "component": "Text",
+            "props": {
+                "text": "<script>alert('raw html')</script> is shown as text",
+                "style": "background:url(javascript:alert('style'))",
+            },
+        },
+        {
+            "component": "Text",
+            "props": {
+                "text": "dangerouslySetInnerHTML is dropped",
+                "dangerouslySetInnerHTML": {"__html": "<img src=x onerror=alert('inner')>"},
+            },
+        },
+        {"component": "Script", "props": {"src": "https://evil.example/x.js"}},
+        {"component": "constructor", "props": {"onmouseover": "alert('proto')"}},
+        {
+            "component": "Image",
+            "props": {"image": "javascript:alert('img')", "alt": "an image with a script URL"},
+        },
+        {
+            "component": "Card",
+            "props": {
+                "title": "</section><script>alert('title')</script>",
+                "srcdoc": "<script>alert('srcdoc')</script>",
+            },
+            "children": [{"component": "Text", "props": {"text": "Card body survives."}}],
+        },
+    ]
+}
+
+
+def hostile(ctx: ScriptContext) -> Iterator[Step]:
+    """Stream the hostile spec as text; the lenient renderer drops and reports."""
+    yield from chunked(json.dumps(HOSTILE_SPEC, ensure_ascii=False), size=24, pause=0.03)
+    yield Close()
+
+
+# -- the catalogue -------------------------------------------------------------------------
+
+
+def _source(value: Mapping[str, Any]) -> str:
+    return json.dumps(value, indent=2, ensure_ascii=False)
+
+
+SCENARIOS: dict[str, Scenario] = {
+    scenario.name: scenario
+    for scenario in (
+        Scenario(
+            "dashboard",
+            "Dashboard, streamed as partial JSON",
+            "The agent's JSON arrives 16 characters at a time; each node appears as soon as "
+            "it is complete and valid.",
+            dashboard,
+        ),
+        Scenario(
+            "deploy",
+            "Kept current with JSON Patch",
+            "The agent sends RFC 6902 patches; only the changed fragments are re-rendered "
+            "and swapped.",
+            deploy,
+        ),
+        Scenario(
+            "image",
+            "Image generation",
+            "Running, partial previews that get sharper, then the final image (drawn in "
+            "Python: no network, no API key).",
+            image,
+            regenerate=True,
+        ),
+        Scenario(
+            "content-filter",
+            "Image refused by a content filter",
+            "The generation ends in content-filter: an error card, and no image URL is ever "
+            "requested.",
+            content_filter,
+        ),
+        Scenario(
+            "hostile",
+            "A hostile agent",
+            "javascript: links, event handlers, raw HTML, style and unknown components, "
+            "rendered leniently: what genui removed is listed beside it.",
+            hostile,
+            renderer="lenient",
+            show_report=True,
+            source=_source(HOSTILE_SPEC),
+        ),
+    )
+}
+"""The scripted scenarios, in page order."""
