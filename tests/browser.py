@@ -5,12 +5,13 @@ Why a browser: the browser-free checks (html5lib round-trips, URL scheme normali
 each document on a fake origin (``http://genui.test``) and records every sign that script ran:
 
 * hooked ``alert`` / ``confirm`` / ``prompt`` / ``print`` calls. The hooks are installed with
-  ``add_init_script`` before any page script, report through a binding that the page cannot
-  reach afterwards, and then call the native ``alert``/``confirm``/``prompt`` too, so a real
-  ``dialog`` event is a second, independent signal (dialogs are recorded and dismissed);
+  ``add_init_script`` in every frame before any page script, never block (so several tabs can
+  be in flight, and autofocus keeps working), and report through a ``console.debug`` captured
+  at start-up, which a payload cannot silence by replacing globals later;
+* native dialogs that still appear (e.g. through a frame the hooks missed): recorded, dismissed;
 * ``document.title`` being set, or the title differing from the parsed one when the page is left;
 * ``document.write`` / ``writeln`` / ``open`` calls;
-* top-level navigations away from the document, and popups.
+* top-level navigations away from the document (requests, meta refresh, error pages), popups.
 
 Every request other than the document itself (and assets registered with
 :meth:`BrowserOracle.serve`) is aborted and recorded, so tests can also assert that a URL was
@@ -24,7 +25,7 @@ Playwright's sync API allows only one instance per thread anyway.
 
 * :meth:`BrowserOracle.run_pages` - one top-level document per item, results per document.
   This is the faithful mode; use it for positive controls and for anything that must be
-  attributable exactly. Throughput is roughly 10-20 documents a second on two cores.
+  attributable exactly. Throughput: 7-13 documents a second on two (busy) cores.
 * :meth:`BrowserOracle.screen` - many fragments per document with parser-state guards, and
   any flagged batch re-run one fragment per document. Use it for large sets that are expected
   to be inert (escaped or sanitized output): it is an order of magnitude faster and still
@@ -185,7 +186,7 @@ _INIT_SCRIPT = r"""
     window.addEventListener("pagehide", checkTitle, true);
   }
   // Batched documents (BrowserOracle.screen) end every fragment with a separator; count the
-  // ones the parser made direct <template> children of <body>.
+  // ones the parser made direct <template> children of <body>, and the autofocus elements.
   const SEP = "template[data-genui-oracle-sep]", querySelectorAll = proto.querySelectorAll;
   const Template = HTMLTemplateElement;
   document.addEventListener("DOMContentLoaded", () => {
@@ -196,6 +197,8 @@ _INIT_SCRIPT = r"""
       if (el instanceof Template && el.parentNode === document.body) good += 1;
     }
     emit("separators", String_(good));
+    // Only the first autofocus candidate gets focus: several in one batch could mask each other.
+    emit("autofocus", String_(apply(querySelectorAll, document, ["[autofocus]"]).length));
   }, true);
 })();
 """
@@ -353,6 +356,8 @@ class DocumentResult:
     crashed: bool = False
     separators: int | None = None
     """For batched documents: separators the parser kept as direct children of ``<body>``."""
+    autofocus_elements: int | None = None
+    """For batched documents: elements with an ``autofocus`` attribute."""
 
     @property
     def executed(self) -> bool:
@@ -464,10 +469,11 @@ class _Doc:
 
 
 # A fragment is run alone instead of batched when it could change how *other* fragments in
-# the same document behave: only the first autofocus element gets focus, and <body>/<html>
-# attributes are merged only when not already present.
+# the same document behave without anything to notice at run time: <body>/<html> attributes
+# are merged only when not already present, and a refresh leaves the page. (Several
+# autofocus elements in one batch are noticed at run time, and the batch is split.)
 _BATCH_RISK = re.compile(
-    r"<[a-z][^>]*autofocus|<(?:body|html|head|frameset)\b|<meta\b[^>]*http-equiv",
+    r"<(?:body|html|head|frameset)\b|<meta\b[^>]*http-equiv",
     re.IGNORECASE,
 )
 
@@ -542,7 +548,10 @@ class BrowserOracle:
         # A fresh marker per launch: the watchdog kills exactly this browser process.
         self._marker = f"--genui-oracle-instance={uuid.uuid4().hex}"
         self._watchdog = _Watchdog(self._marker, lambda: self.stall_seconds)
-        self._playwright = sync_playwright().start()
+        try:
+            self._playwright = sync_playwright().start()
+        except Exception as exc:  # e.g. a second sync Playwright in this thread
+            raise BrowserUnavailableError(f"could not start Playwright: {exc}") from exc
         try:
             self._browser = self._playwright.chromium.launch(
                 executable_path=self.executable,
@@ -623,6 +632,10 @@ class BrowserOracle:
         if kind == "separators":
             with contextlib.suppress(ValueError):
                 doc.result.separators = int(detail)
+            return
+        if kind == "autofocus":
+            with contextlib.suppress(ValueError):
+                doc.result.autofocus_elements = int(detail)
             return
         doc.result.signals.append(Signal(kind, detail))
 
@@ -899,13 +912,13 @@ class BrowserOracle:
         Fragments are concatenated ``batch_size`` to a document (``wrap`` turns the joined
         body into a document), each followed by a ``<template>`` separator. A batch is
         trusted only if it shows no execution signal, no request matching ``flag_request``,
-        and the parser kept every separator as a direct ``<body>`` child - so no fragment
-        left the parser inside a comment, raw-text element, table or foreign content where it
-        could hide the next fragment. Any other batch is split in halves and run again, down
-        to single fragments, and a fragment that could affect its neighbours (autofocus,
-        ``<body>``/``<html>`` attributes, meta refresh) is run alone from the start. A single
-        fragment is loaded as ``wrap(fragment)`` exactly, one document, like
-        :meth:`run_pages`: every reported execution belongs to one fragment.
+        at most one autofocus element, and the parser kept every separator as a direct
+        ``<body>`` child - so no fragment left the parser inside a comment, raw-text element,
+        table or foreign content where it could hide the next fragment. Any other batch is
+        split in halves and run again, down to single fragments; a fragment that could affect
+        its neighbours unnoticed (``<body>``/``<html>`` attributes, meta refresh) is run
+        alone from the start. A single fragment is loaded as ``wrap(fragment)`` exactly, one
+        document, like :meth:`run_pages`: every reported execution belongs to one fragment.
         """
         started = time.monotonic()
         risky = {i for i, f in enumerate(fragments) if _BATCH_RISK.search(f)}
@@ -948,6 +961,7 @@ class BrowserOracle:
                     or r.load_timed_out
                     or r.crashed
                     or r.separators != len(group)
+                    or (r.autofocus_elements or 0) > 1
                     or flagged_by_request(r)
                 ):
                     half = (len(group) + 1) // 2

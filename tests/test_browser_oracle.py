@@ -96,6 +96,19 @@ def test_screen_attributes_each_execution_to_its_own_fragment(
     assert result.isolated < len(fragments) / 2
 
 
+def test_screen_does_not_let_one_fragment_mask_another(browser_oracle: BrowserOracle) -> None:
+    fragments = [
+        "<p>inert</p>",
+        "<input autofocus>",  # takes the focus the next autofocus element would get
+        "<input autofocus onfocus=alert(2)>",
+        "<body onload=void(0)>",  # its onload would win the <body> attribute merge
+        "<body onload=alert(4)>",
+        "<p>inert</p>",
+    ]
+    result = browser_oracle.screen(fragments, batch_size=8)
+    assert sorted(result.executed) == [2, 4], result.summary()
+
+
 def test_blocked_requests_are_recorded_and_attributed(browser_oracle: BrowserOracle) -> None:
     result = browser_oracle.run_pages(
         [
@@ -144,6 +157,20 @@ def test_a_document_that_leaves_late_does_not_spoil_the_next_one(
     assert not any(d.executed or d.requests for d in quiet), result.summary()
     # Timers shorter than the settle time are always seen; later ones may be cut off.
     assert all(d.executed for d, delay in zip(leaving, delays, strict=True) if delay <= 40)
+
+
+def test_execution_inside_child_frames_is_detected(browser_oracle: BrowserOracle) -> None:
+    # 39 corpus payloads of this kind fire in Chromium but are missing from the corpus's
+    # autofire list: its oracle did not see into javascript:, data: and <object> frames.
+    result = browser_oracle.run_pages(
+        [
+            page_html("<iframe src=javascript:alert(1)></iframe>"),
+            page_html('<iframe src="data:text/html,<script>alert(2)</script>"></iframe>'),
+            page_html("<object data=data:text/html;base64,PHN2Zy9vbmxvYWQ9YWxlcnQoMik+></object>"),
+            page_html('<embed src="data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==">'),
+        ]
+    )
+    assert all(d.executed for d in result.documents), result.summary()
 
 
 def test_detection_survives_a_page_that_replaces_globals(browser_oracle: BrowserOracle) -> None:
