@@ -456,25 +456,56 @@ RENDER_CASES: list[tuple[str, dict[str, Any], list[str]]] = [
         "image",
         node("Image", {"image": "https://example.com/a.png", "alt": "A chart"}),
         [
-            '<figure class="genui-image" data-genui-path="/root"><img class="genui-image__img"'
-            ' src="https://example.com/a.png" alt="A chart" loading="lazy" decoding="async">'
-            "</figure>"
+            '<figure class="genui-image genui-image--complete" data-genui-path="/root">',
+            '<img class="genui-image__img" src="https://example.com/a.png" alt="A chart"'
+            ' loading="lazy" decoding="async">',
         ],
     ),
     (
         "image-filename-alt",
         node("Image", {"image": "/a.png", "filename": "a.png"}),
-        ['<figure class="genui-image" data-genui-path="/root">', 'src="/a.png" alt="a.png"'],
+        [
+            '<figure class="genui-image genui-image--complete" data-genui-path="/root">',
+            'src="/a.png" alt="a.png"',
+            'download="a.png"',
+        ],
     ),
     (
         "image-default-alt",
         node("Image", {"image": "/a.png"}),
-        ['<figure class="genui-image" data-genui-path="/root">', 'src="/a.png" alt="Image"'],
+        [
+            '<figure class="genui-image genui-image--complete" data-genui-path="/root">',
+            'src="/a.png" alt="Generated image"',
+        ],
     ),
     (
         "image-decorative",
         node("Image", {"image": "/a.png", "alt": "", "filename": "a.png"}),
-        ['<figure class="genui-image" data-genui-path="/root">', 'src="/a.png" alt=""'],
+        [
+            '<figure class="genui-image genui-image--complete" data-genui-path="/root">',
+            'src="/a.png" alt=""',
+        ],
+    ),
+    (
+        "image-running",
+        node("Image", {"image": "/a.png", "status": {"type": "running"}}),
+        [
+            '<figure class="genui-image genui-image--running" data-genui-path="/root"'
+            ' aria-busy="true">',
+            'role="status" aria-live="polite">Generating image…</span>',
+        ],
+    ),
+    (
+        "image-content-filter",
+        node(
+            "Image",
+            {"image": "/a.png", "status": {"type": "incomplete", "reason": "content-filter"}},
+        ),
+        [
+            '<figure class="genui-image genui-image--incomplete genui-image--content-filter"'
+            ' data-genui-path="/root">',
+            "Image could not be generated",
+        ],
     ),
     (
         "image-unsafe",
@@ -710,6 +741,10 @@ INVALID_PROPS: list[tuple[str, dict[str, Any], str]] = [
     ("Progress", {"value": 1, "max": 0}, "/root/props/max"),
     ("Progress", {"value": "50%"}, "/root/props/value"),
     ("Image", {"image": 5}, "/root/props/image"),
+    ("Image", {"type": "file"}, "/root/props/type"),
+    ("Image", {"status": {"type": "done"}}, "/root/props/status"),
+    ("Image", {"status": {"type": "running", "progress": 2}}, "/root/props/status/progress"),
+    ("Image", {"status": {"type": "incomplete", "reason": "nope"}}, "/root/props/status/reason"),
     ("Image", {"image": "/a.png", "width": 100}, "/root/props/width"),
 ]
 
@@ -726,7 +761,7 @@ def test_invalid_props_raise_with_a_pointer_to_the_prop(
     assert path in [d.path for d in caught.value.errors]
 
 
-@pytest.mark.parametrize("name", ["Stat", "Progress", "Image"])
+@pytest.mark.parametrize("name", ["Stat", "Progress"])
 def test_required_props_are_required(name: str) -> None:
     with pytest.raises(GenerativeUIValidationError) as caught:
         _ISOLATED.render({"root": node(name, {})})

@@ -1,33 +1,427 @@
-"""The Image component (complete state: a URL to show, or an error card)."""
+"""The Image component: a generated image in any state of its life, as one props model.
+
+:class:`ImagePart` mirrors the ``image`` message part chat products use for generated
+images (``{"type": "image", "image": ..., "filename"?: ...}``) plus a ``status`` that says
+where generation is: ``running`` (optionally with a partial preview and its ``progress``),
+``complete`` (the default) or ``incomplete`` (with a ``reason``). The same model is the
+``Image`` component's props, so a part can sit in a spec or be rendered on its own with
+:func:`render_image`.
+
+The template (``genui/image.html``) renders every state without inline script: a CSS
+spinner and a polite live region while running; an error card, with no ``<img>`` and no
+trace of the URL, when a content filter stopped generation; an error card that says what
+happened for the other reasons; and for a complete image, the image with a zoom dialog
+(the ``popover`` attribute: no JavaScript needed, Escape closes it) and actions to download,
+copy (revealed by ``genui.js``) and, when the application configures it with
+:func:`image_component` (or :func:`configure_image_actions`), regenerate.
+
+Every URL written into the page is the ``image`` prop after the image URL policy
+(:data:`genui.ImageUrl`), or the application's own regenerate URL after
+:func:`genui.sanitize_url`: never a value straight from the spec.
+"""
 
 from __future__ import annotations
 
+import dataclasses
+import re
+import unicodedata
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from functools import cache
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Final, Literal, TypeAlias
+
+from markupsafe import Markup
+from pydantic import ConfigDict, Field
+
 from genui.components.base import PropsModel
 from genui.registry import Component
-from genui.sanitize import ImageUrl
+from genui.sanitize import DEFAULT_URL_POLICY, ImageUrl, SanitizeReport, UrlPolicy, sanitize_url
 
-__all__ = ["IMAGE", "ImageProps"]
+if TYPE_CHECKING:
+    from genui.render import Renderer
+
+__all__ = [
+    "IMAGE",
+    "ImageActions",
+    "ImageComplete",
+    "ImageIncomplete",
+    "ImagePart",
+    "ImageProps",
+    "ImageRunning",
+    "ImageStatus",
+    "IncompleteReason",
+    "configure_image_actions",
+    "image_component",
+    "image_extension",
+    "render_image",
+    "safe_filename",
+]
+
+IncompleteReason = Literal["content-filter", "cancelled", "error", "length", "other"]
+"""Why an image is incomplete: a content policy blocked it, someone cancelled it, the
+provider failed (``error`` says how), it ran out of its output budget, or something else."""
+
+MAX_ALT_LENGTH: Final = 2_000
+"""Longest ``alt`` accepted."""
+MAX_FILENAME_LENGTH: Final = 1_000
+"""Longest ``filename`` accepted (the download name is shortened further, see
+:func:`safe_filename`)."""
+MAX_ERROR_LENGTH: Final = 2_000
+"""Longest ``status.error`` message accepted."""
+DEFAULT_ALT: Final = "Generated image"
+"""The alternative text of an image with neither ``alt`` nor ``filename``."""
 
 
-class ImageProps(PropsModel):
-    """An image loaded from a URL, with alternative text."""
+def _tag_required(schema: dict[str, Any]) -> None:
+    """Mark ``type`` required in the JSON Schema: on the wire the tag is always sent."""
+    required = schema.setdefault("required", [])
+    if "type" not in required:
+        required.insert(0, "type")
 
-    image: ImageUrl
-    """The image URL (https, or a relative path on this site; base64 `data:image/*` only
-    if the application allows it). An unsafe URL shows an "Image unavailable" card."""
-    alt: str | None = None
+
+class ImageRunning(PropsModel):
+    """The image is being generated."""
+
+    model_config = ConfigDict(json_schema_extra=_tag_required)
+
+    type: Literal["running"] = "running"
+    """Always `running`."""
+    progress: Annotated[float, Field(ge=0, le=1)] | None = None
+    """How far generation is, from 0 to 1. When given, `image` is a partial preview and is
+    shown with a progress bar; without it, only a spinner is shown."""
+
+
+class ImageComplete(PropsModel):
+    """The image is finished (the default status)."""
+
+    model_config = ConfigDict(json_schema_extra=_tag_required)
+
+    type: Literal["complete"] = "complete"
+    """Always `complete`."""
+
+
+class ImageIncomplete(PropsModel):
+    """Generation stopped without an image."""
+
+    model_config = ConfigDict(json_schema_extra=_tag_required)
+
+    type: Literal["incomplete"] = "incomplete"
+    """Always `incomplete`."""
+    reason: IncompleteReason
+    """Why: `content-filter` (blocked by a content policy; nothing of the image is shown),
+    `cancelled`, `error`, `length` (ran out of output budget) or `other`."""
+    error: Annotated[str, Field(max_length=MAX_ERROR_LENGTH)] | None = None
+    """A message to show with the reason (not shown for `content-filter`)."""
+
+
+ImageStatus: TypeAlias = Annotated[
+    ImageRunning | ImageComplete | ImageIncomplete, Field(discriminator="type")
+]
+"""Where generation is: ``running``, ``complete`` or ``incomplete`` (tagged by ``type``)."""
+
+_COMPLETE: Final = ImageComplete()
+
+# -- media types and file names ---------------------------------------------------------
+
+_EXTENSIONS: Final[Mapping[str, str]] = MappingProxyType(
+    {
+        "png": "png",
+        "jpeg": "jpg",
+        "jpg": "jpg",
+        "pjpeg": "jpg",
+        "gif": "gif",
+        "webp": "webp",
+        "avif": "avif",
+        "bmp": "bmp",
+        "x-ms-bmp": "bmp",
+        "x-icon": "ico",
+        "vnd.microsoft.icon": "ico",
+        "ico": "ico",
+        "svg+xml": "svg",
+        "svg": "svg",
+    }
+)
+_DATA_IMAGE: Final = re.compile(r"data:image/([a-z0-9.+\-]+)[;,]", re.ASCII | re.IGNORECASE)
+_SCHEME: Final = re.compile(r"([A-Za-z][A-Za-z0-9+.\-]*):", re.ASCII)
+_DOWNLOAD_SCHEMES: Final = frozenset({"http", "https", "blob", "data"})
+_RESERVED_CHARS: Final = re.compile(r'[<>:"/\\|?*]')
+_EXTENSION: Final = re.compile(r"\.([A-Za-z0-9]{1,8})$", re.ASCII)
+_WINDOWS_RESERVED: Final = re.compile(r"(?:con|prn|aux|nul|com[0-9]|lpt[0-9])(?:\..*)?", re.I)
+_DROPPED_CATEGORIES: Final = frozenset({"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"})
+
+
+def image_extension(url: str | None) -> str | None:
+    """The file extension (``png``, ``jpg``...) an image URL implies, or None.
+
+    A ``data:`` URL's declared MIME type wins; otherwise the extension of the URL path's
+    last segment, if it is a known image type. ``blob:`` URLs imply nothing.
+    """
+    if not url:
+        return None
+    match = _DATA_IMAGE.match(url)
+    if match is not None:
+        return _EXTENSIONS.get(match.group(1).lower())
+    if url[:5].lower() == "data:" or url[:5].lower() == "blob:":
+        return None
+    path = re.split(r"[?#]", url, maxsplit=1)[0]
+    segment = re.split(r"[/\\]", path)[-1]
+    found = _EXTENSION.search(segment)
+    return _EXTENSIONS.get(found.group(1).lower()) if found else None
+
+
+def safe_filename(
+    name: str | None,
+    *,
+    extension: str | None = None,
+    default_stem: str = "image",
+    max_length: int = 120,
+) -> str:
+    r"""Turn an untrusted file name into one that is safe to offer as a download name.
+
+    Keeps only the last path segment (no ``/`` or ``\``), drops control, format (including
+    bidirectional overrides), private-use and unassigned characters, replaces characters
+    Windows forbids with ``_``, collapses whitespace, strips leading and trailing dots and
+    spaces, defuses Windows device names (``CON``, ``LPT1``...), appends ``extension`` when
+    the name has none, and shortens the stem so the whole name fits ``max_length``.
+    An empty result becomes ``default_stem`` (plus the extension).
+    """
+    text = unicodedata.normalize("NFC", name or "")
+    text = re.split(r"[/\\]", text)[-1]
+    text = "".join(c for c in text if unicodedata.category(c) not in _DROPPED_CATEGORIES)
+    text = _RESERVED_CHARS.sub("_", text)
+    text = " ".join(text.split()).strip(" .")
+    found = _EXTENSION.search(text)
+    if found is not None and found.start() > 0:
+        stem, suffix = text[: found.start()], found.group(1)
+    else:
+        stem, suffix = text, extension or ""
+    suffix = suffix.strip(" .")
+    budget = max(1, max_length - (len(suffix) + 1 if suffix else 0))
+    stem = stem[:budget].rstrip(" .") or default_stem
+    if _WINDOWS_RESERVED.fullmatch(stem):
+        stem = "_" + stem[: budget - 1]
+    return f"{stem}.{suffix}" if suffix else stem
+
+
+# -- application-level actions ----------------------------------------------------------
+
+_EVENT_NAME: Final = re.compile(r"[A-Za-z][A-Za-z0-9:._-]{0,63}", re.ASCII)
+_FIELD_NAME: Final = re.compile(r"[A-Za-z_][A-Za-z0-9_.:-]{0,63}", re.ASCII)
+
+
+@dataclass(frozen=True, slots=True)
+class ImageActions:
+    """What the application lets people do with an image; configured once per registry.
+
+    A regenerate control is rendered only when ``regenerate_url`` or ``regenerate_event``
+    is set, on complete images and on failed ones (never after a content filter):
+
+    * ``regenerate_url``: a ``<form method="post">`` to this URL (works without
+      JavaScript) with hidden inputs ``genui_path`` (the node's JSON Pointer), ``genui_key``
+      (its key, when it has one) and ``regenerate_fields`` (e.g. a CSRF token field). The
+      URL comes from the application, never from a spec, and must pass
+      :func:`genui.sanitize_url` as a link under the renderer's policy.
+    * ``regenerate_event``: ``genui.js`` dispatches a bubbling, cancelable ``CustomEvent``
+      of this name with ``detail = {path, key, action: "regenerate"}`` when the button is
+      clicked. Alone, the button is hidden until the script runs; with a URL too, a
+      listener that calls ``preventDefault()`` stops the form submission.
+    """
+
+    regenerate_url: str | None = None
+    """Where the regenerate form posts (sanitized as a link URL)."""
+    regenerate_event: str | None = None
+    """Name of the DOM event ``genui.js`` dispatches, e.g. ``genui:regenerate``."""
+    regenerate_label: str = "Regenerate"
+    """The regenerate button's text."""
+    regenerate_fields: Mapping[str, str] = field(default_factory=dict)
+    """Extra hidden inputs for the regenerate form (name → value), e.g. a CSRF token."""
+    download: bool = True
+    """Offer a download link for complete images."""
+    copy: bool = True
+    """Offer a copy button (shown only when ``genui.js`` runs)."""
+
+    def __post_init__(self) -> None:
+        if self.regenerate_event is not None and not _EVENT_NAME.fullmatch(self.regenerate_event):
+            raise ValueError(
+                f"regenerate_event {self.regenerate_event!r} is not an event name "
+                "(ASCII letters, digits, ':', '.', '_' or '-', at most 64)"
+            )
+        fields = dict(self.regenerate_fields)
+        for name, value in fields.items():
+            if not isinstance(name, str) or not _FIELD_NAME.fullmatch(name):
+                raise ValueError(f"regenerate_fields: {name!r} is not a form field name")
+            if name in ("genui_path", "genui_key") or not isinstance(value, str):
+                raise ValueError(f"regenerate_fields: {name!r} is reserved or not a string")
+        object.__setattr__(self, "regenerate_fields", MappingProxyType(fields))
+        if self.regenerate_url is not None:
+            self.checked(DEFAULT_URL_POLICY)
+
+    @property
+    def regenerate(self) -> bool:
+        """Whether a regenerate control is configured."""
+        return self.regenerate_url is not None or self.regenerate_event is not None
+
+    def checked(self, policy: UrlPolicy) -> ImageActions:
+        """Return a copy whose ``regenerate_url`` has passed ``policy`` (as a link).
+
+        Raises :class:`ValueError` when the URL is rejected: that is a configuration
+        mistake, not bad input.
+        """
+        if self.regenerate_url is None:
+            return self
+        url = sanitize_url(self.regenerate_url, context="href", policy=policy)
+        if url is None:
+            raise ValueError(f"regenerate_url {self.regenerate_url!r} is not an allowed link URL")
+        if url == self.regenerate_url:
+            return self
+        return ImageActions(
+            regenerate_url=url,
+            regenerate_event=self.regenerate_event,
+            regenerate_label=self.regenerate_label,
+            regenerate_fields=self.regenerate_fields,
+            download=self.download,
+            copy=self.copy,
+        )
+
+
+# -- the props model --------------------------------------------------------------------
+
+
+class ImagePart(PropsModel):
+    """A generated image and where its generation is: running, complete or incomplete.
+
+    While running, a spinner shows (with a partial preview and a progress bar when
+    `status.progress` is given); a complete image can be enlarged, downloaded and copied;
+    an incomplete one shows a card that says why.
+    """
+
+    model_config = ConfigDict(str_max_length=None)
+
+    image_actions: ClassVar[ImageActions | None] = None
+    """What the application offers (regenerate...): set on the class that
+    :func:`image_component` derives, never by a spec."""
+
+    type: Annotated[Literal["image"], Field(json_schema_extra={"enum": ["image"]})] = "image"
+    """Always `image` (the message-part type)."""
+    image: ImageUrl = None
+    """The image: a base64 `data:image/...` URL, an https URL, a relative path on this
+    site or a `blob:` URL, checked by the image URL policy. While running with a
+    `progress`, a partial preview. Absent or rejected: no image is shown."""
+    alt: Annotated[str, Field(max_length=MAX_ALT_LENGTH)] | None = None
     """Alternative text describing the image for people who cannot see it."""
-    filename: str | None = None
-    """The image's file name; the alternative text when `alt` is absent."""
+    filename: Annotated[str, Field(max_length=MAX_FILENAME_LENGTH)] | None = None
+    """The image's file name: the download name, and the alternative text when `alt`
+    is absent."""
+    status: ImageStatus = _COMPLETE
+    """Where generation is: `{"type": "running", "progress"?: 0..1}`, `{"type": "complete"}`
+    (the default) or `{"type": "incomplete", "reason": ..., "error"?: ...}`."""
+
+    # -- what the template asks ---------------------------------------------------------
+
+    @property
+    def actions(self) -> ImageActions | None:
+        """The application's :class:`ImageActions` for this component, if configured."""
+        return type(self).image_actions
+
+    @property
+    def state(self) -> Literal["running", "complete", "unavailable", "filtered", "failed"]:
+        """The state to render.
+
+        ``running``; ``complete`` (with an image to show); ``unavailable`` (complete but
+        without a usable image); ``filtered`` (incomplete, content filter); ``failed``
+        (incomplete for any other reason).
+        """
+        status = self.status
+        if isinstance(status, ImageRunning):
+            return "running"
+        if isinstance(status, ImageIncomplete):
+            return "filtered" if status.reason == "content-filter" else "failed"
+        return "complete" if self.image is not None else "unavailable"
+
+    @property
+    def preview(self) -> str | None:
+        """The partial preview to show while running: ``image`` when ``progress`` is given."""
+        status = self.status
+        if isinstance(status, ImageRunning) and status.progress is not None:
+            return self.image
+        return None
+
+    @property
+    def percent(self) -> int | None:
+        """Progress as a whole percentage (0-100) while running with a progress, else None."""
+        status = self.status
+        if isinstance(status, ImageRunning) and status.progress is not None:
+            return round(status.progress * 100)
+        return None
+
+    @property
+    def label(self) -> str:
+        """The alternative text: ``alt``, else ``filename``, else "Generated image"."""
+        if self.alt is not None:
+            return self.alt
+        if self.filename is not None:
+            return self.filename
+        return DEFAULT_ALT
+
+    @property
+    def download_name(self) -> str:
+        """A safe download file name (see :func:`safe_filename`).
+
+        From ``filename``, else ``image`` plus the extension the URL implies (``image.png``).
+        """
+        return safe_filename(self.filename, extension=image_extension(self.image))
+
+    @property
+    def download_url(self) -> str | None:
+        """The URL for the download link, or None when there should be none.
+
+        The image URL itself (already checked by the image policy), but only over
+        ``http(s)``, ``blob:``, a relative path, or a raster ``data:`` image: never an SVG
+        ``data:`` URL (a link to one could be opened as a document), nor ``ftp``,
+        ``mailto``, ``tel`` that the image policy tolerates because images never load them.
+        """
+        url = self.image
+        if url is None:
+            return None
+        match = _SCHEME.match(url)
+        if match is None:
+            return url
+        scheme = match.group(1).lower()
+        if scheme not in _DOWNLOAD_SCHEMES:
+            return None
+        if scheme == "data" and image_extension(url) in (None, "svg"):
+            return None
+        return url
+
+    @property
+    def error_message(self) -> str | None:
+        """The incomplete status's ``error`` message (None for content-filter and others)."""
+        status = self.status
+        if isinstance(status, ImageIncomplete) and status.reason != "content-filter":
+            return status.error
+        return None
+
+    @property
+    def reason(self) -> IncompleteReason | None:
+        """The incomplete status's ``reason``, else None."""
+        status = self.status
+        return status.reason if isinstance(status, ImageIncomplete) else None
+
+
+ImageProps = ImagePart
+"""The Image component's props model (an alias of :class:`ImagePart`)."""
 
 
 IMAGE = Component(
     "Image",
-    ImageProps,
+    ImagePart,
     "genui/image.html",
     children="none",
     description=(
-        "An image from a URL, lazily loaded. Always describe it in alt for screen readers."
+        "A generated image or an image from a URL, in any state of generation: running "
+        "(spinner, or a partial preview with progress), complete (zoom, download, copy) or "
+        "incomplete (an error card saying why). Always describe the image in alt."
     ),
     example={
         "component": "Image",
@@ -38,3 +432,87 @@ IMAGE = Component(
         },
     },
 )
+
+
+def image_component(
+    actions: ImageActions | None = None, *, url_policy: UrlPolicy | None = None
+) -> Component:
+    """The Image component with the application's actions configured.
+
+    Use it in place of the built-in one::
+
+        registry = default_registry().extend(
+            image_component(ImageActions(regenerate_url="/images/regenerate")), replace=True
+        )
+        renderer = Renderer(registry)
+
+    The actions live on the props model's class (:attr:`ImagePart.image_actions`), so they
+    reach the template through ``props.actions`` and can never come from a spec. The
+    regenerate URL is checked against ``url_policy`` (the renderer's, if it is not the
+    default). Without actions this is the built-in :data:`IMAGE`.
+    """
+    if actions is None:
+        return IMAGE
+    if not isinstance(actions, ImageActions):
+        raise TypeError(f"expected ImageActions, got {type(actions).__name__}")
+    checked = actions.checked(url_policy if url_policy is not None else DEFAULT_URL_POLICY)
+
+    class ConfiguredImagePart(ImagePart):
+        model_config = ConfigDict(title="ImagePart")
+        image_actions: ClassVar[ImageActions | None] = checked
+
+    ConfiguredImagePart.__doc__ = ImagePart.__doc__
+    return dataclasses.replace(IMAGE, props_model=ConfiguredImagePart)
+
+
+def configure_image_actions(renderer: Renderer, actions: ImageActions | None) -> None:
+    """Give ``renderer``'s Image component the application's actions (None: the defaults).
+
+    A shortcut for :func:`image_component`: replaces ``renderer.registry`` with one whose
+    ``Image`` carries ``actions`` (its template and everything else unchanged), checking
+    the regenerate URL against ``renderer.url_policy``. Configure a renderer before it
+    renders: a :class:`~genui.SpecStream`'s render cache keeps what was rendered before.
+    """
+    component = renderer.registry.get("Image")
+    if not isinstance(component, Component) or not issubclass(component.props_model, ImagePart):
+        raise ValueError("the renderer's registry has no Image component built on ImagePart")
+    model = image_component(actions, url_policy=renderer.url_policy).props_model
+    configured = dataclasses.replace(component, props_model=model)
+    renderer.registry = renderer.registry.extend(configured, replace=True)
+
+
+def render_image(
+    part: ImagePart | Mapping[str, Any],
+    *,
+    renderer: Renderer | None = None,
+    key: str | None = None,
+    report: SanitizeReport | None = None,
+) -> Markup:
+    """Render one image part on its own, as the spec ``{"root": {"component": "Image", ...}}``.
+
+    ``part`` is an :class:`ImagePart` or its props as a mapping (validated like a spec's,
+    so a rejected URL is recorded in ``report`` when one is given). Element ids derive from
+    the path ``/root``: several parts rendered separately onto one page need renderers with
+    distinct ``id_prefix`` es (or one spec with all of them).
+    """
+    if isinstance(part, ImagePart):
+        props: Any = part.model_dump(mode="json", exclude_none=True)
+    elif isinstance(part, Mapping):
+        props = dict(part)
+    else:
+        raise TypeError(f"expected an ImagePart or a mapping, got {type(part).__name__}")
+    node: dict[str, Any] = {"component": "Image", "props": props}
+    if key is not None:
+        node["key"] = key
+    result = (renderer or _default_renderer()).render_with_report({"root": node})
+    if report is not None:
+        report.extend(result.report)
+    return result.html
+
+
+@cache
+def _default_renderer() -> Renderer:
+    """A shared default renderer (no image actions configured), built on first use."""
+    from genui.render import Renderer
+
+    return Renderer()

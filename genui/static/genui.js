@@ -4,6 +4,7 @@
  * - [data-genui-stream="URL"]: subscribe to a genui SSE stream and apply its updates
  *   (replace / append / reset) to the element. EventSource resumes with Last-Event-ID.
  * - [data-genui-copy]: copy buttons (shown only when this script runs).
+ * - [data-genui-event]: buttons that dispatch an app-named CustomEvent (image regenerate).
  */
 (function () {
   "use strict";
@@ -68,8 +69,32 @@
     });
   }
 
+  /* Event buttons (the Image component's regenerate): on click, dispatch a bubbling,
+   * cancelable CustomEvent named by data-genui-event, with detail {path, key, action} taken
+   * from the closest genui element. Inside a form, preventDefault() on that event stops the
+   * submission; a button outside a form is hidden until this script reveals it. */
+  function enableEvent(button) {
+    if (button.genuiEvent) return;
+    button.genuiEvent = true;
+    button.hidden = false;
+    button.addEventListener("click", function (click) {
+      var owner = button.closest("[data-genui-path]");
+      var event = new CustomEvent(button.getAttribute("data-genui-event"), {
+        bubbles: true,
+        cancelable: true,
+        detail: {
+          path: owner ? owner.getAttribute("data-genui-path") : null,
+          key: owner ? owner.getAttribute("data-genui-key") : null,
+          action: button.getAttribute("data-genui-action")
+        }
+      });
+      if (!button.dispatchEvent(event)) click.preventDefault();
+    });
+  }
+
   function enhance(root) {
     root.querySelectorAll("[data-genui-copy], [data-genui-copy-image]").forEach(enableCopy);
+    root.querySelectorAll("[data-genui-event]").forEach(enableEvent);
     root.querySelectorAll("[data-genui-stream]").forEach(subscribe);
   }
 
