@@ -8,6 +8,7 @@ The public API is re-exported here; each name lives in a module with one job:
 (hypothesis strategies, needs the ``testing`` extra).
 """
 
+from genui.components.image import ImagePart, render_image
 from genui.errors import (
     ErrorDetail,
     GenerativeUIError,
@@ -61,6 +62,7 @@ __all__ = [
     "GenerativeUIRenderError",
     "GenerativeUISpec",
     "GenerativeUIValidationError",
+    "ImagePart",
     "ImageUrl",
     "Limits",
     "NodeValue",
@@ -84,6 +86,7 @@ __all__ = [
     "parse_spec",
     "register",
     "render",
+    "render_image",
     "render_page",
     "render_with_report",
     "sanitize_url",

@@ -20,7 +20,7 @@ __all__ = ["json_schema", "prompt", "render_gui_tool"]
 
 _SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
 _DROPPED_KEYS = frozenset({"title"})
-_STRICT_DROPPED_KEYS = frozenset({"title", "default", "format"})
+_STRICT_DROPPED_KEYS = frozenset({"title", "default", "format", "discriminator"})
 
 
 def _props_schema(component: Component, defs: dict[str, Any]) -> dict[str, Any]:

@@ -386,7 +386,7 @@ class Renderer:
             )
         component = self.registry.get(node.component)
         if component is None:
-            return self._render_fallback(node, path)
+            return self._render_fallback(node, path, state)
         props = self._validate_props(component, node, path, state)
         children_html = _join(
             self._render_value(child, f"{path}/children/{index}", depth + 1, state)
@@ -493,12 +493,13 @@ class Renderer:
             result[name] = "unknown_prop" if error["type"] == "extra_forbidden" else "invalid_prop"
         return result
 
-    def _render_fallback(self, node: GenerativeUINode, path: str) -> Markup:
+    def _render_fallback(self, node: GenerativeUINode, path: str, state: _RenderState) -> Markup:
         name = node.component
         if self.fallback is None:
             raise GenerativeUIRenderError(
                 f"unknown component {name!r} at {path}", component_name=name, path=path
             )
+        state.report.add(path, "component", "unknown_component", f"{name!r} is not in the registry")
         if self.fallback == "default":
             info = NodeInfo(path, node.key, "genui-unknown", self.id_prefix)
             return self._fill("genui/_unknown.html", name=name, node=info)

@@ -120,11 +120,15 @@ PROP_REASONS: Final[frozenset[str]] = frozenset(
         "forbidden_prop",
         "unknown_prop",
         "invalid_prop",
+        "children_not_allowed",
+        "unknown_component",
     }
 )
-"""Reason codes for props. :func:`forbidden_prop_reason` returns the first five; ``unknown_prop``
-(not declared by the component's model) and ``invalid_prop`` (fails the model) are for the
-code that validates props against a component, to record in the same report."""
+"""Reason codes for props and nodes. :func:`forbidden_prop_reason` returns the first five;
+``unknown_prop`` (not declared by the component's model) and ``invalid_prop`` (fails the
+model) are recorded by the renderer when it drops props, ``children_not_allowed`` when it
+drops children outside a component's content model, and ``unknown_component`` when a
+fallback stands in for a name the registry does not have."""
 
 CONTEXT_POLICY: Final = "genui_url_policy"
 """Pydantic validation-context key holding the :class:`UrlPolicy` to apply."""

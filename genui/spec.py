@@ -211,6 +211,7 @@ _CODE_BY_PYDANTIC_TYPE = {
     "too_long": "too_long",
     "recursion_loop": "too_deep",
     "invalid-json-value": "type_mismatch",
+    "unsafe_url": "unsafe_url",
 }
 _TYPE_MISMATCH_SUFFIX = "_type"
 

@@ -82,8 +82,9 @@ def violations(html: str) -> list[Violation]:
             if attribute in URL_ATTRIBUTES:
                 if attribute in ("srcset", "imagesrcset"):
                     safe = sanitize_srcset(value) is not None
-                else:
-                    context = "img" if attribute in IMAGE_ATTRIBUTES else "href"
+                else:  # a download link fetches an image as a file; it never navigates
+                    downloads = name == "a" and element.get("download") is not None
+                    context = "img" if attribute in IMAGE_ATTRIBUTES or downloads else "href"
                     safe = sanitize_url(value, context=context) is not None
                 if not safe:
                     found.append(Violation("unsafe_url", name, f"{attribute}={value!r}"))

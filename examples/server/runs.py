@@ -23,7 +23,6 @@ import secrets
 from collections import OrderedDict
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
 from dataclasses import dataclass
-from typing import Any
 
 from examples.server.scenarios import (
     Close,
@@ -35,7 +34,7 @@ from examples.server.scenarios import (
     ScriptContext,
     Step,
 )
-from genui import GenerativeUIError, GenerativeUINode, Renderer, SanitizeEvent, SpecStream
+from genui import GenerativeUIError, Renderer, SpecStream
 from genui.sse import end_event, resume_events, sse_event
 
 __all__ = ["DemoConfig", "ImageStore", "Run", "RunManager", "TooBusyError"]
@@ -148,27 +147,8 @@ class Run:
     # -- the report channel --------------------------------------------------------------
 
     def report_rows(self) -> list[list[str]]:
-        """What the lenient render removed, plus unknown components shown as the fallback."""
-        events: list[SanitizeEvent] = list(self.main.report)
-        rows = [[e.path, e.prop, e.reason, e.detail] for e in events]
-        spec = self.main.spec
-        registry = self.main.renderer.registry
-        if spec is not None:
-            stack: list[tuple[Any, str]] = []
-            if isinstance(spec.root, list):
-                stack.extend((node, f"/root/{i}") for i, node in enumerate(spec.root))
-            else:
-                stack.append((spec.root, "/root"))
-            while stack:
-                node, path = stack.pop()
-                if not isinstance(node, GenerativeUINode):
-                    continue
-                if registry.get(node.component) is None:
-                    detail = f"{node.component!r} is not in the registry: placeholder shown"
-                    rows.append([path, "component", "unknown_component", detail])
-                stack.extend(
-                    (child, f"{path}/children/{i}") for i, child in enumerate(node.children)
-                )
+        """What the lenient render removed or replaced (unknown components included)."""
+        rows = [[e.path, e.prop, e.reason, e.detail] for e in self.main.report]
         rows.sort(key=lambda row: _path_key(row[0]))
         return rows
 

@@ -1,0 +1,86 @@
+"""The security wall in a real browser: genui's output for the whole XSS corpus, in Chromium.
+
+Each payload is rendered through genui in several positions (text, props, URL props, keys,
+component names) and the fragments are loaded into headless Chromium by the oracle in
+tests/browser.py, which hooks alert/confirm/prompt/print, dialogs, title changes,
+document.write and navigations, and blocks and records every request. A positive control
+runs first in the same browser: the payloads known to fire in Chromium, inserted raw, must
+be detected, so a broken oracle cannot pass silently.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+from genui import GenerativeUIError, Renderer
+from tests.browser import BrowserOracle
+from tests.figures import record_figure
+from tests.support import load_corpus
+
+pytestmark = pytest.mark.browser
+
+PAYLOADS: list[str] = load_corpus("xss_payloads.json")
+AUTOFIRE: list[str] = [
+    item["payload"] for item in load_corpus("xss_payloads_autofire_chromium.json")["items"]
+]
+RENDERER = Renderer(on_invalid_props="drop", fallback="default")
+
+PLACEMENTS: dict[str, Callable[[str], Any]] = {
+    "text child": lambda p: {"component": "Text", "children": [p]},
+    "card title, description and key": lambda p: {
+        "component": "Card",
+        "key": p,
+        "props": {"title": p, "description": p},
+    },
+    "link href and text": lambda p: {"component": "Link", "props": {"href": p, "text": p}},
+    "button href and label": lambda p: {"component": "Button", "props": {"href": p, "label": p}},
+    "image source, alt and filename": lambda p: {
+        "component": "Image",
+        "props": {"image": p, "alt": p[:1000], "filename": p[:500]},
+    },
+    "table cell and caption": lambda p: {
+        "component": "Table",
+        "props": {"columns": ["c"], "rows": [[p]], "caption": p},
+    },
+    "component name": lambda p: {"component": p, "props": {"title": p}, "children": [p]},
+}
+
+
+def _fragment(spec_root: Any) -> str | None:
+    try:
+        return str(RENDERER.render({"root": spec_root}))
+    except GenerativeUIError:
+        return None  # refused outright (e.g. an invalid component name): nothing to load
+
+
+def test_the_oracle_still_detects_raw_autofire_payloads(browser_oracle: BrowserOracle) -> None:
+    # A liveness check in this session (the full 248-payload control is in
+    # test_browser_oracle): raw autofire payloads must be seen executing.
+    sample = AUTOFIRE[::12]
+    result = browser_oracle.run_pages([f"<!doctype html><body>{p}</body>" for p in sample])
+    detected = len(result.executed)
+    record_figure("browser liveness: raw autofire payloads detected", f"{detected}/{len(sample)}")
+    assert detected >= len(sample) - 1, result.summary()
+
+
+@pytest.mark.parametrize("placement", list(PLACEMENTS))
+def test_genui_output_for_the_whole_corpus_never_executes_in_chromium(
+    browser_oracle: BrowserOracle, placement: str
+) -> None:
+    make = PLACEMENTS[placement]
+    # A complete Image carries an autofocus close button in its zoom popover, which makes the
+    # oracle load each Image fragment as a page of its own; every 10th payload keeps that
+    # placement to well under a minute (all 2,541 go through the browser-free wall in
+    # test_security).
+    payloads = PAYLOADS[::10] if placement.startswith("image") else PAYLOADS
+    fragments = [fragment for p in payloads if (fragment := _fragment(make(p))) is not None]
+    result = browser_oracle.screen(fragments, batch_size=64)
+    record_figure(
+        f"browser: corpus as {placement}",
+        f"{len(fragments)} fragments, {result.documents} pages, {len(result.executed)} executed",
+    )
+    assert result.clean, result.summary()
+    assert len(fragments) > 0
