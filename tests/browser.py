@@ -797,6 +797,25 @@ class BrowserOracle:
         return healthy and not doc.result.crashed and not page.is_closed()
 
     def _run(self, docs: Sequence[_Doc]) -> None:
+        """Load every document and collect its signals; survive one Chromium stall.
+
+        A Chromium wedged by machine load (seen on a busy 2-core CI machine) is killed by
+        the watchdog; the documents then run once more, fresh, in a relaunched browser. A
+        second stall is reported as :class:`OracleStalledError`.
+        """
+        try:
+            self._run_watched(docs)
+        except OracleStalledError:
+            for doc in docs:
+                self._docs.pop(doc.result.url, None)
+                self._pending.pop(doc.result.url, None)
+            fresh = [self._new_doc(doc.html, doc.headers, doc.result.index) for doc in docs]
+            self._run_watched(fresh)
+            for doc, again in zip(docs, fresh, strict=True):
+                again.result.attempts = doc.result.attempts + 1
+                doc.result = again.result
+
+    def _run_watched(self, docs: Sequence[_Doc]) -> None:
         """Load every document and collect its signals, under the stall watchdog."""
         self.start()  # launching is not progress-tracked
         try:
