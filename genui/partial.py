@@ -17,7 +17,7 @@ only once their component name and props are complete (and the caller's
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Final
 
 import ijson
@@ -50,7 +50,14 @@ class _Frame:
     node_depth: int
     key: str | None = None  # pending member name (objects)
     seen_children: bool = False
-    extra: dict[str, Any] = field(default_factory=dict)
+    shell: GenerativeUINode | None = None  # an open node validated without its children
+    shell_members: int = -1  # how many members the shell was validated from
+    shell_accepted: bool = False
+
+
+def _is_leaf(value: Any) -> bool:
+    """A text or number leaf (ijson gives ints and finite floats; booleans and null are not)."""
+    return type(value) in (str, int, float)
 
 
 def _too_much(path: tuple[str | int, ...], code: str, message: str) -> GenerativeUIValidationError:
@@ -235,8 +242,14 @@ class SpecAssembler:
             self._document = value  # a bare scalar: not a spec, reported by validation
             self._validate_document()
             return
-        if parent.role in (_NODE_LIST,) or (parent.role == _NODE and parent.key == "children"):
+        if parent.role == _NODE_LIST or (parent.role == _NODE and parent.key == "children"):
             self._count_node(path)
+            if not _is_leaf(value):  # checked now: open nodes are shown without revalidation
+                raise GenerativeUIValidationError.single(
+                    format_pointer(path),
+                    "type_mismatch",
+                    "a node must be a string, a number or an object with a 'component'",
+                )
         if parent.role in (_SPEC, _NODE, _NODE_LIST):
             self.changed = True
         self._store(parent, value)
@@ -333,18 +346,30 @@ class SpecAssembler:
             return _HELD  # a member (props, most often) is still arriving
         if "props" not in members and not frame.seen_children:
             return _HELD  # props usually come next: do not flash an empty node
-        candidate = dict(members)
+        # The node's own members (component, props, key) change rarely: validate them (and
+        # ask ``accept``) once per change, then only swap in the children, which are
+        # validated nodes and checked leaves already.
+        own = len(members) - ("children" in members)
+        if frame.shell is None or frame.shell_members != own:
+            shell = {name: value for name, value in members.items() if name != "children"}
+            try:
+                frame.shell = GenerativeUINode.model_validate(shell)
+            except ValidationError:
+                frame.shell = None
+                return _HELD
+            frame.shell_members = own
+            frame.shell_accepted = self._accept is None or self._accept(
+                frame.shell, format_pointer(frame.path)
+            )
+        if not frame.shell_accepted:
+            return _HELD
         if pending == "children":
             if open_child is _HELD:
-                candidate["children"] = []
-            elif isinstance(open_child, list):
-                candidate["children"] = open_child
+                children: Any = []
             else:
-                candidate["children"] = [open_child]
-        try:
-            node = GenerativeUINode.model_validate(candidate)
-        except ValidationError:
-            return _HELD
-        if self._accept is not None and not self._accept(node, format_pointer(frame.path)):
-            return _HELD
-        return node
+                children = open_child if isinstance(open_child, list) else [open_child]
+        else:
+            children = members.get("children", [])
+            if not isinstance(children, list):
+                children = [children]
+        return frame.shell.model_copy(update={"children": list(children)})

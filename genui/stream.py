@@ -26,6 +26,7 @@ Update operations (applied by ``genui.js``, or by any client):
 
 from __future__ import annotations
 
+import math
 from collections import deque
 from collections.abc import Mapping
 from typing import Any, Literal, NamedTuple
@@ -407,7 +408,13 @@ class SpecStream:
             if isinstance(root, list):
                 converted: Any = []
                 total = 0
+                known = self._nodes_by_object
                 for index, item in enumerate(root):
+                    cached = known.get(id(item))  # unchanged items: no path, no descent
+                    if cached is not None and cached[0] is item:
+                        converted.append(cached[1])
+                        total += cached[2]
+                        continue
                     node, size = self._convert(item, f"/root/{index}", 1)
                     converted.append(node)
                     total += size
@@ -417,7 +424,10 @@ class SpecStream:
                 raise GenerativeUIValidationError.single(
                     "", "too_many_nodes", f"more than {self.limits.max_nodes} nodes"
                 )
-            spec = GenerativeUISpec.model_validate({**document, "root": converted})
+            if len(document) == 1 and _all_valid_nodes(converted):
+                spec = GenerativeUISpec.model_construct(root=converted)  # nothing left to check
+            else:
+                spec = GenerativeUISpec.model_validate({**document, "root": converted})
         except GenerativeUIValidationError as exc:
             raise self._patch_error(exc) from None
         except ValidationError as exc:
@@ -468,3 +478,15 @@ class SpecStream:
             code="invalid_spec",
             details=error.errors,
         )
+
+
+def _is_valid_leaf(value: Any) -> bool:
+    if type(value) is str or type(value) is int:
+        return True
+    return type(value) is float and math.isfinite(value)
+
+
+def _all_valid_nodes(root: Any) -> bool:
+    """Whether ``root`` (already converted) needs no further validation."""
+    items = root if isinstance(root, list) else [root]
+    return all(isinstance(item, GenerativeUINode) or _is_valid_leaf(item) for item in items)
