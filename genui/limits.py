@@ -123,34 +123,40 @@ def _scan(
     track: bool,
     role: int = _SPEC,
 ) -> None:
+    """Walk ``value`` once. Containers go on a stack; scalars are checked where they sit."""
     start = None if track else _UNTRACKED
-    stack: list[tuple[Any, int, int, int, _Path | None]] = [(value, 1, 0, role, start)]
-    nodes = 0
-    values = 0
     max_string = limits.max_string_length
+    max_values = limits.max_values
+    max_nodes = limits.max_nodes
+    values = nodes = 0
+
+    def child_path(parent: _Path | None, key: str | int) -> _Path | None:
+        return _Path(parent, key) if track else parent
+
+    def scalar_problem(item: Any) -> tuple[str, str] | None:
+        """Why a leaf is over a limit (strings and integers), or None."""
+        kind = type(item)
+        if kind is str or (kind is not bool and isinstance(item, str)):
+            if len(item) > max_string:
+                return "too_long", f"string longer than {max_string} characters"
+        elif kind is int and not -MAX_INTEGER - 1 <= item <= MAX_INTEGER:
+            return "number_too_large", "integers must fit in 64 bits"
+        return None
+
+    stack: list[tuple[Any, int, int, int, _Path | None]] = []
+    values = 1
+    nodes = 1 if role == _NODE_SLOT else 0
+    if isinstance(value, Mapping | list | tuple):
+        stack.append((value, 1, 0, role, start))
+    else:
+        problem = scalar_problem(value)
+        if problem is not None:
+            _fail(start, prefix, *problem)
     while stack:
         item, json_depth, node_depth, role, path = stack.pop()
-        values += 1
-        if values > limits.max_values:
-            _fail(path, prefix, "too_many_values", f"more than {limits.max_values} JSON values")
-        if role == _NODE_SLOT:
-            nodes += 1
-            if nodes > limits.max_nodes:
-                _fail(path, prefix, "too_many_nodes", f"more than {limits.max_nodes} nodes")
-        if isinstance(item, str):
-            if len(item) > max_string:
-                _fail(path, prefix, "too_long", f"string longer than {max_string} characters")
-            continue
-        if type(item) is int and not -MAX_INTEGER - 1 <= item <= MAX_INTEGER:
-            _fail(path, prefix, "number_too_large", "integers must fit in 64 bits")
-            continue
-        is_mapping = isinstance(item, Mapping)
-        if not is_mapping and not isinstance(item, list | tuple):
-            continue
         if json_depth > limits.max_json_depth:
             _fail(path, prefix, "too_deep", f"JSON nested deeper than {limits.max_json_depth}")
-        if is_mapping:
-            child_role = _JSON
+        if isinstance(item, Mapping):
             if role == _NODE_SLOT:
                 node_depth += 1
                 if node_depth > limits.max_depth:
@@ -158,18 +164,59 @@ def _scan(
                 props = item.get("props")
                 if isinstance(props, Mapping) and len(props) > limits.max_props_per_node:
                     _fail(
-                        _Path(path, "props") if track else path,
+                        child_path(path, "props"),
                         prefix,
                         "too_many_props",
                         f"more than {limits.max_props_per_node} props",
                     )
-            for key, child in item.items():
+            entries: Any = item.items()
+        else:
+            entries = enumerate(item)
+        element_role = _NODE_SLOT if role == _NODE_LIST else _JSON
+        for key, child in entries:
+            if (role == _SPEC and key == "root") or (role == _NODE_SLOT and key == "children"):
+                child_role = _NODE_LIST if isinstance(child, list | tuple) else _NODE_SLOT
+            elif type(key) is int:
+                child_role = element_role
+            else:
                 if isinstance(key, str) and len(key) > max_string:
                     _fail(path, prefix, "too_long", f"key longer than {max_string} characters")
-                if (role == _SPEC and key == "root") or (role == _NODE_SLOT and key == "children"):
-                    child_role = _NODE_LIST if isinstance(child, list | tuple) else _NODE_SLOT
-                else:
-                    child_role = _JSON
+                child_role = _JSON
+            values += 1
+            if values > max_values:
+                _fail(
+                    child_path(path, key),
+                    prefix,
+                    "too_many_values",
+                    f"more than {max_values} JSON values",
+                )
+            if child_role == _NODE_SLOT:
+                nodes += 1
+                if nodes > max_nodes:
+                    _fail(
+                        child_path(path, key),
+                        prefix,
+                        "too_many_nodes",
+                        f"more than {max_nodes} nodes",
+                    )
+            kind = type(child)
+            if kind is str:
+                if len(child) > max_string:
+                    _fail(
+                        child_path(path, key),
+                        prefix,
+                        "too_long",
+                        f"string longer than {max_string} characters",
+                    )
+            elif kind is int:
+                if not -MAX_INTEGER - 1 <= child <= MAX_INTEGER:
+                    _fail(
+                        child_path(path, key),
+                        prefix,
+                        "number_too_large",
+                        "integers must fit in 64 bits",
+                    )
+            elif kind is dict or kind is list or isinstance(child, Mapping | list | tuple):
                 stack.append(
                     (
                         child,
@@ -179,18 +226,10 @@ def _scan(
                         _Path(path, key) if track else path,
                     )
                 )
-        else:
-            element_role = _NODE_SLOT if role == _NODE_LIST else _JSON
-            for index, child in enumerate(item):
-                stack.append(
-                    (
-                        child,
-                        json_depth + 1,
-                        node_depth,
-                        element_role,
-                        _Path(path, index) if track else path,
-                    )
-                )
+            elif kind is not float and kind is not bool and child is not None:
+                problem = scalar_problem(child)  # str and int subclasses, and anything else
+                if problem is not None:
+                    _fail(child_path(path, key), prefix, *problem)
 
 
 def check_value_limits(value: Any, limits: Limits, base: str) -> None:
