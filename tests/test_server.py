@@ -19,12 +19,10 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from xml.dom import minidom
 
 import html5lib
 import httpx
 import pytest
-from html5lib import serializer, treewalkers
 
 from examples.server.app import CONTENT_SECURITY_POLICY, create_app
 from examples.server.background import serve_in_thread
@@ -40,6 +38,7 @@ from examples.server.runs import Run, RunManager
 from examples.server.scenarios import DASHBOARD_SPEC, SCENARIOS, ScriptContext
 from genui import SpecStream, render
 from genui.static import STATIC_DIR
+from tests.dom import Container, normalized
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -158,66 +157,12 @@ def read_events(response: httpx.Response, limit: int) -> list[Frame]:
     return EventReader(response).read(limit)
 
 
-class Container:
-    """A Python stand-in for a stream container: applies genui updates like genui.js does."""
-
-    def __init__(self) -> None:
-        self.document = minidom.Document()
-        self.root = self.document.createElement("div")
-        self.document.appendChild(self.root)
-
-    def _fragment(self, html: str) -> list[Any]:
-        parsed = html5lib.parseFragment(html, treebuilder="dom", namespaceHTMLElements=False)
-        return list(parsed.childNodes)
-
-    def _find(self, node: Any, path: str) -> Any:
-        for child in node.childNodes:
-            if child.nodeType == child.ELEMENT_NODE:
-                if child.getAttribute("data-genui-path") == path:
-                    return child
-                found = self._find(child, path)
-                if found is not None:
-                    return found
-        return None
-
-    def apply(self, update: dict[str, str]) -> None:
-        op, target, html = update["op"], update["target"], update["html"]
-        if op == "reset":
-            for child in list(self.root.childNodes):
-                self.root.removeChild(child)
-        if op in ("reset", "append"):
-            for node in self._fragment(html):
-                self.root.appendChild(self.document.importNode(node, True))
-            return
-        assert op == "replace", op
-        element = self._find(self.root, target)
-        assert element is not None, f"no element at {target}"
-        parent: Any = element.parentNode
-        for node in self._fragment(html):
-            parent.insertBefore(self.document.importNode(node, True), element)
-        parent.removeChild(element)
-
-    def apply_frames(self, frames: list[Frame]) -> None:
-        for frame in frames:
-            if frame.event == "genui":
-                for update in json.loads(frame.data)["updates"]:
-                    self.apply(update)
-
-    def html(self) -> str:
-        return _serialize(self.root)
-
-
-def _serialize(node: minidom.Node) -> str:
-    walker = treewalkers.getTreeWalker("dom")
-    out = serializer.HTMLSerializer(quote_attr_values="always", omit_optional_tags=False)
-    return out.render(walker(node))
-
-
-def normalized(html: str) -> str:
-    """``html`` parsed and serialized the way :class:`Container` serializes."""
-    container = Container()
-    container.apply({"op": "reset", "target": "", "html": html})
-    return container.html()
+def apply_frames(container: Container, frames: list[Frame]) -> None:
+    """Apply every update batch in ``frames`` to ``container``."""
+    for frame in frames:
+        if frame.event == "genui":
+            for update in json.loads(frame.data)["updates"]:
+                container.apply(update)
 
 
 def wait_until(predicate: Callable[[], bool], timeout: float = 5.0) -> bool:
@@ -444,7 +389,7 @@ def test_each_stream_ends_with_its_final_html_and_ids_that_only_grow(
     assert run.done and run.error is None
     assert frames[-1].id == run.main.version
     container = Container()
-    container.apply_frames(frames)
+    apply_frames(container, frames)
     assert container.html() == normalized(str(run.main.html()))
 
 
@@ -462,7 +407,7 @@ def test_a_reconnect_with_last_event_id_replays_exactly_the_missed_batches(
     numbered = [f.id for f in second if f.event == "genui"]
     assert all(i is not None and i > last_id for i in numbered), (last_id, numbered)
     container = Container()
-    container.apply_frames(first + second)
+    apply_frames(container, first + second)
     run = server.run(run_id)
     assert container.html() == normalized(str(run.main.html()))
     assert run.resumed_from == [None, last_id]
@@ -500,7 +445,7 @@ def test_a_client_that_reconnects_like_eventsource_loses_and_duplicates_nothing(
         ids = [f.id for f in frames if f.event == "genui" and f.id is not None]
         assert ids == sorted(set(ids)), f"{scenario}: duplicated or reordered batches: {ids}"
         container = Container()
-        container.apply_frames(frames)
+        apply_frames(container, frames)
         assert container.html() == normalized(str(run.main.html())), scenario
 
 
@@ -629,7 +574,7 @@ def test_the_hostile_stream_keeps_no_script_and_reports_what_it_removed(server: 
     assert "unknown component" in html
     assert frames[-1].event == "genui-end"
     report = Container()
-    report.apply_frames(stream_all(server, run_id, "report"))
+    apply_frames(report, stream_all(server, run_id, "report"))
     text = report.html()
     for reason in ("unsafe_url_scheme", "event_handler", "style", "raw_html", "unknown_component"):
         assert reason in text

@@ -5,9 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-import html5lib
 import pytest
-from html5lib import serializer, treewalkers
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -16,6 +14,7 @@ from genui.render import render
 from genui.sse import end_event, parse_last_event_id, resume_events, sse_event
 from genui.stream import SpecStream, Update
 from genui.testing import specs
+from tests.dom import Container, normalized
 
 DASHBOARD = {
     "root": [
@@ -34,52 +33,8 @@ DASHBOARD = {
 }
 
 
-class FragmentDOM:
-    """A page fragment held as a DOM, updated the way genui.js does it."""
-
-    def __init__(self, html: str = "") -> None:
-        self.fragment = self._parse(html)
-
-    @staticmethod
-    def _parse(html: str) -> Any:
-        return html5lib.HTMLParser(tree=html5lib.getTreeBuilder("dom")).parseFragment(html)
-
-    def _find(self, node: Any, path: str) -> Any:
-        for child in node.childNodes:
-            if child.nodeType == child.ELEMENT_NODE:
-                if child.getAttribute("data-genui-path") == path:
-                    return child
-                found = self._find(child, path)
-                if found is not None:
-                    return found
-        return None
-
-    def _adopt(self, html: str) -> list[Any]:
-        parsed = self._parse(html)
-        document = self.fragment.ownerDocument
-        return [document.importNode(child, True) for child in list(parsed.childNodes)]
-
-    def apply(self, update: Update) -> None:
-        if update.op == "reset":
-            self.fragment = self._parse(str(update.html))
-        elif update.op == "append":
-            for node in self._adopt(str(update.html)):
-                self.fragment.appendChild(node)
-        else:
-            target = self._find(self.fragment, update.target)
-            assert target is not None, f"no element at {update.target}"
-            parent = target.parentNode
-            for node in self._adopt(str(update.html)):
-                parent.insertBefore(node, target)
-            parent.removeChild(target)
-
-    def html(self) -> str:
-        walker = treewalkers.getTreeWalker("dom")
-        return serializer.HTMLSerializer(omit_optional_tags=False).render(walker(self.fragment))
-
-
 def same_dom(left: str, right: str) -> bool:
-    return FragmentDOM(left).html() == FragmentDOM(right).html()
+    return normalized(left) == normalized(right)
 
 
 def feed_all(stream: SpecStream, text: str, sizes: list[int]) -> list[list[Update]]:
@@ -332,7 +287,7 @@ def test_streaming_any_spec_in_any_chunks_ends_byte_identical_to_render(
     spec: dict[str, Any], sizes: list[int]
 ) -> None:
     stream = SpecStream()
-    dom = FragmentDOM()
+    dom = Container()
     text = json.dumps(spec)
     position, index = 0, 0
     while position < len(text):
@@ -378,7 +333,7 @@ def _node_patches(spec: dict[str, Any]) -> list[list[dict[str, Any]]]:
 @given(specs())
 def test_building_any_spec_by_patches_ends_byte_identical_to_render(spec: dict[str, Any]) -> None:
     stream = SpecStream()
-    dom = FragmentDOM()
+    dom = Container()
     for patch in _node_patches(spec):
         try:
             updates = stream.apply(patch)

@@ -1,0 +1,75 @@
+"""A Python stand-in for a page that receives genui streaming updates.
+
+:class:`Container` applies ``replace`` / ``append`` / ``reset`` updates to a DOM
+(html5lib's minidom tree builder) exactly as ``genui.js`` does in a browser, so tests
+can check that the updates a stream emits turn the previous HTML into the new one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+from xml.dom import minidom
+
+import html5lib
+from html5lib import serializer, treewalkers
+
+from genui.stream import Update
+
+
+class Container:
+    """An element holding a stream's fragment, updated like genui.js updates it."""
+
+    def __init__(self, html: str = "") -> None:
+        self.document = minidom.Document()
+        self.root = self.document.createElement("div")
+        self.document.appendChild(self.root)
+        if html:
+            self.apply({"op": "reset", "target": "", "html": html})
+
+    @staticmethod
+    def _fragment(html: str) -> list[Any]:
+        parsed = html5lib.parseFragment(html, treebuilder="dom", namespaceHTMLElements=False)
+        return list(parsed.childNodes)
+
+    def _find(self, node: Any, path: str) -> Any:
+        for child in node.childNodes:
+            if child.nodeType == child.ELEMENT_NODE:
+                if child.getAttribute("data-genui-path") == path:
+                    return child
+                found = self._find(child, path)
+                if found is not None:
+                    return found
+        return None
+
+    def apply(self, update: Update | Mapping[str, str]) -> None:
+        """Apply one update (an :class:`~genui.Update` or its ``to_dict()`` form)."""
+        if isinstance(update, Update):
+            op, target, html = update.op, update.target, str(update.html)
+        else:
+            op, target, html = update["op"], update["target"], update["html"]
+        if op == "reset":
+            for child in list(self.root.childNodes):
+                self.root.removeChild(child)
+        if op in ("reset", "append"):
+            for node in self._fragment(html):
+                self.root.appendChild(self.document.importNode(node, True))
+            return
+        assert op == "replace", op
+        element = self._find(self.root, target)
+        assert element is not None, f"no element at {target}"
+        parent: Any = element.parentNode
+        for node in self._fragment(html):
+            parent.insertBefore(self.document.importNode(node, True), element)
+        parent.removeChild(element)
+
+    def html(self) -> str:
+        """The container's content, serialized."""
+        walker = treewalkers.getTreeWalker("dom")
+        out = serializer.HTMLSerializer(quote_attr_values="always", omit_optional_tags=False)
+        return str(out.render(walker(self.root)))
+
+
+def normalized(html: str) -> str:
+    """``html`` parsed and serialized the way :class:`Container` serializes its content."""
+    return Container(html).html()
