@@ -1,4 +1,4 @@
-"""The ``genui`` command line: validate, render and describe specs.
+"""The ``genui`` command line: validate, render, patch and describe specs.
 
 Exit codes: 0 success, 1 the input is invalid (details printed), 2 usage or
 I/O problems (missing file, unreadable or empty input).
@@ -11,14 +11,15 @@ import json
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
 from genui import catalog
-from genui.errors import GenerativeUIError
+from genui.errors import GenerativeUIError, GenerativeUIValidationError
+from genui.patch import apply_patch
 from genui.registry import Registry, default_registry
 from genui.render import Renderer
 from genui.schema import spec_json_schema_text
-from genui.spec import GenerativeUISpec, parse_spec
+from genui.spec import GenerativeUISpec, decode_json, parse_spec
 
 __all__ = ["main"]
 
@@ -52,8 +53,14 @@ def _read_input(source: str, stdin: TextIO) -> bytes:
 def _report(error: GenerativeUIError, *, as_json: bool, out: TextIO) -> None:
     if as_json:
         out.write(json.dumps(error.to_dict(), indent=2, ensure_ascii=False) + "\n")
+    elif isinstance(error, GenerativeUIValidationError):
+        out.write(str(error) + "\n")  # a title line, then one line per detail
+    elif len(error.errors) == 1 and error.errors[0].message == error.message:
+        out.write(f"{error.errors[0]}\n")  # path: message [code]
     else:
-        out.write(str(error) + "\n")
+        lines = [f"{error.message.splitlines()[0]} [{error.code}]"]
+        lines += [f"  {detail}" for detail in error.errors]
+        out.write("\n".join(lines) + "\n")
 
 
 def _load_spec(args: argparse.Namespace, stdin: TextIO) -> GenerativeUISpec:
@@ -91,6 +98,20 @@ def _cmd_render(args: argparse.Namespace, stdin: TextIO, stdout: TextIO) -> int:
     return EXIT_OK
 
 
+def _cmd_patch(args: argparse.Namespace, stdin: TextIO, stdout: TextIO) -> int:
+    if args.file == "-" and args.patch == "-":
+        raise _InputError("only one of SPEC and PATCH can be standard input")
+    spec = _load_spec(args, stdin)
+    ops: Any = _read_input(args.patch, stdin).decode("utf-8", "replace")
+    if args.merge:
+        ops = decode_json(ops)
+        if not isinstance(ops, dict):
+            raise _InputError("a merge patch must be a JSON object")
+    patched = apply_patch(spec, ops)
+    stdout.write(patched.model_dump_json(exclude_defaults=True, indent=2) + "\n")
+    return EXIT_OK
+
+
 def _registry(name: str) -> Registry:
     if name != "default":
         raise _InputError(f"unknown registry {name!r} (available: default)")
@@ -120,6 +141,15 @@ def _build_parser() -> argparse.ArgumentParser:
     render.add_argument("--title", default="genui", help="page title (with --page)")
     render.add_argument("--json", action="store_true", help="machine-readable error output")
     render.set_defaults(handler=_cmd_render)
+
+    patch = commands.add_parser(
+        "patch", help="apply a JSON Patch (or --merge patch) to a spec; print the result"
+    )
+    patch.add_argument("file", metavar="SPEC", help="spec JSON file, or -")
+    patch.add_argument("patch", metavar="PATCH", help="JSON Patch (array or JSON Lines), or -")
+    patch.add_argument("--merge", action="store_true", help="PATCH is an RFC 7396 merge patch")
+    patch.add_argument("--json", action="store_true", help="machine-readable error output")
+    patch.set_defaults(handler=_cmd_patch)
 
     schema = commands.add_parser("schema", help="print the JSON Schema of the spec format")
     schema.add_argument(

@@ -94,3 +94,40 @@ def test_console_script_runs_as_a_module() -> None:
         check=False,
     )
     assert result.returncode == 0, result.stderr
+
+
+def test_patch_applies_a_json_patch_and_prints_the_valid_result(tmp_path: Path) -> None:
+    spec = tmp_path / "spec.json"
+    spec.write_text('{"root": [{"component": "Text", "props": {"text": "a"}}]}')
+    ops = tmp_path / "ops.json"
+    ops.write_text('[{"op": "add", "path": "/root/-", "value": "b"}]')
+    code, out, _ = run("patch", str(spec), str(ops))
+    assert code == 0
+    assert json.loads(out) == {"root": [{"component": "Text", "props": {"text": "a"}}, "b"]}
+
+
+def test_patch_accepts_a_merge_patch_and_jsonl(tmp_path: Path) -> None:
+    spec = tmp_path / "spec.json"
+    spec.write_text('{"root": "a"}')
+    code, out, _ = run("patch", "--merge", str(spec), "-", stdin='{"root": "b"}')
+    assert (code, json.loads(out)) == (0, {"root": "b"})
+    jsonl = (
+        '{"op": "replace", "path": "/root", "value": "c"}\n'
+        '{"op": "test", "path": "/root", "value": "c"}\n'
+    )
+    code, out, _ = run("patch", str(spec), "-", stdin=jsonl)
+    assert (code, json.loads(out)) == (0, {"root": "c"})
+
+
+def test_a_failing_or_invalidating_patch_exits_1_with_its_error(tmp_path: Path) -> None:
+    spec = tmp_path / "spec.json"
+    spec.write_text('{"root": ["a"]}')
+    code, out, _ = run(
+        "patch", "--json", str(spec), "-", stdin='[{"op": "remove", "path": "/root/5"}]'
+    )
+    assert code == 1
+    assert json.loads(out)["errors"][0]["code"] == "index_out_of_range"
+    code, out, _ = run(
+        "patch", str(spec), "-", stdin='[{"op": "add", "path": "/root/-", "value": true}]'
+    )
+    assert code == 1 and "invalid_spec" in out
