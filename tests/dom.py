@@ -64,10 +64,10 @@ class Container:
         parent.removeChild(element)
 
     def html(self) -> str:
-        """The container's content, serialized."""
+        """The container's content (not the container itself), serialized."""
         walker = treewalkers.getTreeWalker("dom")
         out = serializer.HTMLSerializer(quote_attr_values="always", omit_optional_tags=False)
-        return str(out.render(walker(self.root)))
+        return "".join(str(out.render(walker(child))) for child in self.root.childNodes)
 
 
 def normalized(html: str) -> str:
