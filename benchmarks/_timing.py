@@ -13,7 +13,7 @@ import argparse
 import gc
 import statistics
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -223,3 +223,28 @@ def add_common_arguments(parser: argparse.ArgumentParser) -> None:
         default="cpu",
         help="cpu: process CPU time (default, robust to other load); wall: perf_counter",
     )
+
+
+def effort(args: argparse.Namespace, *, full_budget: float) -> tuple[float, int]:
+    """Seconds of timing per size and fewest rounds, from the common options."""
+    budget = args.budget if args.budget is not None else (0.3 if args.quick else full_budget)
+    min_rounds = args.min_rounds if args.min_rounds is not None else (3 if args.quick else 5)
+    return budget, min_rounds
+
+
+def exit_code(args: argparse.Namespace, verdicts: Iterable[tuple[Any, Any, bool | None]]) -> int:
+    """1 when ``--check`` is given and a target was missed, else 0."""
+    missed = any(ok is False for _, _, ok in verdicts)
+    return 1 if args.check and missed else 0
+
+
+def command_line(
+    prog: str, description: str | None, add_arguments: Callable[[argparse.ArgumentParser], None]
+) -> argparse.ArgumentParser:
+    """A benchmark's parser: the common options, then its own."""
+    parser = argparse.ArgumentParser(
+        prog=prog, description=description, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    add_common_arguments(parser)
+    add_arguments(parser)
+    return parser

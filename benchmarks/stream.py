@@ -42,8 +42,10 @@ from benchmarks._timing import (
     Case,
     Phase,
     Timing,
-    add_common_arguments,
     clock_name,
+    command_line,
+    effort,
+    exit_code,
     measure,
     set_clock,
 )
@@ -349,8 +351,7 @@ def run_from_args(args: argparse.Namespace, out: TextIO | None = None) -> int:
     """Run with parsed options; return the exit code."""
     set_clock(args.clock)
     sizes = args.stream_sizes or (QUICK_STREAM_SIZES if args.quick else STREAM_SIZES)
-    budget = args.budget if args.budget is not None else (0.3 if args.quick else 10.0)
-    min_rounds = args.min_rounds if args.min_rounds is not None else (3 if args.quick else 5)
+    budget, min_rounds = effort(args, full_budget=10.0)
     naive_size = (
         args.naive_size if args.naive_size is not None else (0 if args.quick else NAIVE_SIZE)
     )
@@ -362,20 +363,12 @@ def run_from_args(args: argparse.Namespace, out: TextIO | None = None) -> int:
         disable_gc=not args.gc,
         out=out,
     )
-    missed = any(ok is False for _, _, ok in targets(results))
-    return 1 if args.check and missed else 0
+    return exit_code(args, targets(results))
 
 
 def build_parser() -> argparse.ArgumentParser:
     """The command line of ``python -m benchmarks.stream``."""
-    parser = argparse.ArgumentParser(
-        prog="python -m benchmarks.stream",
-        description=__doc__,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
-    add_common_arguments(parser)
-    add_arguments(parser)
-    return parser
+    return command_line("python -m benchmarks.stream", __doc__, add_arguments)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
