@@ -212,9 +212,10 @@ class Registry(Mapping[str, Component]):
     the registry's private ``dict`` only.
     """
 
-    __slots__ = ("_components",)
+    __slots__ = ("_components", "_hash")
 
     _components: dict[str, Component]
+    _hash: int
 
     def __init__(self, components: Iterable[Component | type[BaseModel]] = ()) -> None:
         table: dict[str, Component] = {}
@@ -224,6 +225,8 @@ class Registry(Mapping[str, Component]):
                 raise ValueError(f"component {component.name!r} registered twice")
             table[component.name] = component
         object.__setattr__(self, "_components", table)
+        # Immutable, so hashed once (renderers are cached per registry on every render()).
+        object.__setattr__(self, "_hash", hash(tuple(sorted(table.items()))))
 
     def __setattr__(self, name: str, value: object) -> None:
         raise AttributeError("Registry is immutable; use extend(), only() or without()")
@@ -250,7 +253,7 @@ class Registry(Mapping[str, Component]):
         return f"Registry({sorted(self._components)!r})"
 
     def __hash__(self) -> int:
-        return hash(tuple(sorted(self._components.items(), key=lambda item: item[0])))
+        return self._hash
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, Registry) and self._components == other._components

@@ -428,13 +428,25 @@ class Renderer:
         state.report.add(child_path, "children", "children_not_allowed", detail)
         return False
 
+    def accepts(self, node: GenerativeUINode, path: str) -> bool:
+        """Whether ``node``'s component is allowed and its props validate, reporting nothing.
+
+        :class:`~genui.SpecStream` asks this before showing a node that is still streaming.
+        """
+        component = self.registry.get(node.component)
+        if component is None:
+            return False
+        context = validation_context(policy=self.url_policy, path=path, strict=self.strict)
+        try:
+            component.props_model.model_validate(_given_props(node.props), context=context)
+        except ValidationError:
+            return False
+        return True
+
     def _validate_props(
         self, component: Component, node: GenerativeUINode, path: str, state: _RenderState
     ) -> BaseModel:
-        # null means "not given": the prop's default applies (strict-mode schemas send nulls)
-        raw: dict[str, Any] = {
-            name: value for name, value in node.props.items() if value is not None
-        }
+        raw = _given_props(node.props)
         declared = component.props_model.model_fields
         forbidden = {
             name: reason
@@ -507,6 +519,14 @@ class Renderer:
         if isinstance(result, Markup):
             return result  # the caller vouches for it
         return escape_text(str(result))
+
+
+def _given_props(props: Mapping[str, Any]) -> dict[str, Any]:
+    """The props that were given: null means "not given", so the default applies.
+
+    (OpenAI strict-mode schemas send nulls for optional props.)
+    """
+    return {name: value for name, value in props.items() if value is not None}
 
 
 def _escape_token(name: str) -> str:

@@ -40,7 +40,7 @@ from genui.partial import SpecAssembler
 from genui.patch import apply_json_patch, apply_merge_patch, is_merge_patch
 from genui.registry import Registry
 from genui.render import RenderCache, Renderer
-from genui.sanitize import SanitizeReport, validation_context
+from genui.sanitize import SanitizeReport
 from genui.spec import (
     GenerativeUINode,
     GenerativeUISpec,
@@ -93,7 +93,7 @@ class SpecStream:
         self.renderer = renderer if renderer is not None else Renderer(registry)
         self.limits = limits if limits is not None else self.renderer.limits
         self._cache = RenderCache()
-        self._assembler = SpecAssembler(self.limits, self._renderable)
+        self._assembler = SpecAssembler(self.limits, self.renderer.accepts)
         self._mode: _Mode = "empty"
         self._text: list[str] = []
         self._document: Any = {}
@@ -272,18 +272,6 @@ class SpecStream:
         return stream
 
     # -- internals -----------------------------------------------------------------------
-
-    def _renderable(self, node: GenerativeUINode, path: str) -> bool:
-        """Whether an open (still streaming) node may be shown already."""
-        component = self.renderer.registry.get(node.component)
-        if component is None:
-            return False
-        props = {name: value for name, value in node.props.items() if value is not None}
-        try:
-            component.props_model.model_validate(props, context=validation_context(path=path))
-        except ValidationError:
-            return False
-        return True
 
     def _change(
         self, spec: GenerativeUISpec | None, *, force_version: bool = False
