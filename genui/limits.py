@@ -25,7 +25,8 @@ __all__ = [
 ]
 
 MAX_INTEGER = 2**63 - 1
-"""Largest integer accepted anywhere in a spec (streaming parsers and clients agree on 64 bits)."""
+"""Largest magnitude of an integer anywhere in a spec: ±(2**63 - 1). (-2**63 is refused too:
+the streaming parser reports it as an overflow, and the two paths must agree.)"""
 
 JSON_DECODER_MAX_DEPTH = 200
 """Nesting depth beyond which the JSON decoder (jiter) refuses text outright."""
@@ -139,7 +140,7 @@ def _scan(
         if kind is str or (kind is not bool and isinstance(item, str)):
             if len(item) > max_string:
                 return "too_long", f"string longer than {max_string} characters"
-        elif kind is int and not -MAX_INTEGER - 1 <= item <= MAX_INTEGER:
+        elif kind is int and not -MAX_INTEGER <= item <= MAX_INTEGER:
             return "number_too_large", "integers must fit in 64 bits"
         return None
 
@@ -209,7 +210,7 @@ def _scan(
                         f"string longer than {max_string} characters",
                     )
             elif kind is int:
-                if not -MAX_INTEGER - 1 <= child <= MAX_INTEGER:
+                if not -MAX_INTEGER <= child <= MAX_INTEGER:
                     _fail(
                         child_path(path, key),
                         prefix,

@@ -152,7 +152,7 @@ class _SchemaStrategies:
         high = schema.get("exclusiveMaximum", schema.get("maximum"))
         if integer:
             return st.integers(
-                min_value=-MAX_INTEGER - 1 if low is None else int(low) + int(exclude_low),
+                min_value=-MAX_INTEGER if low is None else int(low) + int(exclude_low),
                 max_value=MAX_INTEGER if high is None else int(high) - int(exclude_high),
             )
         floats = st.floats(
@@ -164,7 +164,7 @@ class _SchemaStrategies:
             allow_infinity=False,
         )
         if low is None and high is None:
-            return floats | st.integers(min_value=-MAX_INTEGER - 1, max_value=MAX_INTEGER)
+            return floats | st.integers(min_value=-MAX_INTEGER, max_value=MAX_INTEGER)
         return floats
 
     def _string(self, schema: Mapping[str, Any]) -> st.SearchStrategy[str]:

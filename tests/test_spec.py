@@ -305,9 +305,10 @@ def test_input_bytes_limit_is_checked_before_decoding() -> None:
         parse_spec(b"[" * 101, limits=limits)
 
 
-@pytest.mark.parametrize("number", [2**63, -(2**63) - 1, 10**40])
+@pytest.mark.parametrize("number", [2**63, -(2**63), -(2**63) - 1, 10**40])
 def test_integers_must_fit_in_64_bits(number: int) -> None:
     assert parse_spec({"root": 2**63 - 1}).root == 2**63 - 1
+    assert parse_spec({"root": -(2**63) + 1}).root == -(2**63) + 1
     for data in ({"root": number}, {"root": node(props={"n": [number]})}):
         with pytest.raises(GenerativeUIValidationError) as info:
             parse_spec(json.dumps(data))
