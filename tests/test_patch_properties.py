@@ -21,6 +21,7 @@ from genui.errors import GenerativeUIPatchError
 from genui.patch import PATCH_ERROR_CODES, apply_json_patch, apply_merge_patch, parse_patch_ops
 from genui.pointer import format_pointer, parse_pointer
 from tests import examples
+from tests.test_patch import strict
 
 PROPERTY_SETTINGS = settings(
     max_examples=examples(200), deadline=None, suppress_health_check=[HealthCheck.too_slow]
@@ -50,21 +51,6 @@ NO_NULL_OBJECT_VALUES = st.recursive(
     ),
     max_leaves=12,
 )
-
-
-def strict(value: Any) -> Any:
-    """A form of a JSON value whose == is JSON equality (1 == 1.0, but 1 != true)."""
-    if isinstance(value, bool):
-        return ("bool", value)
-    if isinstance(value, int | float):
-        return ("number", value)
-    if isinstance(value, str):
-        return ("string", value)
-    if value is None:
-        return ("null",)
-    if isinstance(value, Mapping):
-        return ("object", {key: strict(item) for key, item in value.items()})
-    return ("array", [strict(item) for item in value])
 
 
 def pointers(doc: Any, prefix: tuple[str, ...] = ()) -> list[str]:
