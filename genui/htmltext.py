@@ -10,6 +10,7 @@ always encodes.
 
 from __future__ import annotations
 
+import math
 import re
 from typing import Any
 
@@ -17,8 +18,11 @@ from markupsafe import Markup, escape
 
 __all__ = [
     "REPLACEMENT_CHARACTER",
+    "dom_id",
+    "escape_html",
     "escape_text",
     "finalize",
+    "format_number",
     "replace_invalid_characters",
 ]
 
@@ -28,9 +32,12 @@ REPLACEMENT_CHARACTER = "\ufffd"
 _NONCHARACTERS = "".join(
     f"{chr(plane * 0x10000 + 0xFFFE)}{chr(plane * 0x10000 + 0xFFFF)}" for plane in range(17)
 )
-_INVALID = re.compile(
-    "[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f\ufdd0-\ufdef\ud800-\udfff" + re.escape(_NONCHARACTERS) + "]"
+_INVALID_RANGES = "\x00-\x08\x0b\x0e-\x1f\x7f-\x9f\ufdd0-\ufdef\ud800-\udfff" + re.escape(
+    _NONCHARACTERS
 )
+_INVALID = re.compile(f"[{_INVALID_RANGES}]")
+_NEEDS_WORK = re.compile(f"[&<>\"'{_INVALID_RANGES}]")
+_ID_UNSAFE = re.compile(r"[^A-Za-z0-9]")
 
 
 def replace_invalid_characters(text: str) -> str:
@@ -60,3 +67,50 @@ def finalize(value: Any) -> Any:
     if type(value) is str or (isinstance(value, str) and not isinstance(value, Markup)):
         return replace_invalid_characters(value)
     return value
+
+
+def escape_html(text: str) -> str:
+    """:func:`escape_text` as a plain ``str``, for code that wraps a whole fragment once.
+
+    The same characters are replaced and escaped the same way as markupsafe does
+    (``&amp; &lt; &gt; &#34; &#39;``); a string that needs neither is returned as it
+    is, after one scan. Subclasses of ``str`` (such as ``Markup``) are treated as
+    plain text.
+    """
+    if type(text) is not str:
+        text = str.__str__(text)
+    if _NEEDS_WORK.search(text) is None:
+        return text
+    return (
+        replace_invalid_characters(text)
+        .replace("&", "&amp;")
+        .replace("<", "&lt;")
+        .replace(">", "&gt;")
+        .replace('"', "&#34;")
+        .replace("'", "&#39;")
+    )
+
+
+def format_number(value: int | float) -> str:
+    """Format a number leaf the way JavaScript would print it (``1.0`` → ``1``)."""
+    if (
+        isinstance(value, float)
+        and math.isfinite(value)
+        and value.is_integer()
+        and abs(value) < 1e21
+    ):
+        return str(int(value))
+    return str(value) if isinstance(value, int) else repr(value)
+
+
+def dom_id(prefix: str, path: str) -> str:
+    """An element id derived from a node's path, unique within a fragment.
+
+    Every character of ``path`` that is not an ASCII letter or digit is encoded
+    (``/`` → ``_2f``), so the id is safe in any attribute and never collides.
+    """
+    return f"{prefix}-{_ID_UNSAFE.sub(_encode_id_char, path)}"
+
+
+def _encode_id_char(match: re.Match[str]) -> str:
+    return f"_{ord(match.group()):x}"

@@ -9,9 +9,8 @@ never the raw dict.
 
 from __future__ import annotations
 
-import math
 import re
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal, NamedTuple, TypeAlias
 
@@ -23,13 +22,15 @@ from jinja2 import (
     PrefixLoader,
     StrictUndefined,
     Template,
+    TemplateNotFound,
 )
 from jinja2.runtime import Context
 from markupsafe import Markup, escape
 from pydantic import BaseModel, ValidationError
 
+from genui.components.writers import BUILTIN_WRITERS, Writer
 from genui.errors import ErrorDetail, GenerativeUIRenderError, GenerativeUIValidationError
-from genui.htmltext import escape_text, finalize
+from genui.htmltext import dom_id, escape_html, escape_text, finalize, format_number
 from genui.limits import DEFAULT_LIMITS, Limits
 from genui.registry import Component, Registry, default_registry
 from genui.sanitize import (
@@ -105,26 +106,7 @@ class NodeInfo:
         Derived from the path (keys may repeat), with every character that is
         not an ASCII letter or digit encoded.
         """
-        return f"{self.id_prefix}-{_ID_UNSAFE.sub(_encode_id_char, self.path)}"
-
-
-_ID_UNSAFE = re.compile(r"[^A-Za-z0-9]")
-
-
-def _encode_id_char(match: re.Match[str]) -> str:
-    return f"_{ord(match.group()):x}"
-
-
-def format_number(value: int | float) -> str:
-    """Format a number leaf the way JavaScript would print it (``1.0`` → ``1``)."""
-    if (
-        isinstance(value, float)
-        and math.isfinite(value)
-        and value.is_integer()
-        and abs(value) < 1e21
-    ):
-        return str(int(value))
-    return str(value) if isinstance(value, int) else repr(value)
+        return dom_id(self.id_prefix, self.path)
 
 
 def _build_environment(loaders: Sequence[BaseLoader]) -> Environment:
@@ -153,9 +135,9 @@ def _build_environment(loaders: Sequence[BaseLoader]) -> Environment:
 _EMPTY = Markup("")
 
 
-def _join(parts: Iterable[Markup]) -> Markup:
-    """Concatenate rendered fragments (each already Markup: escaped or template output)."""
-    return Markup("".join(parts))  # noqa: S704
+def _trusted(html: str) -> Markup:
+    """Wrap HTML that genui itself rendered (writers and templates, values escaped)."""
+    return Markup(html)  # noqa: S704 - only ever called on genui's own render output
 
 
 class RenderCache:
@@ -239,7 +221,7 @@ class Renderer:
             raise ValueError("on_invalid_props must be 'raise' or 'drop'")
         if not (fallback is None or fallback == "default" or callable(fallback)):
             raise ValueError("fallback must be None, 'default' or a callable")
-        self.registry = registry if registry is not None else default_registry()
+        self._registry = registry if registry is not None else default_registry()
         self.fallback = fallback
         self.on_invalid_props: OnInvalidProps = on_invalid_props
         self.url_policy = url_policy if url_policy is not None else DEFAULT_URL_POLICY
@@ -247,7 +229,20 @@ class Renderer:
         self.limits = limits if limits is not None else DEFAULT_LIMITS
         self.id_prefix = id_prefix
         self._environment = _build_environment(loaders)
+        self._app_loader = ChoiceLoader(list(loaders))
         self._templates: dict[str, Template] = {}
+        self._writers: dict[str, tuple[Component, Writer, str]] = {}
+        self._writers_for: Registry | None = None
+
+    @property
+    def registry(self) -> Registry:
+        """The allowlist of components this renderer resolves names against."""
+        return self._registry
+
+    @registry.setter
+    def registry(self, registry: Registry) -> None:
+        self._registry = registry
+        self._writers_for = None
 
     @property
     def environment(self) -> Environment:
@@ -271,16 +266,18 @@ class Renderer:
         state = _RenderState(report, cache)
         root = parsed.root
         if isinstance(root, list):
-            html = _join(
-                self._render_value(value, f"/root/{index}", 1, state)
-                for index, value in enumerate(root)
-                if self._root_allowed(value, f"/root/{index}", state)
+            html = "".join(
+                [
+                    self._render_value(value, f"/root/{index}", 1, state)
+                    for index, value in enumerate(root)
+                    if self._root_allowed(value, f"/root/{index}", state)
+                ]
             )
         elif self._root_allowed(root, "/root", state):
             html = self._render_value(root, "/root", 1, state)
         else:
-            html = _EMPTY
-        return RenderResult(html, report)
+            html = ""
+        return RenderResult(_trusted(html), report)
 
     def _root_allowed(self, value: NodeValue, path: str, state: _RenderState) -> bool:
         """Components that only live inside a particular parent may not be roots."""
@@ -309,7 +306,7 @@ class Renderer:
         """
         depth = path.count("/children/") + 1
         state = _RenderState(report if report is not None else SanitizeReport(), cache)
-        return self._render_value(value, path, depth, state)
+        return _trusted(self._render_value(value, path, depth, state))
 
     def render_page(
         self,
@@ -358,11 +355,66 @@ class Renderer:
         output = template.root_render_func(
             Context(self._environment, variables, template.name, template.blocks)
         )
-        return Markup("".join(output))  # noqa: S704
+        return _trusted("".join(output))
 
-    def _render_value(self, value: NodeValue, path: str, depth: int, state: _RenderState) -> Markup:
-        if isinstance(value, str):
-            return escape_text(value)
+    def _resolved(self) -> dict[str, tuple[Component, Writer, str]]:
+        """Component name → (component, writer, escaped class), for the current registry."""
+        if self._writers_for is not self._registry:
+            self._writers = {
+                name: (component, self._writer(component), escape_html(component.css_class))
+                for name, component in self._registry.items()
+            }
+            self._writers_for = self._registry
+        return self._writers
+
+    def _writer(self, component: Component) -> Writer:
+        """How ``component`` is written: a built-in writer, or its Jinja2 template.
+
+        A template with a built-in's name in the application's loaders wins, so apps
+        can still override any built-in's markup.
+        """
+        builtin = BUILTIN_WRITERS.get(component.template)
+        if builtin is not None and not self._app_has_template(component.template):
+            model, writer = builtin
+            if not issubclass(component.props_model, model):
+                raise TypeError(
+                    f"{component.name}: {component.template} renders {model.__name__}, "
+                    f"not {component.props_model.__name__}"
+                )
+            return writer
+        return self._template_writer(component.template, component.css_class)
+
+    def _app_has_template(self, name: str) -> bool:
+        try:
+            self._app_loader.get_source(self._environment, name)
+        except TemplateNotFound:
+            return False
+        return True
+
+    def _template_writer(self, template_name: str, css_class: str) -> Writer:
+        def write(
+            props: Any,
+            children: str,
+            content: str,
+            cls: str,
+            path: str,
+            key: str | None,
+            prefix: str,
+        ) -> str:
+            info = NodeInfo(path, key, css_class, prefix)
+            return self._fill(
+                template_name,
+                props=props,
+                children=_trusted(children),
+                content=_trusted(content),
+                node=info,
+            )
+
+        return write
+
+    def _render_value(self, value: NodeValue, path: str, depth: int, state: _RenderState) -> str:
+        if type(value) is str:
+            return escape_html(value)
         if isinstance(value, GenerativeUINode):
             cache = state.cache
             if cache is None:
@@ -373,36 +425,55 @@ class Renderer:
                 return hit[0]
             start = len(state.report)
             html = self._render_component(value, path, depth, state)
-            cache.put(value, path, html, state.report.events_since(start))
+            cache.put(value, path, _trusted(html), state.report.events_since(start))
             return html
-        return escape(format_number(value))
+        if isinstance(value, str):
+            return escape_html(value)
+        return escape_html(format_number(value))
 
     def _render_component(
         self, node: GenerativeUINode, path: str, depth: int, state: _RenderState
-    ) -> Markup:
+    ) -> str:
         if depth > self.limits.max_depth:
             raise GenerativeUIValidationError.single(
                 path, "too_deep", f"nodes nested deeper than {self.limits.max_depth}"
             )
-        component = self.registry.get(node.component)
-        if component is None:
+        entry = self._resolved().get(node.component)
+        if entry is None:
             return self._render_fallback(node, path, state)
+        component, writer, cls = entry
         props = self._validate_props(component, node, path, state)
-        children_html = _join(
-            self._render_value(child, f"{path}/children/{index}", depth + 1, state)
-            for index, child in enumerate(node.children)
-            if self._child_allowed(component, child, path, index, state)
-        )
-        content = children_html
-        if component.text_prop is not None:
-            text = getattr(props, component.text_prop)
+        if node.children:
+            children = "".join(
+                [
+                    self._render_value(child, f"{path}/children/{index}", depth + 1, state)
+                    for index, child in enumerate(node.children)
+                    if self._child_allowed(component, child, path, index, state)
+                ]
+            )
+        else:
+            children = ""
+        return self._write(component, writer, cls, props, children, path, node.key)
+
+    def _write(
+        self,
+        component: Component,
+        writer: Writer,
+        cls: str,
+        props: Any,
+        children: str,
+        path: str,
+        key: str | None,
+    ) -> str:
+        """Write one component's element around its rendered ``children``."""
+        content = children
+        text_prop = component.text_prop
+        if text_prop is not None:
+            text = getattr(props, text_prop)
             if text is not None:  # the text prop first, then any children: nothing is hidden
                 text = text if isinstance(text, str) else format_number(text)
-                content = escape_text(text) + children_html
-        info = NodeInfo(path, node.key, component.css_class, self.id_prefix)
-        return self._fill(
-            component.template, props=props, children=children_html, content=content, node=info
-        )
+                content = escape_html(text) + children
+        return writer(props, children, content, cls, path, key, self.id_prefix)
 
     def _child_allowed(
         self, parent: Component, child: NodeValue, path: str, index: int, state: _RenderState
@@ -505,7 +576,7 @@ class Renderer:
             result[name] = "unknown_prop" if error["type"] == "extra_forbidden" else "invalid_prop"
         return result
 
-    def _render_fallback(self, node: GenerativeUINode, path: str, state: _RenderState) -> Markup:
+    def _render_fallback(self, node: GenerativeUINode, path: str, state: _RenderState) -> str:
         name = node.component
         if self.fallback is None:
             raise GenerativeUIRenderError(

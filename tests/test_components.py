@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import inspect
 import json
 import os
 import re
@@ -16,6 +17,7 @@ from markupsafe import escape
 
 from genui.components import BUILTIN_COMPONENTS
 from genui.components.data import MAX_TABLE_CELLS, MAX_TABLE_COLUMNS, ProgressProps, TableProps
+from genui.components.writers import BUILTIN_WRITERS
 from genui.errors import GenerativeUIValidationError
 from genui.registry import Component, default_registry
 from genui.render import Renderer, render
@@ -846,42 +848,69 @@ def test_no_url_attribute_carries_a_script_url_whatever_the_string_props(
         assert prop in {event.prop for event in result.report}
 
 
-def _template_source(component: Component) -> str:
+def _source(component: Component) -> str:
+    """What writes the component's HTML: its writer function, or its template."""
+    builtin = BUILTIN_WRITERS.get(component.template)
+    if builtin is not None:
+        return inspect.getsource(builtin[1])
     source, _, _ = Renderer().environment.loader.get_source(  # type: ignore[union-attr]
         Renderer().environment, component.template
     )
     return source
 
 
+# An attribute value in a template ({{ props.href }}) or in a writer ({escape_html(props.href)}).
+_PROP_VALUE = re.compile(r"\{\{ props\.(\w+) \}\}|\{escape_html\(props\.(\w+)\)\}")
+
+
 @pytest.mark.parametrize("component", BUILTIN_COMPONENTS, ids=lambda c: c.name)
 def test_every_url_attribute_in_a_template_comes_from_a_url_typed_prop(
     component: Component,
 ) -> None:
-    source = _template_source(component)
+    source = _source(component)
     urls = url_fields(component.props_model)
-    for match in re.finditer(r"([A-Za-z:-]+)\s*=\s*\"([^\"]*)\"", source):
+    for match in re.finditer(r"([A-Za-z:-]+)\s*=\s*\\?\"([^\"\\]*)\\?\"", source):
         attribute, value = match.groups()
         if not is_url_attribute(attribute):
             continue
-        prop = re.fullmatch(r"\{\{ props\.(\w+) \}\}", value)
+        prop = _PROP_VALUE.fullmatch(value)
         assert prop is not None, f"{component.template}: {attribute}={value!r}"
-        assert prop.group(1) in urls, f"{component.template}: {prop.group(1)} is not a URL prop"
+        name = prop.group(1) or prop.group(2)
+        assert name in urls, f"{component.template}: {name} is not a URL prop"
         expected = "img" if attribute.lower() in ("src", "srcset", "poster") else "href"
-        assert urls[prop.group(1)].context == expected
+        assert urls[name].context == expected
 
 
 @pytest.mark.parametrize("component", BUILTIN_COMPONENTS, ids=lambda c: c.name)
 def test_templates_never_mark_safe_style_or_script(component: Component) -> None:
-    source = _template_source(component).lower()
+    source = _source(component).lower()
     for forbidden in ("|safe", "| safe", "markup(", "style=", "<script", "<style", " on"):
         assert forbidden not in source, f"{component.template} contains {forbidden!r}"
-    assert "node.attrs(" in source
+    assert "node.attrs(" in source or "identity_attrs(" in source
 
 
-def test_every_component_template_file_belongs_to_a_builtin() -> None:
-    used = {Path(c.template).name for c in BUILTIN_COMPONENTS}
-    files = {p.name for p in TEMPLATES.glob("*.html") if not p.name.startswith("_")}
-    assert files == used
+def test_every_builtin_has_a_writer_or_a_template_and_nothing_is_left_over() -> None:
+    templates = {p.name for p in TEMPLATES.glob("*.html") if not p.name.startswith("_")}
+    for component in BUILTIN_COMPONENTS:
+        has_writer = component.template in BUILTIN_WRITERS
+        has_template = Path(component.template).name in templates
+        assert has_writer != has_template, component.template
+    used = {c.template for c in BUILTIN_COMPONENTS}
+    assert set(BUILTIN_WRITERS) <= used
+    assert {f"genui/{name}" for name in templates} <= used
+
+
+def test_writers_print_no_attribute_value_from_props_unescaped() -> None:
+    """Every props value a writer puts in its output goes through escape_html or is a literal."""
+    for _model, writer in BUILTIN_WRITERS.values():
+        for line in inspect.getsource(writer).splitlines():
+            for value in re.findall(r"\{(props\.\w+)\}", line):
+                field = value.split(".")[1]
+                model_field = _model.model_fields.get(field)
+                assert model_field is not None, (writer.__name__, value)
+                assert "Literal" in str(model_field.annotation) or "int" in str(
+                    model_field.annotation
+                ), (writer.__name__, value, model_field.annotation)
 
 
 # ----------------------------------------------------------------------------------------
