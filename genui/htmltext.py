@@ -23,6 +23,7 @@ __all__ = [
     "escape_text",
     "finalize",
     "format_number",
+    "identity_attrs",
     "replace_invalid_characters",
 ]
 
@@ -36,7 +37,13 @@ _INVALID_RANGES = "\x00-\x08\x0b\x0e-\x1f\x7f-\x9f\ufdd0-\ufdef\ud800-\udfff" + 
     _NONCHARACTERS
 )
 _INVALID = re.compile(f"[{_INVALID_RANGES}]")
-_NEEDS_WORK = re.compile(f"[&<>\"'{_INVALID_RANGES}]")
+# Any character escape_html may have to change: exact for ASCII text, a superset (every
+# astral character) otherwise, so that the common case is one cheap scan.
+_ASCII_SPECIAL = re.compile("[&<>\"'\x00-\x08\x0b\x0e-\x1f\x7f]")
+_MAYBE_SPECIAL = re.compile(
+    "[&<>\"'\x00-\x08\x0b\x0e-\x1f\x7f-\x9f\ufdd0-\ufdef\ufffe\uffff\ud800-\udfff"
+    "\U00010000-\U0010ffff]"
+)
 _ID_UNSAFE = re.compile(r"[^A-Za-z0-9]")
 
 
@@ -79,7 +86,7 @@ def escape_html(text: str) -> str:
     """
     if type(text) is not str:
         text = str.__str__(text)
-    if _NEEDS_WORK.search(text) is None:
+    if (_ASCII_SPECIAL if text.isascii() else _MAYBE_SPECIAL).search(text) is None:
         return text
     return (
         replace_invalid_characters(text)
@@ -114,3 +121,13 @@ def dom_id(prefix: str, path: str) -> str:
 
 def _encode_id_char(match: re.Match[str]) -> str:
     return f"_{ord(match.group()):x}"
+
+
+def identity_attrs(path: str, key: str | None) -> str:
+    """`` data-genui-path="…"`` and, for a keyed node, `` data-genui-key="…"``, escaped.
+
+    Every component's outer element carries them, so streaming updates can find it.
+    """
+    if key is None:
+        return f' data-genui-path="{escape_html(path)}"'
+    return f' data-genui-path="{escape_html(path)}" data-genui-key="{escape_html(key)}"'

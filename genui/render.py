@@ -34,6 +34,7 @@ from genui.htmltext import dom_id, escape_html, escape_text, finalize, format_nu
 from genui.limits import DEFAULT_LIMITS, Limits
 from genui.registry import Component, Registry, default_registry
 from genui.sanitize import (
+    CONTEXT_PATH,
     DEFAULT_URL_POLICY,
     SanitizeReport,
     UrlPolicy,
@@ -178,13 +179,35 @@ class RenderCache:
 
 
 class _RenderState:
-    """Per-render mutable state: the report and the optional cache."""
+    """Per-render mutable state: the report, the optional cache, the props validation context.
 
-    __slots__ = ("cache", "report")
+    The context's path is updated before each node's props are validated (renders
+    are synchronous), so one mapping serves the whole render.
+    """
 
-    def __init__(self, report: SanitizeReport, cache: RenderCache | None = None) -> None:
+    __slots__ = ("cache", "context", "report")
+
+    def __init__(
+        self, report: SanitizeReport, context: dict[str, Any], cache: RenderCache | None = None
+    ) -> None:
         self.report = report
+        self.context = context
         self.cache = cache
+
+
+class _Resolved(NamedTuple):
+    """What rendering one registered component needs, worked out once per registry."""
+
+    component: Component
+    writer: Writer
+    css_class: str
+    """The component's class, escaped."""
+    child_names: frozenset[str]
+    """Registered components it accepts as children."""
+    takes_text: bool
+    """Whether text and number leaves may be its children."""
+    prop_names: frozenset[str]
+    """Its declared props."""
 
 
 class Renderer:
@@ -231,7 +254,7 @@ class Renderer:
         self._environment = _build_environment(loaders)
         self._app_loader = ChoiceLoader(list(loaders))
         self._templates: dict[str, Template] = {}
-        self._writers: dict[str, tuple[Component, Writer, str]] = {}
+        self._writers: dict[str, _Resolved] = {}
         self._writers_for: Registry | None = None
 
     @property
@@ -263,7 +286,7 @@ class Renderer:
         """
         parsed = parse_spec(spec, limits=self.limits)
         report = SanitizeReport()
-        state = _RenderState(report, cache)
+        state = self._state(report, cache)
         root = parsed.root
         if isinstance(root, list):
             html = "".join(
@@ -305,7 +328,7 @@ class Renderer:
         Used by streaming to re-render only the subtrees that changed.
         """
         depth = path.count("/children/") + 1
-        state = _RenderState(report if report is not None else SanitizeReport(), cache)
+        state = self._state(report if report is not None else SanitizeReport(), cache)
         return _trusted(self._render_value(value, path, depth, state))
 
     def render_page(
@@ -334,6 +357,10 @@ class Renderer:
 
     # -- internals -----------------------------------------------------------------------
 
+    def _state(self, report: SanitizeReport, cache: RenderCache | None) -> _RenderState:
+        context = validation_context(policy=self.url_policy, report=report, strict=self.strict)
+        return _RenderState(report, context, cache)
+
     def _template(self, name: str) -> Template:
         template = self._templates.get(name)
         if template is None:
@@ -357,14 +384,24 @@ class Renderer:
         )
         return _trusted("".join(output))
 
-    def _resolved(self) -> dict[str, tuple[Component, Writer, str]]:
-        """Component name → (component, writer, escaped class), for the current registry."""
+    def _resolved(self) -> dict[str, _Resolved]:
+        """Component name → what rendering it needs, worked out once per registry."""
         if self._writers_for is not self._registry:
+            registry = self._registry
             self._writers = {
-                name: (component, self._writer(component), escape_html(component.css_class))
-                for name, component in self._registry.items()
+                name: _Resolved(
+                    component,
+                    self._writer(component),
+                    escape_html(component.css_class),
+                    frozenset(
+                        child for child, kind in registry.items() if component.accepts_child(kind)
+                    ),
+                    component.accepts_child("text"),
+                    frozenset(component.props_model.model_fields),
+                )
+                for name, component in registry.items()
             }
-            self._writers_for = self._registry
+            self._writers_for = registry
         return self._writers
 
     def _writer(self, component: Component) -> Writer:
@@ -438,66 +475,56 @@ class Renderer:
             raise GenerativeUIValidationError.single(
                 path, "too_deep", f"nodes nested deeper than {self.limits.max_depth}"
             )
-        entry = self._resolved().get(node.component)
+        resolved = self._resolved()
+        entry = resolved.get(node.component)
         if entry is None:
             return self._render_fallback(node, path, state)
-        component, writer, cls = entry
-        props = self._validate_props(component, node, path, state)
+        component = entry.component
+        props = self._validate_props(entry, node, path, state)
+        children = ""
         if node.children:
-            children = "".join(
-                [
+            parts = []
+            for index, child in enumerate(node.children):
+                if isinstance(child, GenerativeUINode):
+                    name = child.component
+                    if name not in entry.child_names and name in resolved:
+                        self._refuse_child(component, f"a {name} component", path, index, state)
+                        continue
+                elif not entry.takes_text:
+                    self._refuse_child(component, "text", path, index, state)
+                    continue
+                parts.append(
                     self._render_value(child, f"{path}/children/{index}", depth + 1, state)
-                    for index, child in enumerate(node.children)
-                    if self._child_allowed(component, child, path, index, state)
-                ]
-            )
-        else:
-            children = ""
-        return self._write(component, writer, cls, props, children, path, node.key)
+                )
+            children = "".join(parts)
+        return self._write(entry, props, children, path, node.key)
 
     def _write(
-        self,
-        component: Component,
-        writer: Writer,
-        cls: str,
-        props: Any,
-        children: str,
-        path: str,
-        key: str | None,
+        self, entry: _Resolved, props: Any, children: str, path: str, key: str | None
     ) -> str:
         """Write one component's element around its rendered ``children``."""
         content = children
-        text_prop = component.text_prop
+        text_prop = entry.component.text_prop
         if text_prop is not None:
             text = getattr(props, text_prop)
             if text is not None:  # the text prop first, then any children: nothing is hidden
                 text = text if isinstance(text, str) else format_number(text)
                 content = escape_html(text) + children
-        return writer(props, children, content, cls, path, key, self.id_prefix)
+        return entry.writer(props, children, content, entry.css_class, path, key, self.id_prefix)
 
-    def _child_allowed(
-        self, parent: Component, child: NodeValue, path: str, index: int, state: _RenderState
-    ) -> bool:
-        """Check a child against the parent's children policy; report or raise if refused."""
-        if parent.children == "any" and not isinstance(child, GenerativeUINode):
-            return True
-        if isinstance(child, GenerativeUINode):
-            resolved = self.registry.get(child.component)
-            if resolved is None:
-                return True  # unknown: the child's own render raises or falls back
-            if parent.accepts_child(resolved):
-                return True
-            what = f"a {child.component} component"
-        elif parent.accepts_child(child):
-            return True
-        else:
-            what = "text"
+    def _refuse_child(
+        self, parent: Component, what: str, path: str, index: int, state: _RenderState
+    ) -> None:
+        """A child outside the parent's children policy: raise, or report it (dropped).
+
+        (An unknown child component is not refused here: its own render raises or
+        falls back.)
+        """
         detail = f"{parent.name} takes {parent.describe_children()}, not {what}"
         child_path = f"{path}/children/{index}"
         if self.on_invalid_props == "raise" or self.strict:
             raise GenerativeUIValidationError.single(child_path, "children_not_allowed", detail)
         state.report.add(child_path, "children", "children_not_allowed", detail)
-        return False
 
     def accepts(self, node: GenerativeUINode, path: str) -> bool:
         """Whether ``node``'s component is allowed and its props validate, reporting nothing.
@@ -515,15 +542,19 @@ class Renderer:
         return True
 
     def _validate_props(
-        self, component: Component, node: GenerativeUINode, path: str, state: _RenderState
+        self, entry: _Resolved, node: GenerativeUINode, path: str, state: _RenderState
     ) -> BaseModel:
+        component = entry.component
         raw = _given_props(node.props)
-        declared = component.props_model.model_fields
-        forbidden = {
-            name: reason
-            for name in raw
-            if name not in declared and (reason := forbidden_prop_reason(name)) is not None
-        }
+        if raw.keys() <= entry.prop_names:
+            forbidden = {}
+        else:
+            forbidden = {
+                name: reason
+                for name in raw
+                if name not in entry.prop_names
+                and (reason := forbidden_prop_reason(name)) is not None
+            }
         if forbidden:
             if self.on_invalid_props == "raise" or self.strict:
                 raise GenerativeUIValidationError(
@@ -540,13 +571,13 @@ class Renderer:
             for name, reason in forbidden.items():
                 del raw[name]
                 state.report.add(path, name, reason, f"{name!r} removed: never allowed")
-        context = validation_context(
-            policy=self.url_policy, report=state.report, path=path, strict=self.strict
-        )
-        model = component.props_model
+        context = state.context
+        context[CONTEXT_PATH] = path
+        validate = component.props_model.__pydantic_validator__.validate_python
         while True:
             try:
-                return model.model_validate(raw, context=context)
+                props: BaseModel = validate(raw, context=context)
+                return props
             except ValidationError as exc:
                 error = _translate(
                     exc,
