@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import inspect
 import json
 import os
 import re
@@ -17,12 +16,13 @@ from markupsafe import escape
 
 from genui.components import BUILTIN_COMPONENTS
 from genui.components.data import MAX_TABLE_CELLS, MAX_TABLE_COLUMNS, ProgressProps, TableProps
-from genui.components.writers import BUILTIN_WRITERS
+from genui.components.writers import BUILTIN_WRITERS, Writer
 from genui.errors import GenerativeUIValidationError
 from genui.registry import Component, default_registry
 from genui.render import Renderer, render
 from genui.sanitize import is_url_attribute, url_fields
 from genui.static import stylesheet
+from tests.writer_source import url_attributes, writer_source
 
 REPO = Path(__file__).resolve().parents[1]
 DOC = REPO / "docs" / "components.md"
@@ -848,62 +848,66 @@ def test_no_url_attribute_carries_a_script_url_whatever_the_string_props(
         assert prop in {event.prop for event in result.report}
 
 
-def _source(component: Component) -> str:
-    """What writes the component's HTML: its writer function, or its template."""
-    builtin = BUILTIN_WRITERS.get(component.template)
-    if builtin is not None:
-        return inspect.getsource(builtin[1])
-    source, _, _ = Renderer().environment.loader.get_source(  # type: ignore[union-attr]
-        Renderer().environment, component.template
-    )
-    return source
+def _writer(component: Component) -> Writer:
+    """The built-in writer of ``component`` (every built-in has one)."""
+    return BUILTIN_WRITERS[component.template][1]
 
 
-# An attribute value in a template ({{ props.href }}) or in a writer ({escape_html(props.href)}).
-_PROP_VALUE = re.compile(r"\{\{ props\.(\w+) \}\}|\{escape_html\(props\.(\w+)\)\}")
+# What a writer may write into a URL attribute besides its URL-typed props, and why each is
+# checked. Everything else must be a SafeUrl/ImageUrl prop used in its own context.
+CHECKED_URLS_BEYOND_PROPS: dict[str, set[str]] = {
+    "Image": {
+        "props.preview",  # ImagePart.preview: the image prop (ImageUrl), while running
+        "props.download_url",  # ImagePart.download_url: the image prop, restricted further
+        "actions.regenerate_url",  # ImageActions: the app's URL, checked by sanitize_url
+    },
+}
+_IMG_CONTEXT = ("src", "srcset", "poster", "data-genui-copy-image")
 
 
 @pytest.mark.parametrize("component", BUILTIN_COMPONENTS, ids=lambda c: c.name)
-def test_every_url_attribute_in_a_template_comes_from_a_url_typed_prop(
+def test_every_url_attribute_a_writer_writes_is_an_escaped_url_typed_prop(
     component: Component,
 ) -> None:
-    source = _source(component)
     urls = url_fields(component.props_model)
-    for match in re.finditer(r"([A-Za-z:-]+)\s*=\s*\\?\"([^\"\\]*)\\?\"", source):
-        attribute, value = match.groups()
-        if not is_url_attribute(attribute):
-            continue
-        prop = _PROP_VALUE.fullmatch(value)
-        assert prop is not None, f"{component.template}: {attribute}={value!r}"
-        name = prop.group(1) or prop.group(2)
-        assert name in urls, f"{component.template}: {name} is not a URL prop"
-        expected = "img" if attribute.lower() in ("src", "srcset", "poster") else "href"
-        assert urls[name].context == expected
+    beyond = CHECKED_URLS_BEYOND_PROPS.get(component.name, set())
+    written = url_attributes(_writer(component))
+    assert bool(written) == bool(urls), (
+        f"{component.name}: URL props {set(urls)}, written {written}"
+    )
+    for attribute, sources in written:
+        assert sources, f"{component.name}: {attribute} written from nothing traceable"
+        for source in sources - beyond:
+            # UNESCAPED, a local expression or a plain prop all fail here
+            assert source.startswith("props."), f"{component.name}: {attribute} from {source}"
+            name = source.removeprefix("props.")
+            assert name in urls, f"{component.name}: {attribute} from {name}, not a URL prop"
+            expected = "img" if attribute in _IMG_CONTEXT else "href"
+            assert urls[name].context == expected, (component.name, attribute, name)
 
 
 @pytest.mark.parametrize("component", BUILTIN_COMPONENTS, ids=lambda c: c.name)
-def test_templates_never_mark_safe_style_or_script(component: Component) -> None:
-    source = _source(component).lower()
-    for forbidden in ("|safe", "| safe", "markup(", "style=", "<script", "<style", " on"):
+def test_writers_never_mark_safe_style_or_script(component: Component) -> None:
+    source = writer_source(_writer(component)).lower()
+    for forbidden in ("|safe", "markup(", "style=", "<script", "<style", "srcdoc"):
         assert forbidden not in source, f"{component.template} contains {forbidden!r}"
-    assert "node.attrs(" in source or "identity_attrs(" in source
+    assert re.search(r"\son[a-z]*\s*=", source) is None, "an event handler attribute"
+    assert "identity_attrs(" in source
 
 
-def test_every_builtin_has_a_writer_or_a_template_and_nothing_is_left_over() -> None:
-    templates = {p.name for p in TEMPLATES.glob("*.html") if not p.name.startswith("_")}
+def test_every_builtin_has_a_writer_and_no_builtin_template_is_left_over() -> None:
     for component in BUILTIN_COMPONENTS:
-        has_writer = component.template in BUILTIN_WRITERS
-        has_template = Path(component.template).name in templates
-        assert has_writer != has_template, component.template
-    used = {c.template for c in BUILTIN_COMPONENTS}
-    assert set(BUILTIN_WRITERS) <= used
-    assert {f"genui/{name}" for name in templates} <= used
+        model, _ = BUILTIN_WRITERS[component.template]
+        assert issubclass(component.props_model, model), component.name
+    assert set(BUILTIN_WRITERS) == {c.template for c in BUILTIN_COMPONENTS}
+    # genui's own templates: the preview page and the unknown-component placeholder
+    assert sorted(p.name for p in TEMPLATES.glob("*.html")) == ["_page.html", "_unknown.html"]
 
 
 def test_writers_print_no_attribute_value_from_props_unescaped() -> None:
     """Every props value a writer puts in its output goes through escape_html or is a literal."""
     for _model, writer in BUILTIN_WRITERS.values():
-        for line in inspect.getsource(writer).splitlines():
+        for line in writer_source(writer).splitlines():
             for value in re.findall(r"\{(props\.\w+)\}", line):
                 field = value.split(".")[1]
                 model_field = _model.model_fields.get(field)

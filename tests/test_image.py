@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import re
-from pathlib import Path
 from typing import Any
 
 import html5lib
@@ -25,14 +24,15 @@ from genui.components.image import (
     image_extension,
     render_image,
     safe_filename,
+    write_image,
 )
 from genui.registry import default_registry
 from genui.render import Renderer
 from genui.sanitize import SanitizeReport, UrlPolicy, is_url_attribute
 from tests.image_support import data_url, png_bytes
 from tests.support import load_corpus
+from tests.writer_source import url_attributes, writer_source
 
-TEMPLATES = Path(__file__).resolve().parents[1] / "genui" / "templates" / "genui"
 PNG = data_url(png_bytes(8, 8))
 HTTPS = "https://images.example.com/gen/abc123.webp?sig=1"
 REGENERATE = ImageActions(regenerate_url="/images/regenerate", regenerate_fields={"csrf": "t0k"})
@@ -475,30 +475,47 @@ def test_zoom_ids_are_unique_per_node_in_one_fragment() -> None:
     assert targets == ids
 
 
+def test_the_applications_strings_are_text_even_when_they_are_markup() -> None:
+    """ImageActions' URL, label and fields are escaped like every other value."""
+    r = Renderer()
+    actions = ImageActions(
+        regenerate_url=Markup('/regen?a=1&b="x'),
+        regenerate_label=Markup("<b>Again</b>"),
+        regenerate_fields={"t": Markup("<i>")},
+    )
+    configure_image_actions(r, actions)
+    html = str(render_image(props("error"), renderer=r))
+    assert 'action="/regen?a=1&amp;b=&#34;x"' in html
+    assert ">&lt;b&gt;Again&lt;/b&gt;</button>" in html
+    assert 'name="t" value="&lt;i&gt;"' in html
+
+
 # ----------------------------------------------------------------------------------------
-# templates
+# the writer's source
 # ----------------------------------------------------------------------------------------
 
-ALLOWED_URL_EXPRESSIONS = {
-    "{{ props.image }}",  # ImageUrl: the image URL policy
-    "{{ props.download_url }}",  # ImagePart.download_url: props.image, restricted further
-    "{{ actions.regenerate_url }}",  # the app's URL, sanitize_url'd by ImageActions
+CHECKED_URLS = {
+    "src": {
+        "props.image",  # ImageUrl: the image URL policy
+        "props.preview",  # ImagePart.preview: props.image while running with a progress
+    },
+    "data-genui-copy-image": {"props.image"},
+    "href": {"props.download_url"},  # ImagePart.download_url: props.image, restricted further
+    "action": {"actions.regenerate_url"},  # the app's URL, sanitize_url'd by ImageActions
 }
 
 
-@pytest.mark.parametrize("name", ["image.html", "_image_actions.html"])
-def test_every_url_attribute_in_the_image_templates_comes_from_a_checked_url(name: str) -> None:
-    source = (TEMPLATES / name).read_text(encoding="utf-8")
-    found = 0
-    for match in re.finditer(r"([A-Za-z:-]+)\s*=\s*\"([^\"]*)\"", source):
-        attribute, value = match.groups()
-        if is_url_attribute(attribute) or attribute == "data-genui-copy-image":
-            found += 1
-            assert value in ALLOWED_URL_EXPRESSIONS, (name, attribute, value)
-    assert found
-    lowered = source.lower()
-    for forbidden in ("|safe", "| safe", "markup(", "style=", "<script", "<style", " on"):
-        assert forbidden not in lowered, (name, forbidden)
+def test_every_url_attribute_in_the_image_writer_is_a_checked_url_escaped() -> None:
+    written = url_attributes(write_image)
+    assert {attribute for attribute, _ in written} == set(CHECKED_URLS)
+    for attribute, sources in written:
+        # each value goes through escape_html, from nothing but the checked URLs
+        assert sources, attribute
+        assert sources <= CHECKED_URLS[attribute], (attribute, sources)
+    source = writer_source(write_image).lower()
+    for forbidden in ("|safe", "markup(", "style=", "<script", "<style", "srcdoc"):
+        assert forbidden not in source, forbidden
+    assert re.search(r"\son[a-z]*\s*=", source) is None, "an event handler attribute"
 
 
 def test_the_image_component_is_registered_with_the_part_as_props() -> None:

@@ -1,4 +1,4 @@
-"""The built-in component library: a props model and a template per component."""
+"""The built-in component library: a props model and an HTML writer per component."""
 
 from __future__ import annotations
 

@@ -7,7 +7,8 @@ where generation is: ``running`` (optionally with a partial preview and its ``pr
 ``Image`` component's props, so a part can sit in a spec or be rendered on its own with
 :func:`render_image`.
 
-The template (``genui/image.html``) renders every state without inline script: a CSS
+:func:`write_image` (what the template name ``genui/image.html`` renders to, unless an
+application's loaders provide that template) renders every state without inline script: a CSS
 spinner and a polite live region while running; an error card, with no ``<img>`` and no
 trace of the URL, when a content filter stopped generation; an error card that says what
 happened for the other reasons; and for a complete image, the image with a zoom dialog
@@ -35,6 +36,7 @@ from markupsafe import Markup
 from pydantic import ConfigDict, Field
 
 from genui.components.base import PropsModel
+from genui.htmltext import dom_id, escape_html, identity_attrs
 from genui.registry import Component
 from genui.sanitize import DEFAULT_URL_POLICY, ImageUrl, SanitizeReport, UrlPolicy, sanitize_url
 
@@ -56,6 +58,7 @@ __all__ = [
     "image_extension",
     "render_image",
     "safe_filename",
+    "write_image",
 ]
 
 IncompleteReason = Literal["content-filter", "cancelled", "error", "length", "other"]
@@ -233,9 +236,10 @@ class ImageActions:
     regenerate_event: str | None = None
     """Name of the DOM event ``genui.js`` dispatches, e.g. ``genui:regenerate``."""
     regenerate_label: str = "Regenerate"
-    """The regenerate button's text."""
+    """The regenerate button's text (escaped like any text, even when it is ``Markup``)."""
     regenerate_fields: Mapping[str, str] = field(default_factory=dict)
-    """Extra hidden inputs for the regenerate form (name → value), e.g. a CSRF token."""
+    """Extra hidden inputs for the regenerate form (name → value, escaped), e.g. a CSRF
+    token."""
     download: bool = True
     """Offer a download link for complete images."""
     copy: bool = True
@@ -317,7 +321,7 @@ class ImagePart(PropsModel):
     """Where generation is: `{"type": "running", "progress"?: 0..1}`, `{"type": "complete"}`
     (the default) or `{"type": "incomplete", "reason": ..., "error"?: ...}`."""
 
-    # -- what the template asks ---------------------------------------------------------
+    # -- what the writer asks -----------------------------------------------------------
 
     @property
     def actions(self) -> ImageActions | None:
@@ -413,6 +417,234 @@ ImageProps = ImagePart
 """The Image component's props model (an alias of :class:`ImagePart`)."""
 
 
+# -- the HTML ---------------------------------------------------------------------------
+#
+# Written as plain strings like the other built-ins (genui.components.writers): every value
+# from props, the key or the application's ImageActions goes through escape_html; the URLs
+# are ImagePart.image (checked by the image URL policy), ImagePart.download_url (that URL,
+# restricted further) and ImageActions.regenerate_url (checked by sanitize_url). Tags,
+# attribute names and classes are literals or validated Literal values.
+
+_SPINNER: Final = (
+    '<div class="genui-image__placeholder"><span class="genui-image__spinner"></span></div>\n'
+)
+_GENERATING: Final = (
+    '<span class="genui-visually-hidden" role="status" aria-live="polite">'
+    "Generating image…</span>\n"
+)
+_FILTERED_CARD: Final = (
+    '<div class="genui-image__error" role="status">'
+    '<strong class="genui-image__title">Image could not be generated</strong>'
+    '<span class="genui-image__detail">The request was blocked by the content policy.</span>'
+    "</div>"
+)
+_FAILURES: Final[Mapping[str, tuple[str, str]]] = MappingProxyType(
+    {
+        "cancelled": (
+            "Image generation was cancelled",
+            "Generation stopped before the image was finished.",
+        ),
+        "error": ("Image could not be generated", "Something went wrong while generating it."),
+        "length": (
+            "Image could not be generated",
+            "Generation stopped early: it reached its length limit.",
+        ),
+        "other": (
+            "Image could not be generated",
+            "Generation stopped before the image was finished.",
+        ),
+    }
+)
+"""Title and detail of the error card, per reason other than ``content-filter``."""
+
+
+def write_image(
+    props: ImagePart,
+    children: str,
+    content: str,
+    cls: str,
+    path: str,
+    key: str | None,
+    prefix: str,
+) -> str:
+    """The Image component's element: what the template name ``genui/image.html`` renders to.
+
+    A :data:`genui.components.writers.Writer` (Image takes no children, so ``children`` and
+    ``content`` are unused). One ``<figure>`` per state (see :attr:`ImagePart.state`); the
+    content-filter card is constant, so nothing of the image (no ``<img>``, no URL, no
+    message) can appear in it.
+    """
+    ident = identity_attrs(path, key)
+    state = props.state
+    if state == "running":
+        return _running(props, cls, ident)
+    if state == "filtered":
+        return (
+            f'<figure class="{cls} genui-image--incomplete genui-image--content-filter"{ident}>'
+            f"{_FILTERED_CARD}</figure>"
+        )
+    # The state implies the two checks below; they tell the type checker.
+    reason = props.reason
+    if state == "failed" and reason is not None:
+        actions = _actions(props, path, key, src=None)
+        return f"{_failed(props, reason, cls, ident)}\n{actions}</figure>"
+    image = props.image
+    if state == "complete" and image is not None:
+        return _complete(props, image, cls, ident, path, key, dom_id(prefix, path))
+    return _unavailable(props, cls, ident)
+
+
+def _running(props: ImagePart, cls: str, ident: str) -> str:
+    """A spinner, or the partial preview and its progress bar; a polite live region."""
+    preview = props.preview
+    if preview is None:
+        shown = _SPINNER
+    else:
+        label = props.label
+        alt = f"Preview: {escape_html(label)}" if label else "Preview"
+        shown = (
+            f'<img class="genui-image__img genui-image__preview" src="{escape_html(preview)}"'
+            f' alt="{alt}" decoding="async">\n'
+        )
+    percent = props.percent
+    progress = (
+        ""
+        if percent is None
+        else f'<progress class="genui-image__progress" value="{percent}" max="100"'
+        f' aria-label="Image generation progress">{percent}%</progress>\n'
+    )
+    return (
+        f'<figure class="{cls} genui-image--running"{ident} aria-busy="true">\n'
+        f"{shown}{progress}{_GENERATING}</figure>"
+    )
+
+
+def _complete(
+    props: ImagePart, image: str, cls: str, ident: str, path: str, key: str | None, node_id: str
+) -> str:
+    """The image in a zoom button, the zoom dialog (a popover, no script) and the actions."""
+    src = escape_html(image)
+    label = props.label
+    alt = escape_html(label)
+    enlarge = "Enlarge image: " if label else "Enlarge image"
+    zoom = f"{node_id}-zoom"
+    return (
+        f'<figure class="{cls} genui-image--complete"{ident}>\n'
+        f'<button type="button" class="genui-image__zoom" popovertarget="{zoom}"'
+        f' aria-haspopup="dialog"><span class="genui-visually-hidden">{enlarge}</span>'
+        f'<img class="genui-image__img" src="{src}" alt="{alt}" loading="lazy"'
+        ' decoding="async"></button>\n'
+        f'<dialog class="genui-image__dialog" id="{zoom}" popover'
+        f' aria-label="{alt if label else "Image"}">\n'
+        f'<button type="button" class="genui-image__close" popovertarget="{zoom}"'
+        ' popovertargetaction="hide" autofocus>Close</button>\n'
+        f'<img class="genui-image__zoomed" src="{src}" alt="{alt}" loading="lazy"'
+        ' decoding="async">\n'
+        "</dialog>\n"
+        f"{_actions(props, path, key, src=src)}</figure>"
+    )
+
+
+def _failed(props: ImagePart, reason: str, cls: str, ident: str) -> str:
+    """The opening of a failed image's figure: its error card, saying what happened."""
+    title, detail = _FAILURES[reason]
+    message = props.error_message
+    shown = f'<span class="genui-image__message">{escape_html(message)}</span>' if message else ""
+    return (
+        f'<figure class="{cls} genui-image--incomplete genui-image--{reason}"{ident}>'
+        f'<div class="genui-image__error" role="status">'
+        f'<strong class="genui-image__title">{title}</strong>'
+        f'<span class="genui-image__detail">{detail}</span>{shown}</div>'
+    )
+
+
+def _unavailable(props: ImagePart, cls: str, ident: str) -> str:
+    """A complete image without a usable URL: a card, with the alt text or file name if given."""
+    named = props.alt or props.filename
+    detail = f'<span class="genui-image__detail">{escape_html(props.label)}</span>' if named else ""
+    return (
+        f'<figure class="{cls} genui-image--unavailable"{ident}><div class="genui-image__error">'
+        f"<strong>Image unavailable</strong>{detail}</div></figure>"
+    )
+
+
+def _actions(props: ImagePart, path: str, key: str | None, *, src: str | None) -> str:
+    """The actions row, or "" when there is nothing to offer.
+
+    ``src`` is the escaped URL of a complete image, None for a failed one: download and copy
+    are offered for complete images only, regenerate for both when the application
+    configured it.
+    """
+    actions = props.actions
+    parts: list[str] = []
+    if src is not None:
+        if actions is None or actions.download:
+            download_url = props.download_url
+            if download_url is not None:
+                parts.append(_download(download_url, props.download_name))
+        if actions is None or actions.copy:
+            parts.append(
+                '<button type="button" class="genui-image__action genui-image__copy" hidden'
+                f' data-genui-copy-image="{src}">Copy'
+                '<span class="genui-visually-hidden"> image</span></button>\n'
+            )
+    if actions is not None:
+        parts.append(_regenerate(actions, path, key))
+    row = "".join(parts)
+    return f'<div class="genui-image__actions">\n{row}</div>\n' if row else ""
+
+
+def _download(download_url: str, download_name: str) -> str:
+    """The download link: :attr:`ImagePart.download_url`, offered as ``download_name``."""
+    name = escape_html(download_name)
+    return (
+        '<a class="genui-image__action genui-image__download"'
+        f' href="{escape_html(download_url)}" download="{name}">'
+        f'Download<span class="genui-visually-hidden"> {name}</span></a>\n'
+    )
+
+
+def _regenerate(actions: ImageActions, path: str, key: str | None) -> str:
+    """The regenerate control, or "" when the application configured none.
+
+    A form posting to the application's URL (works without JavaScript), else a hidden
+    button that ``genui.js`` reveals. The form sends the node's path and key as hidden
+    inputs, then the application's ``regenerate_fields``; ``genui.js`` dispatches the
+    button's event, if one is configured.
+    """
+    label = escape_html(actions.regenerate_label)
+    event = actions.regenerate_event
+    url = actions.regenerate_url
+    if url is None:
+        if event is None:
+            return ""
+        return (
+            '<button type="button" class="genui-image__action genui-image__regenerate-button"'
+            f' hidden data-genui-event="{escape_html(event)}" data-genui-action="regenerate">'
+            f"{label}</button>\n"
+        )
+    fields = [("genui_path", path)]
+    if key is not None:
+        fields.append(("genui_key", key))
+    fields.extend(actions.regenerate_fields.items())
+    inputs = "".join(
+        f'<input type="hidden" name="{escape_html(name)}" value="{escape_html(value)}">\n'
+        for name, value in fields
+    )
+    dispatch = (
+        ""
+        if event is None
+        else f' data-genui-event="{escape_html(event)}" data-genui-action="regenerate"'
+    )
+    return (
+        f'<form class="genui-image__regenerate" method="post" action="{escape_html(url)}">\n'
+        f"{inputs}"
+        '<button type="submit" class="genui-image__action genui-image__regenerate-button"'
+        f"{dispatch}>{label}</button>\n"
+        "</form>\n"
+    )
+
+
 IMAGE = Component(
     "Image",
     ImagePart,
@@ -447,7 +679,8 @@ def image_component(
         renderer = Renderer(registry)
 
     The actions live on the props model's class (:attr:`ImagePart.image_actions`), so they
-    reach the template through ``props.actions`` and can never come from a spec. The
+    reach :func:`write_image` (or an application's own ``genui/image.html`` template) through
+    ``props.actions`` and can never come from a spec. The
     regenerate URL is checked against ``url_policy`` (the renderer's, if it is not the
     default). Without actions this is the built-in :data:`IMAGE`.
     """

@@ -12,7 +12,8 @@ These functions are what the built-in template names (``genui/card.html``...)
 render to: a Jinja2 template of the same name in an application's loaders still
 takes precedence (see :class:`genui.Renderer`). Plain functions do the same work
 as the templates did without a template context per node, which made rendering
-about twice as fast (``docs/performance.md``).
+about twice as fast (``docs/performance.md``). The Image component's writer lives
+with its props model, in :mod:`genui.components.image`.
 """
 
 from __future__ import annotations
@@ -24,9 +25,10 @@ from pydantic import BaseModel
 
 from genui.components.actions import ButtonProps, LinkProps
 from genui.components.data import ListItemProps, ListProps, ProgressProps, StatProps, TableProps
+from genui.components.image import ImagePart, write_image
 from genui.components.layout import CardProps, DividerProps, GridProps, StackProps
 from genui.components.text import AlertProps, BadgeProps, CodeProps, HeadingProps, TextProps
-from genui.htmltext import dom_id, escape_html, format_number
+from genui.htmltext import dom_id, escape_html, format_number, identity_attrs
 
 __all__ = ["BUILTIN_WRITERS", "Writer", "identity_attrs"]
 
@@ -39,13 +41,6 @@ identify the node (see :func:`identity_attrs`); ``id_prefix`` starts element ids
 """
 
 _LINK_TAIL: Final = ' rel="noopener noreferrer nofollow" target="_blank">'
-
-
-def identity_attrs(path: str, key: str | None) -> str:
-    """`` data-genui-path="…"`` and, for a keyed node, `` data-genui-key="…"``, escaped."""
-    if key is None:
-        return f' data-genui-path="{escape_html(path)}"'
-    return f' data-genui-path="{escape_html(path)}" data-genui-key="{escape_html(key)}"'
 
 
 def _card(
@@ -349,5 +344,6 @@ BUILTIN_WRITERS: Final[dict[str, tuple[type[BaseModel], Writer]]] = {
     "genui/list_item.html": (ListItemProps, _list_item),
     "genui/table.html": (TableProps, _table),
     "genui/progress.html": (ProgressProps, _progress),
+    "genui/image.html": (ImagePart, write_image),
 }
 """Built-in template name → (the props model it renders, its writer)."""
