@@ -116,6 +116,8 @@ def dom_id(prefix: str, path: str) -> str:
     Every character of ``path`` that is not an ASCII letter or digit is encoded
     (``/`` → ``_2f``), so the id is safe in any attribute and never collides.
     """
+    if path.isascii() and path.replace("/", "").isalnum():  # the usual /root/0/children/1
+        return f"{prefix}-{path.replace('/', '_2f')}"
     return f"{prefix}-{_ID_UNSAFE.sub(_encode_id_char, path)}"
 
 

@@ -2,9 +2,16 @@
 
 The :class:`Renderer` resolves every node against its :class:`~genui.Registry`,
 validates the node's props with the component's model (URL props sanitized on
-the way, see :mod:`genui.sanitize`), and renders the component's Jinja2
-template with autoescaping always on. Templates see the typed props object,
-never the raw dict.
+the way, see :mod:`genui.sanitize`), and writes the component's element: built-in
+components with the plain Python writers of :mod:`genui.components.writers`, every
+other component (or a built-in whose template name an app's loader provides) with
+its Jinja2 template, autoescaping always on. Writers and templates see the typed
+props object, never the raw dict.
+
+JSON text is validated in one pass over the whole tree when it can be
+(:mod:`genui.compiled`); anything that pass does not accept takes the precise path,
+:func:`~genui.parse_spec` then one props validation per node, which reports every
+problem with its JSON path. Both give the same HTML, report and errors.
 """
 
 from __future__ import annotations
@@ -28,10 +35,11 @@ from jinja2.runtime import Context
 from markupsafe import Markup, escape
 from pydantic import BaseModel, ValidationError
 
+from genui.compiled import IndexedReport, compiled_registry
 from genui.components.writers import BUILTIN_WRITERS, Writer
 from genui.errors import ErrorDetail, GenerativeUIRenderError, GenerativeUIValidationError
 from genui.htmltext import dom_id, escape_html, escape_text, finalize, format_number
-from genui.limits import DEFAULT_LIMITS, Limits
+from genui.limits import DEFAULT_LIMITS, Limits, check_limits
 from genui.registry import Component, Registry, default_registry
 from genui.sanitize import (
     CONTEXT_PATH,
@@ -41,7 +49,7 @@ from genui.sanitize import (
     forbidden_prop_reason,
     validation_context,
 )
-from genui.spec import GenerativeUINode, NodeValue, parse_spec
+from genui.spec import GenerativeUINode, NodeValue, decode_json, parse_spec
 from genui.spec import translate_validation_error as _translate
 
 __all__ = [
@@ -210,6 +218,96 @@ class _Resolved(NamedTuple):
     """Its declared props."""
 
 
+class _NotCompiledError(Exception):
+    """The compiled walk met something only the precise path handles (then it takes over)."""
+
+
+class _CompiledWalk:
+    """Renders the root of a :class:`~genui.compiled.CompiledRegistry` validation.
+
+    Limits were checked before validation and props are validated; this checks what
+    the precise path checks while rendering (children policies, components allowed
+    at the root) and files the validation's sanitization events under each node's
+    path, in the same pre-order the validation counted nodes in.
+    """
+
+    __slots__ = (
+        "_next_event",
+        "_next_owner",
+        "collector",
+        "counted",
+        "index",
+        "renderer",
+        "report",
+        "resolved",
+    )
+
+    def __init__(
+        self, renderer: Renderer, collector: IndexedReport, counted: frozenset[str]
+    ) -> None:
+        self.renderer = renderer
+        self.counted = counted
+        """Components whose nodes the validation counted (see :class:`IndexedReport`)."""
+        self.resolved = renderer._resolved()
+        self.collector = collector
+        self.report = SanitizeReport()
+        self.index = -1
+        """Pre-order index of the last component node entered."""
+        self._next_event = 0
+        self._next_owner = collector.owners[0] if collector.owners else -1
+
+    def root(self, value: Any, path: str) -> str:
+        """Render one root item (components that only live inside a parent are refused)."""
+        if type(value) is str:
+            return escape_html(value)
+        if type(value) is int or type(value) is float:
+            return escape_html(format_number(value))
+        entry = self.resolved[value.component]
+        if not entry.component.standalone:
+            raise _NotCompiledError
+        return self.node(value, entry, path)
+
+    def node(self, node: Any, entry: _Resolved, path: str) -> str:
+        """Render one component node and its subtree."""
+        if node.component in self.counted:
+            self.index += 1
+            if self._next_owner == self.index:
+                self._file_events(path)
+        children = node.children
+        html = ""
+        if children:
+            resolved = self.resolved
+            parts = []
+            for index, child in enumerate(children):
+                kind = type(child)
+                if kind is str:
+                    if not entry.takes_text:
+                        raise _NotCompiledError
+                    parts.append(escape_html(child))
+                elif kind is int or kind is float:
+                    if not entry.takes_text:
+                        raise _NotCompiledError
+                    parts.append(escape_html(format_number(child)))
+                else:
+                    name = child.component
+                    if name not in entry.child_names:
+                        raise _NotCompiledError
+                    child_path = f"{path}/children/{index}"
+                    parts.append(self.node(child, resolved[name], child_path))
+            html = "".join(parts)
+        return self.renderer._write(entry, node.props, html, path, node.key)
+
+    def _file_events(self, path: str) -> None:
+        """Move the validation's events of the current node into the report, with its path."""
+        events = self.collector.events
+        owners = self.collector.owners
+        while self._next_event < len(owners) and owners[self._next_event] == self.index:
+            event = events[self._next_event]
+            self.report.add(path, event.prop, event.reason, event.detail)
+            self._next_event += 1
+        self._next_owner = owners[self._next_event] if self._next_event < len(owners) else -1
+
+
 class Renderer:
     """Renders specs with one registry, template environment and set of policies.
 
@@ -284,6 +382,10 @@ class Renderer:
         With a :class:`RenderCache`, subtrees rendered before (same node object,
         same path) are reused instead of rendered again.
         """
+        if cache is None and isinstance(spec, str | bytes | bytearray):
+            fast = self._render_compiled(spec)
+            if fast is not None:
+                return fast
         parsed = parse_spec(spec, limits=self.limits)
         report = SanitizeReport()
         state = self._state(report, cache)
@@ -301,6 +403,38 @@ class Renderer:
         else:
             html = ""
         return RenderResult(_trusted(html), report)
+
+    def _render_compiled(self, text: str | bytes | bytearray) -> RenderResult | None:
+        """Render JSON text through the registry's one-pass validator (see :mod:`genui.compiled`).
+
+        Returns None when the text needs the precise path: anything to report other
+        than a dropped URL, anything invalid, any limit reached. Only what the
+        precise path would render exactly the same way is rendered here.
+        """
+        try:
+            data = _decode_within_limits(text, self.limits)
+        except Exception:
+            return None
+        compiled = compiled_registry(self._registry)
+        collector = IndexedReport()
+        context = validation_context(policy=self.url_policy, report=collector, strict=self.strict)
+        try:
+            root = compiled.validate(data, context, normalize=_has_null(text))
+        except ValidationError:
+            return None
+        walk = _CompiledWalk(self, collector, compiled.counted)
+        try:
+            if type(root) is list:
+                html = "".join(
+                    [walk.root(value, f"/root/{index}") for index, value in enumerate(root)]
+                )
+            else:
+                html = walk.root(root, "/root")
+        except _NotCompiledError:
+            return None
+        if len(walk.report) != len(collector):  # an event no node claimed: be precise
+            return None
+        return RenderResult(_trusted(html), walk.report)
 
     def _root_allowed(self, value: NodeValue, path: str, state: _RenderState) -> bool:
         """Components that only live inside a particular parent may not be roots."""
@@ -621,6 +755,20 @@ class Renderer:
         if isinstance(result, Markup):
             return result  # the caller vouches for it
         return escape_text(str(result))
+
+
+def _has_null(text: str | bytes | bytearray) -> bool:
+    """Whether JSON ``text`` may hold a null (a string containing "null" counts too)."""
+    if isinstance(text, str):
+        return "null" in text
+    return b"null" in text
+
+
+def _decode_within_limits(text: str | bytes | bytearray, limits: Limits) -> Any:
+    """Decode JSON text and check it against ``limits`` (what parse_spec does first)."""
+    value = decode_json(text, limits)
+    check_limits(value, limits)
+    return value
 
 
 def _given_props(props: Mapping[str, Any]) -> dict[str, Any]:

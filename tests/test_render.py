@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import html5lib
@@ -198,6 +199,26 @@ def test_app_loaders_can_override_a_built_in_template() -> None:
         loaders=[DictLoader({"genui/text.html": "<span{{ node.attrs() }}>{{ content }}</span>"})]
     )
     assert renderer.render({"root": text("x")}).startswith("<span")
+    text_json = json.dumps({"root": text("x")})
+    assert renderer.render(text_json).startswith("<span")  # the one-pass path too
+
+
+def test_a_built_in_template_name_is_reused_only_with_its_props_model() -> None:
+    from genui.components.layout import CardProps
+
+    class Aside(CardProps):
+        """A card with one more prop."""
+
+        tone: str = "muted"
+
+    class Other(BaseModel):
+        count: int = 0
+
+    aside = Renderer(default_registry().extend(Component("Aside", Aside, "genui/card.html")))
+    assert 'class="genui-aside"' in aside.render({"root": {"component": "Aside"}})
+    wrong = Renderer(default_registry().extend(Component("Odd", Other, "genui/card.html")))
+    with pytest.raises(TypeError, match="renders CardProps"):
+        wrong.render({"root": {"component": "Text"}})
 
 
 def test_autoescape_is_always_on_and_undefined_is_strict() -> None:

@@ -1,0 +1,233 @@
+"""One pydantic-core validation for a whole spec and every node's props: the fast path.
+
+:func:`genui.parse_spec` validates the wire format with props as plain JSON, and the
+renderer then validates each node's props with its component's model: one model
+validation per node, with Python in between. For JSON text, a :class:`CompiledRegistry`
+does both in one call: it builds, once per registry, a node model per component (the
+name as a literal tag, the component's own props model, children, key) joined in a
+union discriminated by ``component``, so pydantic-core picks each node's model from its
+name and validates the whole tree, props included, in one pass.
+
+It is only ever a shortcut. It accepts a subset of what the precise path accepts,
+with the same models: a node runs the same props model with the same validation
+context, nulls in props and single or null ``children`` are normalized the same way,
+and any prop name the component does not declare makes the shortcut give up. Whatever
+it does not accept (an unknown component, a bad prop, anything to report other than a
+dropped URL) is handed back by raising :class:`~pydantic.ValidationError`, and the
+renderer then takes the precise path, which reports the problem with its JSON path.
+
+Sanitization events (dropped URLs) are reported through the validation context as
+usual, into an :class:`IndexedReport` that notes the pre-order index of the node being
+validated; the renderer walks the tree in the same order and files each event under
+the node's path.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Annotated, Any, Literal, Union
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StrictFloat,
+    StrictInt,
+    StrictStr,
+    ValidationInfo,
+    create_model,
+    model_validator,
+)
+
+from genui.registry import Component, Registry
+from genui.sanitize import (
+    CONTEXT_REPORT,
+    SanitizeEvent,
+    SanitizeReport,
+    forbidden_prop_reason,
+    url_fields,
+)
+from genui.spec import _as_list
+
+__all__ = ["CompiledRegistry", "IndexedReport", "compiled_registry", "may_report"]
+
+
+class IndexedReport(SanitizeReport):
+    """A report that also notes, for each event, which node was being validated.
+
+    Node models bump :attr:`node` as each node starts validation (pre-order), so
+    ``owners[i]`` is the pre-order index of the node that produced ``events[i]``.
+    """
+
+    __slots__ = ("node", "owners")
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.node = -1
+        """Pre-order index of the node being validated."""
+        self.owners: list[int] = []
+        """For each event, the pre-order index of its node."""
+
+    def append(self, event: SanitizeEvent) -> None:
+        """Record an event for the current node."""
+        super().append(event)
+        self.owners.append(self.node)
+
+    def add(self, path: str, prop: str, reason: str, detail: str = "") -> SanitizeEvent:
+        """Record one dropped value for the current node."""
+        event = SanitizeEvent(path=path, prop=prop, reason=reason, detail=detail)
+        self.append(event)
+        return event
+
+    def extend(self, events: Iterable[SanitizeEvent]) -> None:
+        """Record several events for the current node."""
+        for event in events:
+            self.append(event)
+
+
+_NODE_CONFIG = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
+
+
+def may_report(component: Component) -> bool:
+    """Whether validating the component's props may report a sanitization event.
+
+    Built-in props models report only through URL fields; an application's model
+    may have validators of its own that do.
+    """
+    model = component.props_model
+    return bool(url_fields(model)) or not model.__module__.startswith("genui.")
+
+
+def _node_model(component: Component, child: Any, *, normalize: bool) -> type[BaseModel]:
+    """The node model of one component: tag, its props model, children, key.
+
+    Its before-validator does, in Python, only what this component needs: count the
+    node when its props may report (see :class:`IndexedReport`); refuse prop names
+    that are never allowed when the props model does not forbid undeclared props
+    itself; and, with ``normalize``, treat null props as "not given" and a single
+    or null ``children`` as a list, as :func:`genui.parse_spec` and the renderer do.
+    """
+    model = component.props_model
+    declared = frozenset(model.model_fields)
+    counts = may_report(component)
+    checks_names = model.model_config.get("extra") != "forbid"
+
+    def before(cls: type[BaseModel], value: Any, info: ValidationInfo) -> Any:
+        if counts and isinstance(info.context, dict):
+            report = info.context.get(CONTEXT_REPORT)
+            if isinstance(report, IndexedReport):
+                report.node += 1
+        if type(value) is not dict:
+            return value
+        props = value.get("props")
+        if normalize:
+            children = value.get("children")
+            given = type(props) is not dict or None in props.values()
+            listed = type(children) is not list and "children" in value
+            if given or listed:
+                value = dict(value)
+                if given:
+                    props = _given(props)
+                    value["props"] = props
+                if listed:
+                    value["children"] = _as_list(children)
+        if (
+            checks_names
+            and type(props) is dict
+            and not props.keys() <= declared
+            and any(forbidden_prop_reason(name) is not None for name in props)
+        ):
+            raise ValueError("a prop name that is never allowed")
+        return value
+
+    validators: dict[str, Any] = {}
+    if counts or checks_names or normalize:
+        validators["before"] = model_validator(mode="before")(before)
+    tag: Any = Literal[component.name]
+    return create_model(
+        f"_{component.name.replace('.', '_').replace('-', '_')}Node",
+        __config__=_NODE_CONFIG,
+        __validators__=validators,
+        component=(tag, ...),
+        props=(model, Field(default_factory=dict, validate_default=True)),
+        children=(list[child], Field(default_factory=list)),
+        key=(StrictStr | None, None),
+    )
+
+
+def _given(props: Any) -> Any:
+    """Null props are no props, and null props values are not given (the default applies)."""
+    if props is None:
+        return {}
+    if type(props) is dict:
+        return {name: value for name, value in props.items() if value is not None}
+    return props
+
+
+def _spec_validator(registry: Registry, *, normalize: bool) -> Any:
+    """The pydantic-core validator of a whole spec over ``registry``."""
+    namespace: dict[str, Any] = {}
+    nodes = [_node_model(c, "_Child", normalize=normalize) for c in registry.values()]
+    leaf: Any = StrictStr | StrictInt | StrictFloat
+    if nodes:
+        union: Any = Union[tuple(nodes)]  # noqa: UP007 - built at run time
+        node = Annotated[union, Field(discriminator="component")]
+        child: Any = Annotated[leaf | node, Field(union_mode="left_to_right")]
+    else:
+        child = leaf
+    namespace["_Child"] = child
+    for model in nodes:
+        namespace[model.__name__] = model
+    for model in nodes:
+        model.model_rebuild(_types_namespace=namespace)
+    root: Any = Annotated[list[child] | child, Field(union_mode="left_to_right")]
+    spec = create_model("_CompiledSpec", __config__=_NODE_CONFIG, root=(root, ...))
+    return spec.__pydantic_validator__
+
+
+class CompiledRegistry:
+    """Validates a decoded spec over one registry in one pydantic-core call.
+
+    :meth:`validate` returns the spec's root: a node object (with ``component``,
+    ``props`` — the validated props model —, ``children`` and ``key``), a text or number
+    leaf, or a list of those; or raises :class:`~pydantic.ValidationError` for anything
+    the precise path must handle.
+    """
+
+    __slots__ = ("_validators", "counted", "registry")
+
+    def __init__(self, registry: Registry) -> None:
+        self.registry = registry
+        self.counted: frozenset[str] = frozenset(
+            name for name, component in registry.items() if may_report(component)
+        )
+        """Components whose nodes are counted in :attr:`IndexedReport.node`."""
+        self._validators: dict[bool, Any] = {}
+
+    def validate(self, data: Any, context: dict[str, Any], *, normalize: bool) -> Any:
+        """Validate a decoded spec; return its root (see the class docstring).
+
+        ``normalize=False`` is for input with no ``null`` anywhere: it skips the
+        per-node normalization of null props and of ``children`` that is not a list
+        (such input is refused instead, and takes the precise path).
+        """
+        validator = self._validators.get(normalize)
+        if validator is None:
+            validator = _spec_validator(self.registry, normalize=normalize)
+            self._validators[normalize] = validator
+        return validator.validate_python(data, context=context).root
+
+
+_COMPILED: dict[Registry, CompiledRegistry] = {}
+_MAX_COMPILED = 32
+
+
+def compiled_registry(registry: Registry) -> CompiledRegistry:
+    """The :class:`CompiledRegistry` of ``registry``, built on first use and kept."""
+    compiled = _COMPILED.get(registry)
+    if compiled is None:
+        if len(_COMPILED) >= _MAX_COMPILED:
+            _COMPILED.pop(next(iter(_COMPILED)))
+        compiled = CompiledRegistry(registry)
+        _COMPILED[registry] = compiled
+    return compiled
