@@ -4,11 +4,18 @@ Agent output is untrusted: a spec may be 100,000 levels deep, hold a million
 nodes, or carry a 1 GiB string. :class:`Limits` bounds every dimension, and
 :func:`check_limits` enforces them with an iterative scan (no recursion, so no
 ``RecursionError``), before pydantic or a template ever sees the value.
+
+When the JSON text a value was decoded from is at hand, bounds read off the
+text at C speed (its length, a count of ``,``/``[``/``{``, the longest run of
+digits) usually prove that no string, integer or value count can be over its
+limit; the scan then walks only the containers. Whenever a bound does not
+prove it, or a limit is exceeded, the full scan runs, so verdicts, paths and
+codes are always the full scan's.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -100,7 +107,11 @@ _UNTRACKED = _Path(None, "")
 
 
 def check_limits(
-    value: Any, limits: Limits = DEFAULT_LIMITS, *, prefix: tuple[str | int, ...] = ()
+    value: Any,
+    limits: Limits = DEFAULT_LIMITS,
+    *,
+    prefix: tuple[str | int, ...] = (),
+    text: str | bytes | bytearray | None = None,
 ) -> None:
     """Raise :class:`GenerativeUIValidationError` if ``value`` exceeds ``limits``.
 
@@ -109,11 +120,141 @@ def check_limits(
     stops at the first violation, so its cost is bounded by the limits
     themselves, whatever the input. Values that are not JSON are left for the
     model validation to report.
+
+    ``text`` is the JSON text (``str`` or UTF-8 bytes) that ``value``, or the
+    document ``value`` is part of, was decoded from by
+    :func:`genui.spec.decode_json`, if the caller has it. It only makes the check
+    cheaper: the verdict, path and code are the same as without it. Passing a
+    text that ``value`` was not decoded from is an error the check cannot detect.
     """
+    if text is not None and _scalars_within_limits(text, limits):
+        if _containers_within_limits(value, limits):
+            return
+        _scan(value, limits, prefix, track=True)  # over a limit: report it as the full scan does
+        return
     try:
         _scan(value, limits, prefix, track=False)
     except _LimitExceededError:
         _scan(value, limits, prefix, track=True)
+
+
+_DIGIT_RUN_TABLE = bytes.maketrans(b"123456789[{", b"000000000,,")
+"""Maps every ASCII digit to ``0`` and ``[``/``{`` to ``,`` (for one search and one count)."""
+_TOO_MANY_DIGITS = b"0" * len(str(MAX_INTEGER))
+"""The shortest digit run an integer over :data:`MAX_INTEGER` in magnitude is written with."""
+
+
+def _scalars_within_limits(text: str | bytes | bytearray, limits: Limits) -> bool:
+    """Whether bounds read off JSON ``text`` prove its values keep the per-scalar limits.
+
+    Those are string and key length, integer size and the number of values. No
+    decoded string or key is longer than the text. Every JSON value but the
+    outermost is the first member of a container or follows a ``,``, so there
+    are at most ``1 + count(",") + count("[") + count("{")`` values (and at most
+    one per character, as no two values start at the same one). An integer
+    beyond ±MAX_INTEGER is written with at least 19 digits in a row. Characters
+    inside strings only make the bounds larger, and so does counting UTF-8 bytes
+    instead of characters.
+    """
+    size = len(text)
+    if size > limits.max_string_length:
+        return False
+    if size < len(_TOO_MANY_DIGITS) and size <= limits.max_values:
+        return True
+    # UTF-8 (cached by the decoder) has the same ASCII characters as the text, at a byte each.
+    encoded = text.encode("utf-8", "surrogatepass") if isinstance(text, str) else text
+    marked = encoded.translate(_DIGIT_RUN_TABLE)
+    if _TOO_MANY_DIGITS in marked:
+        return False
+    return size <= limits.max_values or 1 + marked.count(b",") <= limits.max_values
+
+
+def _containers_within_limits(value: Any, limits: Limits) -> bool:
+    """Whether ``value`` keeps the node-depth, JSON-depth, node-count and props limits.
+
+    ``value`` must be decoded JSON (only ``dict`` and ``list`` containers). Nodes
+    are what :func:`_scan` counts as nodes: ``root``, each item of a ``children``
+    or ``root`` list, and a ``children`` that is not a list. Only containers are
+    looked into; scalars are skipped.
+    """
+    max_json_depth = limits.max_json_depth
+    max_props = limits.max_props_per_node
+    if type(value) is not dict:
+        return type(value) is not list or _json_within_depth(value, 1, max_json_depth)
+    if max_json_depth < 1:
+        return False
+    # Lists of sibling nodes still to look at: (siblings, their JSON depth, their node depth).
+    pending: list[tuple[Sequence[Any], int, int]] = []
+    nodes = 0
+    for key, child in value.items():
+        kind = type(child)
+        if key == "root":
+            if kind is not list:
+                nodes = 1
+                pending.append(((child,), 2, 1))
+            elif max_json_depth < 2:
+                return False
+            else:
+                nodes = len(child)
+                pending.append((child, 3, 1))
+        elif (kind is dict or kind is list) and not _json_within_depth(child, 2, max_json_depth):
+            return False
+    while pending:
+        siblings, json_depth, node_depth = pending.pop()
+        nodes_fit = json_depth <= max_json_depth and node_depth <= limits.max_depth
+        for node in siblings:
+            kind = type(node)
+            if kind is list:  # JSON in a node slot
+                if not _json_within_depth(node, json_depth, max_json_depth):
+                    return False
+            elif kind is dict:
+                if not nodes_fit:
+                    return False
+                for key, child in node.items():
+                    kind = type(child)
+                    if kind is dict:
+                        if key == "props":
+                            if len(child) > max_props or json_depth >= max_json_depth:
+                                return False
+                            for member in child.values():
+                                kind = type(member)
+                                if (kind is dict or kind is list) and not _json_within_depth(
+                                    member, json_depth + 2, max_json_depth
+                                ):
+                                    return False
+                        elif key == "children":
+                            nodes += 1
+                            pending.append(((child,), json_depth + 1, node_depth + 1))
+                        elif not _json_within_depth(child, json_depth + 1, max_json_depth):
+                            return False
+                    elif kind is list:
+                        if key == "children":
+                            if json_depth >= max_json_depth:
+                                return False
+                            nodes += len(child)
+                            pending.append((child, json_depth + 2, node_depth + 1))
+                        elif not _json_within_depth(child, json_depth + 1, max_json_depth):
+                            return False
+                    elif key == "children":
+                        nodes += 1
+        if nodes > limits.max_nodes:
+            return False
+    return True
+
+
+def _json_within_depth(value: Any, depth: int, max_depth: int) -> bool:
+    """Whether no container in decoded JSON ``value`` (at ``depth`` itself) is too deep."""
+    stack = [(value, depth)]
+    while stack:
+        item, depth = stack.pop()
+        if depth > max_depth:
+            return False
+        depth += 1
+        for child in item.values() if type(item) is dict else item:
+            kind = type(child)
+            if kind is dict or kind is list:
+                stack.append((child, depth))
+    return True
 
 
 def _scan(

@@ -58,6 +58,13 @@ _ROOT_TAGS = {"node", "list"}
 
 
 def _node_kind(value: Any) -> str | None:
+    kind = type(value)  # exact types first: decoded JSON, and the isinstance chain is slow
+    if kind is dict:
+        return "component"
+    if kind is str:
+        return "text"
+    if kind is int or kind is float:
+        return "number"
     if isinstance(value, str):
         return "text"
     if isinstance(value, bool):
@@ -319,10 +326,13 @@ def translate_validation_error(
     return GenerativeUIValidationError(details, title=title)
 
 
-def _validate_spec(value: Any, limits: Limits, prefix: tuple[str | int, ...]) -> GenerativeUISpec:
+def _validate_spec(
+    value: Any, text: str | bytes | bytearray | None, limits: Limits, prefix: tuple[str | int, ...]
+) -> GenerativeUISpec:
+    """Check ``value`` against ``limits`` and validate it; ``text`` is the JSON it came from."""
     if isinstance(value, GenerativeUISpec):
         return value
-    check_limits(value, limits, prefix=prefix)
+    check_limits(value, limits, prefix=prefix, text=text)
     try:
         return GenerativeUISpec.model_validate(value)
     except ValidationError as exc:
@@ -333,10 +343,11 @@ def _validate_spec(value: Any, limits: Limits, prefix: tuple[str | int, ...]) ->
         ) from None
 
 
-def _decode_if_text(value: Any, limits: Limits) -> Any:
+def _decode_if_text(value: Any, limits: Limits) -> tuple[Any, str | bytes | bytearray | None]:
+    """``value`` decoded if it is JSON text, and that text (None if it was not text)."""
     if isinstance(value, str | bytes | bytearray):
-        return decode_json(value, limits)
-    return value
+        return decode_json(value, limits), value
+    return value, None
 
 
 def _guard(func: Callable[_P, _T]) -> Callable[_P, _T]:
@@ -376,7 +387,7 @@ def parse_spec(data: Any, *, limits: Limits | None = None) -> GenerativeUISpec:
 
 @_guard
 def _parse_spec(data: Any, limits: Limits) -> GenerativeUISpec:
-    return _validate_spec(_decode_if_text(data, limits), limits, ())
+    return _validate_spec(*_decode_if_text(data, limits), limits, ())
 
 
 def parse_message_part(value: Any, *, limits: Limits | None = None) -> GenerativeUISpec:
@@ -390,7 +401,7 @@ def parse_message_part(value: Any, *, limits: Limits | None = None) -> Generativ
 
 @_guard
 def _parse_message_part(value: Any, limits: Limits) -> GenerativeUISpec:
-    value = _decode_if_text(value, limits)
+    value, text = _decode_if_text(value, limits)
     if not isinstance(value, Mapping):
         raise GenerativeUIValidationError.single(
             "", "type_mismatch", "a message part must be an object"
@@ -408,7 +419,7 @@ def _parse_message_part(value: Any, limits: Limits) -> GenerativeUISpec:
     )
     if details:
         raise GenerativeUIValidationError(details, title="invalid generative-ui message part")
-    return _validate_spec(value["spec"], limits, ("spec",))
+    return _validate_spec(value["spec"], text, limits, ("spec",))
 
 
 def parse_render_gui_result(value: Any, *, limits: Limits | None = None) -> GenerativeUISpec:
@@ -422,7 +433,7 @@ def parse_render_gui_result(value: Any, *, limits: Limits | None = None) -> Gene
 
 @_guard
 def _parse_render_gui_result(value: Any, limits: Limits) -> GenerativeUISpec:
-    value = _decode_if_text(value, limits)
+    value, text = _decode_if_text(value, limits)
     if isinstance(value, Mapping) and "spec" in value and "root" not in value:
         extra = [key for key in value if key != "spec"]
         if extra:
@@ -430,5 +441,6 @@ def _parse_render_gui_result(value: Any, limits: Limits) -> GenerativeUISpec:
                 ErrorDetail(format_pointer([key]), "extra_field", "unexpected key") for key in extra
             ]
             raise GenerativeUIValidationError(details, title="invalid render_gui result")
-        return _validate_spec(_decode_if_text(value["spec"], limits), limits, ("spec",))
-    return _validate_spec(value, limits, ())
+        spec, spec_text = _decode_if_text(value["spec"], limits)
+        return _validate_spec(spec, text if spec_text is None else spec_text, limits, ("spec",))
+    return _validate_spec(value, text, limits, ())
