@@ -767,7 +767,7 @@ def _has_null(text: str | bytes | bytearray) -> bool:
 def _decode_within_limits(text: str | bytes | bytearray, limits: Limits) -> Any:
     """Decode JSON text and check it against ``limits`` (what parse_spec does first)."""
     value = decode_json(text, limits)
-    check_limits(value, limits)
+    check_limits(value, limits, text=text)
     return value
 
 
