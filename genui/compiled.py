@@ -47,7 +47,7 @@ from genui.sanitize import (
     forbidden_prop_reason,
     url_fields,
 )
-from genui.spec import _as_list
+from genui.spec import _as_list, _empty_if_none, given_props
 
 __all__ = ["CompiledRegistry", "IndexedReport", "compiled_registry", "may_report"]
 
@@ -126,8 +126,10 @@ def _node_model(component: Component, child: Any, *, normalize: bool) -> type[Ba
             listed = type(children) is not list and "children" in value
             if given or listed:
                 value = dict(value)
-                if given:
-                    props = _given(props)
+                if given:  # the precise path's two steps: the node's, then the renderer's
+                    props = _empty_if_none(props)
+                    if type(props) is dict:
+                        props = given_props(props)
                     value["props"] = props
                 if listed:
                     value["children"] = _as_list(children)
@@ -153,15 +155,6 @@ def _node_model(component: Component, child: Any, *, normalize: bool) -> type[Ba
         children=(list[child], Field(default_factory=list)),
         key=(StrictStr | None, None),
     )
-
-
-def _given(props: Any) -> Any:
-    """Null props are no props, and null props values are not given (the default applies)."""
-    if props is None:
-        return {}
-    if type(props) is dict:
-        return {name: value for name, value in props.items() if value is not None}
-    return props
 
 
 def _spec_validator(registry: Registry, *, normalize: bool) -> Any:

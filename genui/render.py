@@ -49,7 +49,7 @@ from genui.sanitize import (
     forbidden_prop_reason,
     validation_context,
 )
-from genui.spec import GenerativeUINode, NodeValue, decode_json, parse_spec
+from genui.spec import GenerativeUINode, NodeValue, decode_json, given_props, parse_spec
 from genui.spec import translate_validation_error as _translate
 
 __all__ = [
@@ -670,7 +670,7 @@ class Renderer:
             return False
         context = validation_context(policy=self.url_policy, path=path, strict=self.strict)
         try:
-            component.props_model.model_validate(_given_props(node.props), context=context)
+            component.props_model.model_validate(given_props(node.props), context=context)
         except ValidationError:
             return False
         return True
@@ -679,7 +679,7 @@ class Renderer:
         self, entry: _Resolved, node: GenerativeUINode, path: str, state: _RenderState
     ) -> BaseModel:
         component = entry.component
-        raw = _given_props(node.props)
+        raw = given_props(node.props)
         if raw.keys() <= entry.prop_names:
             forbidden = {}
         else:
@@ -769,14 +769,6 @@ def _decode_within_limits(text: str | bytes | bytearray, limits: Limits) -> Any:
     value = decode_json(text, limits)
     check_limits(value, limits, text=text)
     return value
-
-
-def _given_props(props: Mapping[str, Any]) -> dict[str, Any]:
-    """The props that were given: null means "not given", so the default applies.
-
-    (OpenAI strict-mode schemas send nulls for optional props.)
-    """
-    return {name: value for name, value in props.items() if value is not None}
 
 
 def _escape_token(name: str) -> str:

@@ -44,6 +44,7 @@ __all__ = [
     "GenerativeUISpec",
     "NodeValue",
     "decode_json",
+    "given_props",
     "parse_message_part",
     "parse_render_gui_result",
     "parse_spec",
@@ -91,6 +92,15 @@ def _as_list(value: Any) -> Any:
 
 def _empty_if_none(value: Any) -> Any:
     return {} if value is None else value
+
+
+def given_props(props: Mapping[str, Any]) -> dict[str, Any]:
+    """The props that were given: null means "not given", so the default applies.
+
+    (OpenAI strict-mode schemas send nulls for optional props.) A node keeps its
+    props as sent; renderers validate only the given ones.
+    """
+    return {name: value for name, value in props.items() if value is not None}
 
 
 NodeValue: TypeAlias = Annotated[
