@@ -98,18 +98,19 @@ def may_report(component: Component) -> bool:
     return bool(url_fields(model)) or not model.__module__.startswith("genui.")
 
 
-def _node_model(component: Component, child: Any, *, normalize: bool) -> type[BaseModel]:
+def _node_model(
+    component: Component, child: Any, *, normalize: bool, counts: bool
+) -> type[BaseModel]:
     """The node model of one component: tag, its props model, children, key.
 
     Its before-validator does, in Python, only what this component needs: count the
-    node when its props may report (see :class:`IndexedReport`); refuse prop names
+    node when ``counts`` (its props may report, see :class:`IndexedReport`); refuse prop names
     that are never allowed when the props model does not forbid undeclared props
     itself; and, with ``normalize``, treat null props as "not given" and a single
     or null ``children`` as a list, as :func:`genui.parse_spec` and the renderer do.
     """
     model = component.props_model
     declared = frozenset(model.model_fields)
-    counts = may_report(component)
     checks_names = model.model_config.get("extra") != "forbid"
 
     def before(cls: type[BaseModel], value: Any, info: ValidationInfo) -> Any:
@@ -157,10 +158,13 @@ def _node_model(component: Component, child: Any, *, normalize: bool) -> type[Ba
     )
 
 
-def _spec_validator(registry: Registry, *, normalize: bool) -> Any:
+def _spec_validator(registry: Registry, *, normalize: bool, counted: frozenset[str]) -> Any:
     """The pydantic-core validator of a whole spec over ``registry``."""
     namespace: dict[str, Any] = {}
-    nodes = [_node_model(c, "_Child", normalize=normalize) for c in registry.values()]
+    nodes = [
+        _node_model(c, "_Child", normalize=normalize, counts=c.name in counted)
+        for c in registry.values()
+    ]
     leaf: Any = StrictStr | StrictInt | StrictFloat
     if nodes:
         union: Any = Union[tuple(nodes)]  # noqa: UP007 - built at run time
@@ -206,7 +210,7 @@ class CompiledRegistry:
         """
         validator = self._validators.get(normalize)
         if validator is None:
-            validator = _spec_validator(self.registry, normalize=normalize)
+            validator = _spec_validator(self.registry, normalize=normalize, counted=self.counted)
             self._validators[normalize] = validator
         return validator.validate_python(data, context=context).root
 
