@@ -919,7 +919,7 @@ def url_fields(model: type[BaseModel]) -> dict[str, UrlField]:
 
 URL_ATTRIBUTES: Final[frozenset[str]] = frozenset(
     {
-        # DESIGN.md invariant 2
+        # docs/security.md, guarantee 4: attributes a browser reads as URLs
         "href",
         "src",
         "srcset",

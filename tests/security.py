@@ -1,4 +1,4 @@
-"""Browser-free checks of rendered HTML against DESIGN.md's security invariants.
+"""Browser-free checks of rendered HTML against the guarantees of docs/security.md.
 
 The output is parsed with html5lib (the HTML5 parsing algorithm, as browsers
 run it) and every element and attribute of the resulting tree is inspected.
@@ -65,7 +65,7 @@ def elements(tree: Any) -> Iterator[Any]:
 
 
 def violations(html: str) -> list[Violation]:
-    """Every breach of invariants 2 and 3 (DESIGN.md) in a rendered fragment."""
+    """Every breach of guarantees 4 and 5 (docs/security.md) in a rendered fragment."""
     found: list[Violation] = []
     for element in elements(parse(html)):
         name = local_name(element.tag)

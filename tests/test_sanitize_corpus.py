@@ -1,4 +1,4 @@
-"""genui.sanitize against the external URL corpora in ../shared/corpora.
+"""genui.sanitize against the external URL corpora vendored in tests/corpora.
 
 * ``url_vectors.json``: every ``dangerous: true`` vector is rejected and every
   ``dangerous: false`` vector is kept, in both the link and the image context.

@@ -1,4 +1,4 @@
-"""The security wall, browser-free: attack corpora and hostile specs against DESIGN.md's invariants.
+"""The security wall, browser-free: attack corpora and hostile specs against docs/security.md.
 
 The real-browser half lives in tests/test_security_browser.py.
 """
@@ -251,7 +251,7 @@ def test_url_vectors_dangerous_are_never_emitted_and_safe_ones_are_kept(
     record_figure(f"url vectors via {name}.{prop}: dropped / kept", f"{dropped} / {kept}")
 
 
-# --- hostile specs: DESIGN.md invariants 1-4 ----------------------------------------------
+# --- hostile specs: docs/security.md guarantees 1-5 ------------------------------------------
 
 
 def _component_at(spec: Any, path: str) -> Any:
