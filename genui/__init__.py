@@ -47,6 +47,7 @@ from genui.spec import (
     parse_spec,
 )
 from genui.stream import SpecStream, Update
+from genui.validate import ValidationResult, validate
 
 __version__ = "0.1.0"
 
@@ -76,6 +77,7 @@ __all__ = [
     "SpecStream",
     "Update",
     "UrlPolicy",
+    "ValidationResult",
     "__version__",
     "apply_json_patch",
     "apply_merge_patch",
@@ -91,4 +93,5 @@ __all__ = [
     "render_with_report",
     "sanitize_url",
     "spec_json_schema",
+    "validate",
 ]

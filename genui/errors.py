@@ -32,13 +32,16 @@ class ErrorDetail:
     """Stable machine-readable code, e.g. ``type_mismatch`` or ``too_deep``."""
     message: str
     """Human-readable explanation."""
+    hint: str = ""
+    """How to fix it, written for the agent that produced the input (may be empty)."""
 
     def to_dict(self) -> dict[str, str]:
         """Return the detail as a plain JSON-ready dict."""
         return asdict(self)
 
     def __str__(self) -> str:
-        return f"{self.path or '(document)'}: {self.message} [{self.code}]"
+        text = f"{self.path or '(document)'}: {self.message} [{self.code}]"
+        return f"{text} (fix: {self.hint})" if self.hint else text
 
 
 class GenerativeUIError(ValueError):

@@ -29,6 +29,7 @@ __all__ = [
     "Limits",
     "check_limits",
     "check_value_limits",
+    "flat_prop_count",
 ]
 
 MAX_INTEGER = 2**63 - 1
@@ -208,7 +209,7 @@ def _containers_within_limits(value: Any, limits: Limits) -> bool:
                 if not _json_within_depth(node, json_depth, max_json_depth):
                     return False
             elif kind is dict:
-                if not nodes_fit:
+                if not nodes_fit or ("$type" in node and flat_prop_count(node) > max_props):
                     return False
                 for key, child in node.items():
                     kind = type(child)
@@ -240,6 +241,18 @@ def _containers_within_limits(value: Any, limits: Limits) -> bool:
         if nodes > limits.max_nodes:
             return False
     return True
+
+
+def flat_prop_count(node: Mapping[Any, Any]) -> int:
+    """How many props a node in the flat ``$type`` shape carries.
+
+    Every key is a prop but the ``$``-keys and ``children``.
+    """
+    return sum(
+        1
+        for key in node
+        if not (isinstance(key, str) and key.startswith("$")) and key != "children"
+    )
 
 
 def _json_within_depth(value: Any, depth: int, max_depth: int) -> bool:
@@ -307,6 +320,13 @@ def _scan(
                 if isinstance(props, Mapping) and len(props) > limits.max_props_per_node:
                     _fail(
                         child_path(path, "props"),
+                        prefix,
+                        "too_many_props",
+                        f"more than {limits.max_props_per_node} props",
+                    )
+                if "$type" in item and flat_prop_count(item) > limits.max_props_per_node:
+                    _fail(
+                        path,
                         prefix,
                         "too_many_props",
                         f"more than {limits.max_props_per_node} props",

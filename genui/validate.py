@@ -1,0 +1,773 @@
+"""Validate an agent's spec before it is delivered: every problem at once, and a clean spec.
+
+:func:`validate` is the front door of genui's pipeline. It takes whatever an agent or a
+client sends — a dict, JSON text or bytes, a :class:`~genui.GenerativeUISpec`; a bare spec
+``{"root": ...}``, an assistant-ui message part ``{"type": "generative-ui", "spec": ...}``
+or ``render_gui`` tool arguments/results ``{"spec": ...}``; nodes in the legacy shape
+``{"component", "props", "children", "key"}`` or assistant-ui's flat shape
+``{"$type", "$key", "$action", "children", <prop>: ...}``, mixed freely — and never raises
+on bad input. It returns a :class:`ValidationResult` with:
+
+* ``errors``: **every** problem, each an :class:`~genui.ErrorDetail` whose ``path`` is a
+  JSON Pointer into the input *as given* (flat or legacy, envelope included) and whose
+  ``hint`` tells the agent how to fix it;
+* ``spec``: the cleaned :class:`~genui.GenerativeUISpec`, safe to deliver — unknown
+  components, invalid or forbidden props, unsafe URLs and children a parent does not
+  take removed, exactly as the renderer drops them (``None`` when the input is not a
+  spec at all or is over a limit);
+* ``report``: the :class:`~genui.SanitizeReport` of what was removed.
+
+The rules applied here are the renderer's: :class:`~genui.Renderer` writes what this
+module validated. Cost is linear in the input: limits are checked before any deep work
+(:mod:`genui.limits`), every node is looked at once, and a node's props are validated at
+most once per prop dropped (at most :attr:`~genui.Limits.max_props_per_node` + 1 times).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Final
+
+from pydantic import BaseModel, ValidationError
+from pydantic_core import PydanticSerializationError
+
+from genui.errors import ErrorDetail, GenerativeUIError, GenerativeUIValidationError
+from genui.hints import (
+    children_hint,
+    prop_hint,
+    unknown_component_hint,
+    unknown_prop_hint,
+    url_hint,
+)
+from genui.limits import DEFAULT_LIMITS, MAX_INTEGER, Limits, check_limits
+from genui.pointer import format_pointer
+from genui.registry import Component, Registry, default_registry
+from genui.sanitize import (
+    CONTEXT_PATH,
+    CONTEXT_REPORT,
+    DEFAULT_URL_POLICY,
+    SanitizeReport,
+    UrlPolicy,
+    forbidden_prop_reason,
+    url_fields,
+    validation_context,
+)
+from genui.spec import (
+    COMPONENT_NAME_PATTERN,
+    GenerativeUINode,
+    GenerativeUISpec,
+    NodeValue,
+    decode_json,
+    error_code,
+    loc_to_pointer,
+)
+
+__all__ = ["ValidationResult", "validate"]
+
+_LEGACY_KEYS: Final = frozenset({"component", "props", "children", "key"})
+_FLAT_KEYS: Final = frozenset({"$type", "$key", "$action", "children"})
+_SPEC_KEYS: Final = frozenset({"root"})
+_NODE_TYPE_HINT: Final = (
+    'a node is a string, a number, or an object with "component" (or "$type") naming a component'
+)
+
+_NAME: Final = re.compile(COMPONENT_NAME_PATTERN)
+
+Path = tuple[str | int, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ValidationResult:
+    """What :func:`validate` found: every problem, and the spec that is safe to deliver."""
+
+    errors: tuple[ErrorDetail, ...]
+    """Every problem, in input order, each with its JSON Pointer, code, message and hint."""
+    spec: GenerativeUISpec | None
+    """The cleaned spec (``None`` when the input is not a usable spec at all)."""
+    report: SanitizeReport = field(default_factory=SanitizeReport)
+    """What cleaning removed, per node (paths into the input as given)."""
+    typed: Mapping[int, BaseModel] = field(default_factory=dict, repr=False, compare=False)
+    """The validated props model of each node of :attr:`spec`, by ``id`` of the node."""
+
+    @property
+    def ok(self) -> bool:
+        """Whether the input was valid as sent (no errors)."""
+        return not self.errors
+
+    def raise_for_errors(self) -> None:
+        """Raise :class:`~genui.GenerativeUIValidationError` carrying every error, if any."""
+        if self.errors:
+            raise GenerativeUIValidationError(self.errors)
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON body for an HTTP 422 or a tool result: ``{"ok", "errors", "report"}``."""
+        return {
+            "ok": self.ok,
+            "errors": [detail.to_dict() for detail in self.errors],
+            "report": self.report.to_list(),
+        }
+
+    def repair_prompt(self) -> str:
+        """Compact text for an agent's repair turn: every error with its path and fix."""
+        if not self.errors:
+            return "The UI spec is valid."
+        count = len(self.errors)
+        lines = [
+            f"The UI spec has {count} problem{'s' if count != 1 else ''}. "
+            "Fix all of them and send the whole spec again:"
+        ]
+        for detail in self.errors:
+            line = f"- {detail.path or '/'}: {detail.message} [{detail.code}]"
+            if detail.hint:
+                line += f" -> {detail.hint}"
+            lines.append(line)
+        return "\n".join(lines)
+
+
+def validate(
+    data: Any,
+    *,
+    registry: Registry | None = None,
+    policy: UrlPolicy | None = None,
+    limits: Limits | None = None,
+) -> ValidationResult:
+    """Validate anything an agent or client sends; never raises on bad input.
+
+    ``registry`` is the component allowlist (default :func:`genui.default_registry`),
+    ``policy`` the :class:`~genui.UrlPolicy` for URL props, ``limits`` the hard
+    :class:`~genui.Limits` (checked before any deep work).
+
+    >>> result = validate({"root": {"$type": "Heading", "level": 9, "text": "Hi"}})
+    >>> result.ok, [(e.path, e.code) for e in result.errors]
+    (False, [('/root/level', 'invalid_value')])
+    >>> result.spec.root.props
+    {'text': 'Hi'}
+    """
+    checker = Checker(
+        registry if registry is not None else default_registry(),
+        policy=policy,
+        limits=limits,
+    )
+    return checker.validate(data)
+
+
+class _NotASpecError(Exception):
+    """The input is not a spec at all (or over a limit): nothing usable is left."""
+
+
+class Checker:
+    """Applies one registry, URL policy and limits to specs: the rules of :func:`validate`.
+
+    The renderer holds one; ``keep_unknown`` keeps unknown components in the tree (as
+    nodes without typed props) for a renderer that has a fallback for them.
+    """
+
+    __slots__ = ("_entries", "_url_contexts", "limits", "policy", "registry")
+
+    def __init__(
+        self,
+        registry: Registry,
+        *,
+        policy: UrlPolicy | None = None,
+        limits: Limits | None = None,
+    ) -> None:
+        self.registry = registry
+        self.policy = policy if policy is not None else DEFAULT_URL_POLICY
+        self.limits = limits if limits is not None else DEFAULT_LIMITS
+        self._entries: dict[str, _Entry] = {}
+        self._url_contexts: dict[type[BaseModel], dict[str, str]] = {}
+
+    def validate(self, data: Any, *, keep_unknown: bool = False) -> ValidationResult:
+        """Validate ``data`` (see :func:`validate`)."""
+        walk = _Walk(self, keep_unknown=keep_unknown)
+        try:
+            spec = walk.document(data)
+        except _NotASpecError:
+            spec = None
+        except GenerativeUIValidationError as error:
+            walk.errors.extend(_hinted(error.errors, self.limits))
+            spec = None
+        except GenerativeUIError as error:
+            walk.errors.extend(error.errors)
+            spec = None
+        except (RecursionError, MemoryError) as exc:
+            walk.errors.append(
+                ErrorDetail(
+                    "",
+                    "too_large",
+                    f"input too large or too deep to process ({type(exc).__name__})",
+                    "send a smaller, flatter spec",
+                )
+            )
+            spec = None
+        except Exception as exc:  # anything a hostile object raises while being read
+            walk.errors.append(
+                ErrorDetail(
+                    "",
+                    "invalid_input",
+                    f"input could not be read: {type(exc).__name__}",
+                    "send JSON data",
+                )
+            )
+            spec = None
+        return ValidationResult(tuple(walk.errors), spec, walk.report, walk.typed)
+
+    def entry(self, name: str) -> _Entry | None:
+        """What checking a node of component ``name`` needs, worked out once."""
+        entry = self._entries.get(name)
+        if entry is None:
+            component = self.registry.get(name)
+            if component is None:
+                return None
+            registry = self.registry
+            entry = _Entry(
+                component,
+                frozenset(
+                    child for child, other in registry.items() if component.accepts_child(other)
+                ),
+                component.accepts_child("text"),
+                frozenset(component.props_model.model_fields),
+                {
+                    name: marker.context
+                    for name, marker in url_fields(component.props_model).items()
+                },
+            )
+            self._entries[name] = entry
+        return entry
+
+    def parents_of(self, name: str) -> str:
+        """The components that take ``name`` as a child, in words (``List or Table``)."""
+        parents = sorted(
+            other.name
+            for other in self.registry.values()
+            if isinstance(other.children_policy, frozenset) and name in other.children_policy
+        )
+        return " or ".join(parents) if parents else "parent that lists it"
+
+    def standalone_names(self) -> list[str]:
+        """The components allowed at the root."""
+        return [name for name, component in self.registry.items() if component.standalone]
+
+
+@dataclass(frozen=True, slots=True)
+class _Entry:
+    component: Component
+    child_names: frozenset[str]
+    takes_text: bool
+    prop_names: frozenset[str]
+    url_contexts: dict[str, str]
+
+
+def _hinted(details: Sequence[ErrorDetail], limits: Limits) -> list[ErrorDetail]:
+    """Add a hint to errors raised by the shared parsers (JSON text, limits)."""
+    hints = {
+        "invalid_json": "send one complete, valid JSON document",
+        "too_large": f"keep the input under {limits.max_input_bytes} bytes",
+        "too_deep": f"nest nodes at most {limits.max_depth} deep",
+        "too_many_nodes": f"use at most {limits.max_nodes} nodes",
+        "too_many_values": f"use at most {limits.max_values} JSON values",
+        "too_many_props": f"give a node at most {limits.max_props_per_node} props",
+        "too_long": f"keep strings under {limits.max_string_length} characters",
+        "number_too_large": "keep integers within 64 bits",
+    }
+    return [
+        detail if detail.hint else ErrorDetail(*_fields(detail), hints.get(detail.code, ""))
+        for detail in details
+    ]
+
+
+def _fields(detail: ErrorDetail) -> tuple[str, str, str]:
+    return detail.path, detail.code, detail.message
+
+
+class _Walk:
+    """One validation: the errors, the report and the typed props found on the way."""
+
+    __slots__ = (
+        "checker",
+        "context",
+        "errors",
+        "from_text",
+        "keep_unknown",
+        "report",
+        "typed",
+    )
+
+    def __init__(self, checker: Checker, *, keep_unknown: bool) -> None:
+        self.checker = checker
+        self.keep_unknown = keep_unknown
+        self.errors: list[ErrorDetail] = []
+        self.report = SanitizeReport()
+        self.typed: dict[int, BaseModel] = {}
+        self.context = validation_context(policy=checker.policy)
+        self.from_text = False
+        """Whether the spec was decoded from JSON text (then every value is JSON)."""
+
+    def error(self, path: Path, code: str, message: str, hint: str = "") -> None:
+        self.errors.append(ErrorDetail(format_pointer(path), code, message, hint))
+
+    # -- the envelope --------------------------------------------------------------------
+
+    def document(self, data: Any) -> GenerativeUISpec:
+        """Find the spec in whatever was sent, check limits, and validate it."""
+        limits = self.checker.limits
+        if isinstance(data, GenerativeUISpec):
+            return self.spec(data.model_dump(mode="python", exclude_defaults=True), (), None)
+        text: str | bytes | bytearray | None = None
+        if isinstance(data, str | bytes | bytearray):
+            text = data
+            data = decode_json(data, limits)
+        if isinstance(data, GenerativeUISpec):  # pragma: no cover - decode gives plain data
+            data = data.model_dump(mode="python", exclude_defaults=True)
+        if not isinstance(data, Mapping):
+            self.error(
+                (),
+                "type_mismatch",
+                "a spec must be a JSON object",
+                'send {"root": <node or list of nodes>}',
+            )
+            raise _NotASpecError
+        if "root" in data:
+            return self.spec(data, (), text)
+        if "spec" in data:
+            return self.envelope(data, text)
+        self.error(
+            ("root",),
+            "missing_field",
+            "a spec needs 'root'",
+            'send {"root": <node or list of nodes>}, or a message part '
+            '{"type": "generative-ui", "spec": {...}}',
+        )
+        raise _NotASpecError
+
+    def envelope(
+        self, data: Mapping[str, Any], text: str | bytes | bytearray | None
+    ) -> GenerativeUISpec:
+        """A message part ``{"type": "generative-ui", "spec"}`` or tool data ``{"spec"}``."""
+        allowed = {"spec", "type"} if "type" in data else {"spec"}
+        for key in data:
+            if key not in allowed:
+                self.error(
+                    (str(key),),
+                    "extra_field",
+                    "unexpected key beside 'spec'",
+                    "send only {'spec': ...} (or a generative-ui message part)",
+                )
+        if "type" in data and data["type"] != "generative-ui":
+            self.error(
+                ("type",),
+                "invalid_value",
+                "message part type must be 'generative-ui'",
+                'set "type": "generative-ui"',
+            )
+        spec = data["spec"]
+        if isinstance(spec, str | bytes | bytearray):  # tool arguments often carry JSON text
+            text = spec
+            spec = decode_json(spec, self.checker.limits)
+        if not isinstance(spec, Mapping) or "root" not in spec:
+            self.error(
+                ("spec", "root") if isinstance(spec, Mapping) else ("spec",),
+                "missing_field" if isinstance(spec, Mapping) else "type_mismatch",
+                "'spec' must be a spec object with 'root'",
+                'send {"spec": {"root": <node or list of nodes>}}',
+            )
+            raise _NotASpecError
+        return self.spec(spec, ("spec",), text)
+
+    def spec(
+        self, data: Mapping[str, Any], prefix: Path, text: str | bytes | bytearray | None
+    ) -> GenerativeUISpec:
+        check_limits(data, self.checker.limits, prefix=prefix, text=text)
+        self.from_text = text is not None
+        for key in data:
+            if key not in _SPEC_KEYS:
+                self.error(
+                    (*prefix, str(key)),
+                    "extra_field",
+                    f"unexpected key {key!r} in the spec",
+                    "a spec has only 'root'; remove it",
+                )
+        root = data["root"]
+        given = (*prefix, "root")
+        if isinstance(root, list | tuple):
+            items: list[NodeValue] = []
+            for index, item in enumerate(root):
+                value = self.node(item, (*given, index), f"/root/{len(items)}", None)
+                if value is not None:
+                    items.append(value)
+            return GenerativeUISpec.model_construct(root=items)
+        value = self.node(root, given, "/root", None)
+        return GenerativeUISpec.model_construct(root=value if value is not None else [])
+
+    # -- nodes ---------------------------------------------------------------------------
+
+    def node(self, value: Any, given: Path, path: str, parent: _Entry | None) -> NodeValue | None:
+        """The clean node for ``value`` (``None`` when it is dropped)."""
+        kind = type(value)
+        if (
+            kind is str
+            or kind is int
+            or kind is float
+            or (kind is not bool and isinstance(value, str | int | float))
+        ):
+            return self.leaf(value, given, parent)
+        if not isinstance(value, Mapping):
+            self.error(
+                given, "type_mismatch", f"a node cannot be {_json_type(value)}", _NODE_TYPE_HINT
+            )
+            return None
+        flat = "$type" in value
+        name = value.get("$type" if flat else "component")
+        name_at = (*given, "$type" if flat else "component")
+        if name is None and not flat:
+            self.error(name_at, "missing_field", "a component node needs a name", _NODE_TYPE_HINT)
+            return None
+        if not isinstance(name, str):
+            self.error(
+                name_at, "type_mismatch", "a component name must be a string", _NODE_TYPE_HINT
+            )
+            return None
+        entry = self.checker.entry(name)
+        if entry is None:
+            return self.unknown(value, name, name_at, given, path, parent, flat=flat)
+        component = entry.component
+        if parent is None and not component.standalone:
+            detail = f"{name} may only appear inside a parent that lists it"
+            parents = self.checker.parents_of(name)
+            self.error(given, "children_not_allowed", detail, f"put the {name} in a {parents}")
+            self.report.add(format_pointer(given), "component", "children_not_allowed", detail)
+            return None
+        if parent is not None and name not in parent.child_names:
+            self.refuse_child(parent, f"a {name} component", given)
+            return None
+        raw_props, key, children, children_at = (
+            self.flat_parts(value, given) if flat else self.legacy_parts(value, given, component)
+        )
+        props_at = given if flat else (*given, "props")
+        model, clean_props = self.props(entry, raw_props, props_at, given)
+        if model is None:
+            return None
+        kept: list[NodeValue] = []
+        for child, child_at in _children(children, children_at):
+            clean = self.node(child, child_at, f"{path}/children/{len(kept)}", entry)
+            if clean is not None:
+                kept.append(clean)
+        node = GenerativeUINode.model_construct(
+            component=name, props=clean_props, children=kept, key=key
+        )
+        self.typed[id(node)] = model
+        return node
+
+    def leaf(self, value: Any, given: Path, parent: _Entry | None) -> NodeValue | None:
+        if type(value) is float and not math.isfinite(value):
+            self.error(given, "not_finite", "numbers must be finite", "use a finite number")
+            return None
+        if isinstance(value, int) and not -MAX_INTEGER <= value <= MAX_INTEGER:
+            self.error(given, "number_too_large", "integers must fit in 64 bits", "")
+            return None
+        if parent is not None and not parent.takes_text:
+            self.refuse_child(parent, "text", given)
+            return None
+        if isinstance(value, str):
+            return str(value)
+        return int(value) if isinstance(value, int) else float(value)
+
+    def refuse_child(self, parent: _Entry, what: str, given: Path) -> None:
+        component = parent.component
+        detail = f"{component.name} takes {component.describe_children()}, not {what}"
+        self.error(given, "children_not_allowed", detail, children_hint(component, what))
+        self.report.add(format_pointer(given), "children", "children_not_allowed", detail)
+
+    def unknown(
+        self,
+        value: Mapping[str, Any],
+        name: str,
+        name_at: Path,
+        given: Path,
+        path: str,
+        parent: _Entry | None,
+        *,
+        flat: bool,
+    ) -> NodeValue | None:
+        if not _NAME.fullmatch(name):
+            self.error(
+                name_at,
+                "invalid_name",
+                "component name must start with an ASCII letter and contain only letters, "
+                "digits, '_', '.' or '-' (at most 128 characters)",
+                unknown_component_hint(name, self.checker.registry, self._allowed(parent)),
+            )
+            return None
+        self.error(
+            name_at,
+            "unknown_component",
+            f"unknown component {name!r}",
+            unknown_component_hint(name, self.checker.registry, self._allowed(parent)),
+        )
+        self.report.add(
+            format_pointer(given),
+            "component",
+            "unknown_component",
+            f"{name!r} is not in the registry",
+        )
+        if not self.keep_unknown:
+            return None
+        props, key, _, _ = (
+            self.flat_parts(value, given, quiet=True)
+            if flat
+            else self.legacy_parts(value, given, None, quiet=True)
+        )
+        return GenerativeUINode.model_construct(
+            component=name, props=dict(props), children=[], key=key
+        )
+
+    def _allowed(self, parent: _Entry | None) -> list[str]:
+        if parent is None:
+            return self.checker.standalone_names()
+        return sorted(parent.child_names)
+
+    def legacy_parts(
+        self,
+        value: Mapping[str, Any],
+        given: Path,
+        component: Component | None,
+        *,
+        quiet: bool = False,
+    ) -> tuple[Mapping[str, Any], str | None, Any, Path]:
+        """Props, key and children of a ``{"component", "props", ...}`` node."""
+        if not quiet:
+            for member in value:
+                if member in _LEGACY_KEYS:
+                    continue
+                declared = component is not None and member in component.props_model.model_fields
+                hint = (
+                    f"move {member!r} into 'props'"
+                    if declared
+                    else "a node has only component, props, children and key; remove it"
+                )
+                self.error(
+                    (*given, str(member)),
+                    "extra_field",
+                    f"unexpected key {member!r} in a node",
+                    hint,
+                )
+        props = value.get("props")
+        if props is None:
+            props = {}
+        elif not isinstance(props, Mapping):
+            if not quiet:
+                self.error(
+                    (*given, "props"),
+                    "type_mismatch",
+                    "props must be an object",
+                    'give props as {"name": value, ...}',
+                )
+            props = {}
+        key = self.key(value.get("key"), (*given, "key"), allow_number=False, quiet=quiet)
+        return props, key, value.get("children"), (*given, "children")
+
+    def flat_parts(
+        self, value: Mapping[str, Any], given: Path, *, quiet: bool = False
+    ) -> tuple[Mapping[str, Any], str | None, Any, Path]:
+        """Props, key and children of a ``{"$type", ...props}`` node."""
+        props: dict[str, Any] = {}
+        for name, item in value.items():
+            if name in _FLAT_KEYS:
+                continue
+            if isinstance(name, str) and name.startswith("$"):
+                if not quiet:
+                    self.error(
+                        (*given, name),
+                        "reserved_key",
+                        f"{name!r} is reserved",
+                        "only $type, $key and $action are read; remove it",
+                    )
+                continue
+            props[name] = item
+        if "$action" in value and not quiet:
+            self.error(
+                (*given, "$action"),
+                "unknown_action",
+                "this app declares no actions",
+                "remove $action",
+            )
+        key = self.key(value.get("$key"), (*given, "$key"), allow_number=True, quiet=quiet)
+        return props, key, value.get("children"), (*given, "children")
+
+    def key(self, key: Any, at: Path, *, allow_number: bool, quiet: bool) -> str | None:
+        if key is None:
+            return None
+        if isinstance(key, str):
+            return str(key)
+        if allow_number and type(key) is int:
+            return str(key)
+        if not quiet:
+            self.error(
+                at, "type_mismatch", "a key must be a string", "use a string key, or remove it"
+            )
+        return None
+
+    # -- props ---------------------------------------------------------------------------
+
+    def props(
+        self, entry: _Entry, raw: Mapping[str, Any], props_at: Path, node_at: Path
+    ) -> tuple[BaseModel | None, dict[str, Any]]:
+        """Validate a node's props; drop what is invalid; the model and the clean props.
+
+        Returns ``(None, {})`` when no props could be kept that the component accepts
+        (a required prop is missing or invalid): the node itself is then dropped.
+        """
+        component = entry.component
+        node_pointer = format_pointer(node_at)
+        given: dict[str, Any] = {}
+        for name, value in raw.items():
+            if value is None:
+                continue  # null means "not given": the default applies
+            if not isinstance(name, str):
+                self.error(props_at, "type_mismatch", "prop names must be strings", "")
+                continue
+            if name not in entry.prop_names:
+                reason = forbidden_prop_reason(name)
+                if reason is not None:
+                    message = f"{reason.replace('_', ' ')} props are never allowed"
+                    self.error((*props_at, name), reason, message, f"remove {name!r}; {message}")
+                    self.report.add(node_pointer, name, reason, f"{name!r} removed: never allowed")
+                    continue
+            if not self.from_text and not _is_json(value):
+                self.error(
+                    (*props_at, name),
+                    "type_mismatch",
+                    "a prop value must be JSON",
+                    prop_hint(component, name, "type_mismatch"),
+                )
+                self.report.add(node_pointer, name, "invalid_prop", f"{name!r} removed: not JSON")
+                continue
+            given[name] = value
+        validator = component.props_model.__pydantic_validator__
+        context = self.context
+        context[CONTEXT_PATH] = node_pointer
+        while True:
+            urls = SanitizeReport()
+            context[CONTEXT_REPORT] = urls
+            try:
+                model: BaseModel = validator.validate_python(given, context=context)
+            except ValidationError as exc:
+                if not self.drop_invalid(entry, exc, given, props_at, node_pointer):
+                    return None, {}
+                continue
+            break
+        for event in urls:
+            url_context = entry.url_contexts.get(event.prop, "href")
+            self.error(
+                (*props_at, event.prop),
+                "unsafe_url",
+                event.detail or f"{event.reason} URL removed",
+                url_hint(self.checker.policy, url_context),
+            )
+            self.report.append(event)
+        return model, _clean_props(model, given)
+
+    def drop_invalid(
+        self,
+        entry: _Entry,
+        exc: ValidationError,
+        given: dict[str, Any],
+        props_at: Path,
+        node_pointer: str,
+    ) -> bool:
+        """Report every error of ``exc``; drop the props at fault. False: the node cannot stay."""
+        component = entry.component
+        droppable: dict[str, str] = {}
+        fatal = False
+        for error in exc.errors(include_url=False, include_input=False):
+            loc = error["loc"]
+            kind = error["type"]
+            code = error_code(kind)
+            name = loc[0] if loc else None
+            if kind == "missing":
+                pointer = loc_to_pointer(loc[:-1], given, "props") + format_pointer([loc[-1]])
+            else:
+                pointer = loc_to_pointer(loc, given, "props")
+            prefix = format_pointer(props_at)
+            if kind == "extra_forbidden" and isinstance(name, str):
+                code = "unknown_prop"
+                hint = unknown_prop_hint(component, name)
+                message = f"{component.name} has no prop {name!r}"
+            else:
+                field = str(name) if name is not None else ""
+                hint = prop_hint(component, field, code) if field else ""
+                message = error["msg"]
+            self.errors.append(ErrorDetail(prefix + pointer, code, message, hint))
+            if kind == "missing" or not isinstance(name, str) or name not in given:
+                fatal = True
+            else:
+                droppable[name] = "unknown_prop" if kind == "extra_forbidden" else "invalid_prop"
+        if fatal:
+            self.report.add(
+                node_pointer,
+                "component",
+                "invalid_props",
+                f"{component.name} removed: invalid props",
+            )
+            return False
+        for name, reason in droppable.items():
+            del given[name]
+            self.report.add(node_pointer, name, reason, f"{name!r} removed: {reason}")
+        return True
+
+
+def _children(children: Any, at: Path) -> list[tuple[Any, Path]]:
+    """``children`` as ``(child, pointer)`` pairs: absent is none, a single node is one."""
+    if children is None:
+        return []
+    if isinstance(children, list | tuple):
+        return [(child, (*at, index)) for index, child in enumerate(children)]
+    return [(children, at)]
+
+
+def _clean_props(model: BaseModel, given: Mapping[str, Any]) -> dict[str, Any]:
+    """The props to deliver: what was given and kept, as the model validated it.
+
+    Dropped URLs are ``None`` in the model, so they are left out (null means "not given").
+    """
+    try:
+        dumped = model.model_dump(mode="json", by_alias=True, exclude_unset=True)
+    except (PydanticSerializationError, ValueError, TypeError):
+        dumped = dict(given)
+    return {name: value for name, value in dumped.items() if value is not None}
+
+
+def _is_json(value: Any) -> bool:
+    """Whether ``value`` is plain JSON data (decoded text always is; Python data may not be)."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        kind = type(item)
+        if kind is str or kind is bool or item is None or kind is int:
+            continue
+        if kind is float:
+            if not math.isfinite(item):
+                return False
+            continue
+        if kind is dict:
+            if not all(type(key) is str for key in item):
+                return False
+            stack.extend(item.values())
+        elif kind is list:
+            stack.extend(item)
+        else:
+            return False
+    return True
+
+
+def _json_type(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, list | tuple):
+        return "an array"
+    return f"a {type(value).__name__}"
