@@ -26,7 +26,7 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
             terminalreporter.write_line(str(figure))
 
 
-# -- headless Chromium (tests/browser.py) ------------------------------------------------
+# -- headless Chromium (tests/browser/) ---------------------------------------------------
 
 
 def running_in_ci() -> bool:
@@ -43,7 +43,7 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 @pytest.fixture(scope="session")
 def browser_oracle() -> Iterator[BrowserOracle]:
-    """One headless Chromium for the whole session (see ``tests/browser.py``).
+    """One headless Chromium for the whole session (see ``tests/browser/``).
 
     Skips when Chromium or Playwright is missing, except under ``CI=true``, where it fails.
     """

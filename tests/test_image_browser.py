@@ -1,6 +1,6 @@
 """The Image component in headless Chromium: keyboard zoom, actions, and screenshots.
 
-Uses the session-wide ``browser_oracle`` (tests/browser.py): Debian's Chromium, every request
+Uses the session-wide ``browser_oracle`` (tests/browser/): Debian's Chromium, every request
 routed and blocked (nothing leaves the machine; images are ``data:`` URLs), skipped when
 Chromium is missing unless ``CI=true``.
 

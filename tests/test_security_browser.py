@@ -2,7 +2,7 @@
 
 Each payload is rendered through genui in several positions (text, props, URL props, keys,
 component names) and the fragments are loaded into headless Chromium by the oracle in
-tests/browser.py, which hooks alert/confirm/prompt/print, dialogs, title changes,
+tests/browser/, which hooks alert/confirm/prompt/print, dialogs, title changes,
 document.write and navigations, and blocks and records every request. A positive control
 runs first in the same browser: the payloads known to fire in Chromium, inserted raw, must
 be detected, so a broken oracle cannot pass silently.

@@ -1,57 +1,26 @@
-"""A real-browser XSS oracle for the test-suite: headless Debian Chromium, no network.
+"""The browser oracle: headless Chromium with the hooks, on the fake origin, with no network.
 
-Why a browser: the browser-free checks (html5lib round-trips, URL scheme normalization) say what
-*should* happen; this module asks Chromium what *does* happen when it parses our HTML. It loads
-each document on a fake origin (``http://genui.test``) and records every sign that script ran:
-
-* hooked ``alert`` / ``confirm`` / ``prompt`` / ``print`` calls. The hooks are installed with
-  ``add_init_script`` in every frame before any page script, never block (so several tabs can
-  be in flight, and autofocus keeps working), and report through a ``console.debug`` captured
-  at start-up, which a payload cannot silence by replacing globals later;
-* native dialogs that still appear (e.g. through a frame the hooks missed): recorded, dismissed;
-* ``document.title`` being set, or the title differing from the parsed one when the page is left;
-* ``document.write`` / ``writeln`` / ``open`` calls;
-* top-level navigations away from the document (requests, meta refresh, error pages), popups.
-
-Every request other than the document itself (and assets registered with
-:meth:`BrowserOracle.serve`) is aborted and recorded, so tests can also assert that a URL was
-never fetched. Chromium additionally runs with ``--host-resolver-rules=MAP * ~NOTFOUND``, so
-anything that slipped past request interception (DNS prefetch, WebSockets) cannot resolve a
-host either; WebSockets are routed too and closed.
-
-Use the session fixture ``browser_oracle`` (``tests/conftest.py``), or :func:`shared_oracle`
-outside fixtures, instead of launching your own browser: a launch costs about a second, and
-Playwright's sync API allows only one instance per thread anyway.
-
-* :meth:`BrowserOracle.run_pages` - one top-level document per item, results per document.
-  This is the faithful mode; use it for positive controls and for anything that must be
-  attributable exactly. Throughput: 7-13 documents a second on two (busy) cores.
-* :meth:`BrowserOracle.screen` - many fragments per document with parser-state guards, and
-  any flagged batch re-run one fragment per document. Use it for large sets that are expected
-  to be inert (escaped or sanitized output): it is an order of magnitude faster and still
-  attributes every execution to a single fragment.
-* :meth:`BrowserOracle.open` - a live ``Page`` for custom checks (keyboard, focus, CSP);
-  :meth:`BrowserOracle.screenshot_html` - PNG screenshots, light or dark.
+:class:`BrowserOracle` owns one Chromium and its tabs, loads documents through them (several
+in flight, with retries and a stall watchdog) and collects what each one did; the package
+docstring (``tests/browser/__init__.py``) says what counts as script having run.
 """
 
 from __future__ import annotations
 
-import atexit
 import contextlib
-import html as html_module
-import itertools
-import json
-import os
-import re
-import shutil
-import signal
-import threading
 import time
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+from tests.browser.chromium import CHROMIUM_ARGS, BrowserUnavailableError, chromium_path
+from tests.browser.hooks import MARK, init_script
+from tests.browser.pages import page_html
+from tests.browser.results import BlockedRequest, DocumentResult, OracleResult, ScreenResult, Signal
+from tests.browser.routing import Router, ServedDocument
+from tests.browser.screening import screen_fragments
+from tests.browser.watchdog import OracleStalledError, Watchdog
 
 if TYPE_CHECKING:
     from playwright.sync_api import (
@@ -62,422 +31,9 @@ if TYPE_CHECKING:
         Frame,
         Page,
         Playwright,
-        Route,
-        WebSocketRoute,
     )
 
-__all__ = [
-    "ORIGIN",
-    "BlockedRequest",
-    "BrowserOracle",
-    "BrowserUnavailableError",
-    "DocumentResult",
-    "OracleResult",
-    "OracleStalledError",
-    "ScreenResult",
-    "Signal",
-    "chromium_path",
-    "page_html",
-    "screenshot_html",
-    "shared_oracle",
-]
-
-#: The fake origin every document is served from. Nothing on it exists except what we serve.
-ORIGIN = "http://genui.test"
-
-#: Paths of documents the oracle serves; relative URLs inside payloads resolve next to them.
-_DOC_PREFIX = "/__genui_oracle__/"
-
-#: Stop reporting (and throw) after this many hooked calls in one document: breaks
-#: ``for(;;)alert(1)`` loops, which would otherwise never end because the hooks never block.
-_MAX_CALLS_PER_DOCUMENT = 16
-
-_DEBIAN_CHROMIUM = "/usr/bin/chromium"
-
-#: Playwright adds its own switches (``--disable-features=HttpsUpgrades,...`` among them).
-#: Do not pass another ``--disable-features`` here: Chromium keeps only the last occurrence,
-#: and disabling ``RenderDocument`` (faster navigations) made autofocus unreliable with
-#: several tabs in flight.
-CHROMIUM_ARGS: tuple[str, ...] = (
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--disable-extensions",
-    "--disable-default-apps",
-    "--mute-audio",
-    "--host-resolver-rules=MAP * ~NOTFOUND",
-)
-
-# The init script. Runs in every frame before any page script. Reports go out through a
-# captured native ``console.debug`` with a marker prefix: the DevTools protocol delivers it
-# without help from any page global, without a round-trip, and a payload that later replaces
-# ``console``, ``JSON`` or ``Reflect`` cannot silence it.
-_MARK = "\u2063genui-oracle\u2063"
-_INIT_SCRIPT = r"""
-(() => {
-  const MARK = %(mark)s, MAX = %(max)d;
-  const apply = Reflect.apply, define = Object.defineProperty, String_ = String;
-  const getDesc = Object.getOwnPropertyDescriptor, stringify = JSON.stringify;
-  const con = console, debug = console.debug;
-  let docId = "";
-  try { docId = String_(location.href); } catch (e) {}
-  if (window !== window.top) {
-    try { const p = window.parent.__genuiOracleDoc; if (typeof p === "string") docId = p; }
-    catch (e) {}
-  }
-  try { define(window, "__genuiOracleDoc", {value: docId, writable: false, configurable: false}); }
-  catch (e) {}
-  const emit = (kind, text) => {
-    try { apply(debug, con, [MARK + apply(stringify, null, [[docId, kind, text]])]); } catch (e) {}
-  };
-  let calls = 0;
-  const send = (kind, detail) => {
-    calls += 1;
-    if (calls > MAX) throw new Error("genui oracle: too many calls");
-    let text = "";
-    try { text = String_(detail).slice(0, 200); } catch (e) { text = "<unprintable>"; }
-    emit(kind, text);
-  };
-  for (const name of ["alert", "confirm", "prompt", "print"]) {
-    const replacement = {[name](...args) {
-      send(name, args.length ? args[0] : "");
-      return name === "prompt" ? null : name === "confirm" ? false : undefined;
-    }}[name];
-    try { window[name] = replacement; } catch (e) {}
-  }
-  const proto = Document.prototype;
-  for (const name of ["write", "writeln", "open"]) {
-    const native = proto[name];
-    const replacement = {[name](...args) {
-      send("document." + name, args.length ? args[0] : "");
-      return apply(native, this, args);
-    }}[name];
-    try { proto[name] = replacement; } catch (e) {}
-  }
-  const titleDesc = getDesc(proto, "title");
-  if (titleDesc && titleDesc.set) {
-    const nativeSet = titleDesc.set, nativeGet = titleDesc.get;
-    define(proto, "title", {
-      configurable: true, enumerable: titleDesc.enumerable, get: nativeGet,
-      set(value) { send("document.title", value); return apply(nativeSet, this, [value]); },
-    });
-    const doc = document;
-    let parsedTitle = null, titleReported = false;
-    const readTitle = () => {
-      try { return apply(nativeGet, doc, []); } catch (e) { return null; }
-    };
-    const checkTitle = () => {
-      if (parsedTitle === null || titleReported) return;
-      const now = readTitle();
-      if (now !== null && now !== parsedTitle) {
-        titleReported = true;
-        const text = String_(parsedTitle).slice(0, 90) + " -> " + String_(now).slice(0, 90);
-        emit("title-changed", text);
-      }
-    };
-    const setTimeout_ = window.setTimeout;
-    doc.addEventListener("DOMContentLoaded", () => { parsedTitle = readTitle(); }, true);
-    window.addEventListener("load", () => { apply(setTimeout_, window, [checkTitle, 0]); }, true);
-    window.addEventListener("pagehide", checkTitle, true);
-  }
-  // Batched documents (BrowserOracle.screen) end every fragment with a separator; count the
-  // ones the parser made direct <template> children of <body>, and the autofocus elements.
-  const SEP = "template[data-genui-oracle-sep]", querySelectorAll = proto.querySelectorAll;
-  const Template = HTMLTemplateElement;
-  document.addEventListener("DOMContentLoaded", () => {
-    const all = apply(querySelectorAll, document, [SEP]);
-    if (!all.length) return;
-    let good = 0;
-    for (const el of all) {
-      if (el instanceof Template && el.parentNode === document.body) good += 1;
-    }
-    emit("separators", String_(good));
-    // Only the first autofocus candidate gets focus: several in one batch could mask each other.
-    emit("autofocus", String_(apply(querySelectorAll, document, ["[autofocus]"]).length));
-  }, true);
-})();
-"""
-
-
-class BrowserUnavailableError(RuntimeError):
-    """Chromium or Playwright is missing, so the oracle cannot start."""
-
-
-class OracleStalledError(RuntimeError):
-    """A run made no progress for too long; the oracle killed its own Chromium."""
-
-
-class _Watchdog:
-    """Kills this oracle's own Chromium when a run stops making progress.
-
-    A browser call that never returns would hang the whole session, and CI with it. The
-    browser carries a unique switch on its command line; the watchdog finds that process in
-    ``/proc`` and kills it by PID, the blocked Playwright call fails, and the run raises
-    :class:`OracleStalledError` instead of hanging.
-    """
-
-    def __init__(self, marker: str, stall_seconds: Callable[[], float]) -> None:
-        self.marker = marker
-        self.stall_seconds = stall_seconds
-        self.fired = False
-        self._busy = False
-        self._last = time.monotonic()
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
-
-    def tick(self) -> None:
-        """Record progress."""
-        self._last = time.monotonic()
-
-    def __enter__(self) -> _Watchdog:
-        self.tick()
-        self._busy = True
-        if self._thread is None:
-            self._thread = threading.Thread(target=self._watch, name="genui-oracle-watchdog")
-            self._thread.daemon = True
-            self._thread.start()
-        return self
-
-    def __exit__(self, *exc_info: object) -> None:
-        self._busy = False
-
-    def stop(self) -> None:
-        """End the watchdog thread."""
-        self._stop.set()
-
-    def _watch(self) -> None:
-        while not self._stop.wait(1.0):
-            if self._busy and time.monotonic() - self._last > self.stall_seconds():
-                self.fired = True
-                self._busy = False
-                for pid in self._browser_pids():
-                    with contextlib.suppress(OSError):
-                        os.kill(pid, signal.SIGKILL)
-
-    def _browser_pids(self) -> list[int]:
-        pids = []
-        for entry in Path("/proc").iterdir():
-            if not entry.name.isdigit():
-                continue
-            try:
-                args = (entry / "cmdline").read_bytes().split(b"\0")
-            except OSError:
-                continue
-            if self.marker.encode() in args and not any(a.startswith(b"--type=") for a in args):
-                pids.append(int(entry.name))
-        return pids
-
-
-def chromium_path() -> str | None:
-    """Return the Chromium executable to use, or ``None`` when there is none.
-
-    ``GENUI_CHROMIUM`` wins when set (and must point at an executable); otherwise Debian's
-    ``/usr/bin/chromium``, then ``chromium`` / ``chromium-browser`` on ``PATH``. Playwright's
-    own downloaded browsers are deliberately not used: CI installs Debian's package.
-    """
-    override = os.environ.get("GENUI_CHROMIUM")
-    if override:
-        return override if os.access(override, os.X_OK) else None
-    if os.access(_DEBIAN_CHROMIUM, os.X_OK):
-        return _DEBIAN_CHROMIUM
-    for name in ("chromium", "chromium-browser"):
-        found = shutil.which(name)
-        if found:
-            return found
-    return None
-
-
-def page_html(body: str, *, title: str = "genui oracle", head: str = "") -> str:
-    """Wrap a body fragment in a minimal UTF-8 HTML document (the fragment is not escaped)."""
-    return (
-        '<!doctype html><html lang="en"><head><meta charset="utf-8">'
-        f"<title>{html_module.escape(title)}</title>{head}</head>"
-        f"<body>{body}</body></html>"
-    )
-
-
-@dataclass(frozen=True)
-class Signal:
-    """One piece of evidence that script ran: a hooked call or a native dialog."""
-
-    kind: str
-    """``alert``, ``confirm``, ``prompt``, ``print``, ``document.write``, ``document.title``,
-    ``title-changed``, or ``dialog:<type>`` for a native dialog."""
-    detail: str
-    """The first argument (truncated), the dialog message, or ``old -> new`` title."""
-
-
-@dataclass(frozen=True)
-class BlockedRequest:
-    """A request the document made, which the oracle aborted instead of sending."""
-
-    url: str
-    resource_type: str
-    """Playwright's resource type: ``image``, ``script``, ``document``, ``websocket`` ..."""
-    method: str
-    navigation: bool
-    """True for frame navigations (``location=...``, ``<iframe src>``, form submissions)."""
-    main_frame: bool
-    """True when the request came from (or navigates) the top-level frame."""
-
-    @property
-    def top_navigation(self) -> bool:
-        """Whether this request would have replaced the top-level document."""
-        return self.navigation and self.main_frame
-
-
-@dataclass
-class DocumentResult:
-    """What one document did in the browser."""
-
-    index: int
-    """Position in the input sequence."""
-    url: str
-    """Where the oracle served it (unique per document)."""
-    signals: list[Signal] = field(default_factory=list)
-    requests: list[BlockedRequest] = field(default_factory=list)
-    navigations: list[str] = field(default_factory=list)
-    """URLs the top-level frame tried to leave for: blocked navigation requests, and pages
-    it ended up on without a request (``about:blank#blocked``, error pages)."""
-    errors: list[str] = field(default_factory=list)
-    """Uncaught exceptions in the page (a syntax error in an executed script shows up here)."""
-    console: list[str] = field(default_factory=list)
-    popups: list[str] = field(default_factory=list)
-    """URLs of windows the document opened (closed immediately)."""
-    attempts: int = 1
-    """2 when the first attempt did not load (the result is from the second attempt)."""
-    load_timed_out: bool = False
-    """The ``load`` event did not come in time (hung script, document left open by write)."""
-    crashed: bool = False
-    separators: int | None = None
-    """For batched documents: separators the parser kept as direct children of ``<body>``."""
-    autofocus_elements: int | None = None
-    """For batched documents: elements with an ``autofocus`` attribute."""
-
-    @property
-    def executed(self) -> bool:
-        """Script ran or the page left itself: hooked calls, dialogs, title changes, top-level
-        navigations (including meta refresh) and popups all count."""
-        return bool(self.signals or self.navigations or self.popups)
-
-    def requested(self, predicate: str | Callable[[str], bool]) -> list[BlockedRequest]:
-        """Blocked requests whose URL equals ``predicate`` (or satisfies it, if callable)."""
-        if isinstance(predicate, str):
-            target = predicate
-            return [r for r in self.requests if r.url == target]
-        return [r for r in self.requests if predicate(r.url)]
-
-    def describe(self) -> str:
-        """One line for assertion messages."""
-        parts = [f"#{self.index}"]
-        parts += [f"{s.kind}({s.detail!r})" for s in self.signals[:4]]
-        parts += [f"navigate({url})" for url in self.navigations[:2]]
-        parts += [f"popup({u})" for u in self.popups[:2]]
-        if self.load_timed_out:
-            parts.append("load-timeout")
-        if self.crashed:
-            parts.append("crashed")
-        return " ".join(parts)
-
-
-@dataclass
-class OracleResult:
-    """Results of :meth:`BrowserOracle.run_pages`, one :class:`DocumentResult` per input."""
-
-    documents: list[DocumentResult]
-    seconds: float
-
-    @property
-    def executed(self) -> list[DocumentResult]:
-        """Documents in which script ran (see :attr:`DocumentResult.executed`)."""
-        return [d for d in self.documents if d.executed]
-
-    @property
-    def pages_per_second(self) -> float:
-        """Throughput of this run."""
-        return len(self.documents) / self.seconds if self.seconds > 0 else float("inf")
-
-    def requested(self, predicate: str | Callable[[str], bool]) -> list[DocumentResult]:
-        """Documents that (tried to) fetch a URL equal to or matching ``predicate``."""
-        return [d for d in self.documents if d.requested(predicate)]
-
-    def summary(self) -> str:
-        """A short human-readable report, including the first few executing documents."""
-        head = (
-            f"{len(self.documents)} documents, {len(self.executed)} executed, "
-            f"{sum(len(d.requests) for d in self.documents)} requests blocked, "
-            f"{self.seconds:.1f}s ({self.pages_per_second:.1f}/s)"
-        )
-        return "\n".join([head, *(d.describe() for d in self.executed[:10])])
-
-
-@dataclass
-class ScreenResult:
-    """Results of :meth:`BrowserOracle.screen`."""
-
-    fragments: int
-    executed: dict[int, DocumentResult]
-    """Fragment index -> its own document's result, for every fragment that executed alone."""
-    flagged: dict[int, DocumentResult]
-    """Fragment index -> result, for fragments whose own document matched ``flag_request``
-    (or executed)."""
-    unexplained: list[list[int]]
-    """Batches that executed although none of their fragments did alone: an interaction."""
-    documents: int
-    """Documents loaded in total (batches plus single-fragment re-runs)."""
-    isolated: int
-    """Fragments that ended up in a document of their own (risky for batching, or bisected
-    out of a flagged batch)."""
-    seconds: float
-
-    @property
-    def clean(self) -> bool:
-        """Nothing executed, nothing flagged, no unexplained batch."""
-        return not (self.executed or self.flagged or self.unexplained)
-
-    @property
-    def fragments_per_second(self) -> float:
-        """Throughput of this run, in fragments."""
-        return self.fragments / self.seconds if self.seconds > 0 else float("inf")
-
-    def summary(self) -> str:
-        """A short human-readable report, including the first few offenders."""
-        head = (
-            f"{self.fragments} fragments in {self.documents} documents "
-            f"({self.isolated} run alone), {len(self.executed)} executed, "
-            f"{len(self.flagged)} flagged, {len(self.unexplained)} unexplained batches, "
-            f"{self.seconds:.1f}s ({self.fragments_per_second:.0f} fragments/s)"
-        )
-        lines = [head]
-        lines += [r.describe() for r in list(self.executed.values())[:10]]
-        lines += [f"unexplained batch {b[:8]}..." for b in self.unexplained[:3]]
-        return "\n".join(lines)
-
-
-@dataclass
-class _Doc:
-    """Book-keeping for one served document."""
-
-    result: DocumentResult
-    html: str
-    headers: dict[str, str]
-
-
-# A fragment is run alone instead of batched when it could change how *other* fragments in
-# the same document behave without anything to notice at run time: <body>/<html> attributes
-# are merged only when not already present, and a refresh leaves the page. (Several
-# autofocus elements in one batch are noticed at run time, and the batch is split.)
-_BATCH_RISK = re.compile(
-    r"<(?:body|html|head|frameset)\b|<meta\b[^>]*http-equiv",
-    re.IGNORECASE,
-)
-
-_SEPARATOR = '<template data-genui-oracle-sep="{n}"></template>'
+__all__ = ["BrowserOracle"]
 
 
 class BrowserOracle:
@@ -505,23 +61,17 @@ class BrowserOracle:
         self.executable = executable or chromium_path()
         self.stall_seconds = stall_seconds
         self._marker = ""
-        self._watchdog = _Watchdog(self._marker, lambda: self.stall_seconds)
+        self._watchdog = Watchdog(self._marker, lambda: self.stall_seconds)
         self.settle_ms = settle_ms
         self.load_timeout_ms = load_timeout_ms
         self.parallel = max(1, parallel)
         self._playwright: Playwright | None = None
         self._browser: Browser | None = None
         self._context: BrowserContext | None = None
-        self._docs: dict[str, _Doc] = {}
-        self._pending: dict[str, _Doc] = {}  # served at most once, then removed
-        self._current: dict[Page, _Doc] = {}
+        self._router = Router()
         self._own_pages: set[Page] = set()
         self._pool: list[Page] = []  # idle tabs on about:blank, reused across runs
-        self._assets: dict[str, tuple[bytes, str]] = {}
         self._load_seen: dict[Page, float] = {}
-        self._counter = itertools.count()
-        self.unattributed: list[BlockedRequest] = []
-        """Blocked requests that could not be tied to a document (workers, closed tabs)."""
 
     # -- lifecycle ---------------------------------------------------------------------------
 
@@ -547,7 +97,7 @@ class BrowserOracle:
             raise BrowserUnavailableError(f"playwright is not installed: {exc}") from exc
         # A fresh marker per launch: the watchdog kills exactly this browser process.
         self._marker = f"--genui-oracle-instance={uuid.uuid4().hex}"
-        self._watchdog = _Watchdog(self._marker, lambda: self.stall_seconds)
+        self._watchdog = Watchdog(self._marker, lambda: self.stall_seconds)
         try:
             self._playwright = sync_playwright().start()
         except Exception as exc:  # e.g. a second sync Playwright in this thread
@@ -564,11 +114,9 @@ class BrowserOracle:
                 accept_downloads=False,
                 viewport={"width": 800, "height": 600},
             )
-            context.add_init_script(
-                _INIT_SCRIPT % {"mark": json.dumps(_MARK), "max": _MAX_CALLS_PER_DOCUMENT}
-            )
-            context.route("**/*", self._on_route)
-            context.route_web_socket("**/*", self._on_websocket)
+            context.add_init_script(init_script())
+            context.route("**/*", self._router.on_route)
+            context.route_web_socket("**/*", self._router.on_websocket)
             context.on("page", self._on_page)
             self._context = context
         except Exception as exc:
@@ -587,7 +135,7 @@ class BrowserOracle:
         self._browser = self._context = self._playwright = None
         self._pool.clear()
         self._own_pages.clear()
-        self._current.clear()
+        self._router.current.clear()
 
     @property
     def context(self) -> BrowserContext:
@@ -603,93 +151,20 @@ class BrowserOracle:
         Assets are not recorded as blocked requests. Use them for genui's own CSS/JS in
         screenshots and keyboard tests, never to make a payload's request succeed.
         """
-        if not path.startswith("/"):
-            path = "/" + path
-        data = body.encode("utf-8") if isinstance(body, str) else body
-        self._assets[ORIGIN + path] = (data, content_type)
-        return ORIGIN + path
+        return self._router.serve(path, body, content_type)
 
-    # -- event handlers (run inside Playwright's dispatch, must not raise) -------------------
+    @property
+    def unattributed(self) -> list[BlockedRequest]:
+        """Blocked requests that could not be tied to a document (workers, closed tabs)."""
+        return self._router.unattributed
 
-    def _new_doc(self, html: str, headers: Mapping[str, str] | None, index: int) -> _Doc:
-        url = f"{ORIGIN}{_DOC_PREFIX}{next(self._counter)}"
-        doc = _Doc(DocumentResult(index=index, url=url), html, dict(headers or {}))
-        self._docs[url] = doc
-        self._pending[url] = doc
-        return doc
+    # -- tabs (their event handlers run inside Playwright's dispatch, must not raise) --------
 
-    def _doc_for_page(self, page: Page | None) -> _Doc | None:
-        return self._current.get(page) if page is not None else None
+    def _new_doc(self, html: str, headers: Mapping[str, str] | None, index: int) -> ServedDocument:
+        return self._router.new_doc(html, headers, index)
 
-    def _on_report(self, page: Page, text: str) -> None:
-        try:
-            doc_id, kind, detail = json.loads(text[len(_MARK) :])
-        except (ValueError, TypeError):
-            return
-        doc = self._docs.get(str(doc_id)) or self._doc_for_page(page)
-        if doc is None:
-            return
-        if kind == "separators":
-            with contextlib.suppress(ValueError):
-                doc.result.separators = int(detail)
-            return
-        if kind == "autofocus":
-            with contextlib.suppress(ValueError):
-                doc.result.autofocus_elements = int(detail)
-            return
-        doc.result.signals.append(Signal(kind, detail))
-
-    def _on_route(self, route: Route) -> None:
-        try:
-            self._handle_route(route)
-        except Exception:  # a closing tab; never let a handler error escape into Playwright
-            with contextlib.suppress(Exception):
-                route.abort()
-
-    def _handle_route(self, route: Route) -> None:
-        request = route.request
-        url = request.url
-        try:
-            frame = request.frame
-            page: Page | None = frame.page
-            main_frame = frame.parent_frame is None
-        except Exception:
-            page, main_frame = None, False
-        navigation = request.is_navigation_request()
-        if navigation and main_frame and url in self._pending and page is not None:
-            doc = self._pending.pop(url)
-            self._current[page] = doc
-            headers = {"content-type": "text/html; charset=utf-8", **doc.headers}
-            route.fulfill(status=200, headers=headers, body=doc.html.encode("utf-8"))
-            return
-        asset = self._assets.get(url)
-        if asset is not None and not navigation:
-            route.fulfill(status=200, headers={"content-type": asset[1]}, body=asset[0])
-            return
-        if url == ORIGIN + "/favicon.ico":
-            route.abort()
-            return
-        blocked = BlockedRequest(
-            url=url,
-            resource_type=request.resource_type,
-            method=request.method,
-            navigation=navigation,
-            main_frame=main_frame,
-        )
-        doc = self._doc_for_page(page)
-        if doc is not None:
-            doc.result.requests.append(blocked)
-            if blocked.top_navigation:
-                doc.result.navigations.append(url)
-        else:
-            self.unattributed.append(blocked)
-        route.abort("blockedbyclient")
-
-    def _on_websocket(self, ws: WebSocketRoute) -> None:
-        # No connect_to_server(): the socket is mocked and never reaches the network.
-        self.unattributed.append(BlockedRequest(ws.url, "websocket", "GET", False, False))
-        with contextlib.suppress(Exception):
-            ws.close()
+    def _doc_for_page(self, page: Page | None) -> ServedDocument | None:
+        return self._router.doc_for_page(page)
 
     def _on_page(self, page: Page) -> None:
         # Tabs the oracle creates have no opener; anything with one is a popup.
@@ -722,8 +197,8 @@ class BrowserOracle:
 
         def on_console(message: ConsoleMessage) -> None:
             text = message.text
-            if text.startswith(_MARK):
-                self._on_report(page, text)
+            if text.startswith(MARK):
+                self._router.on_report(page, text)
                 return
             doc = self._doc_for_page(page)
             if doc is not None and len(doc.result.console) < 20:
@@ -763,14 +238,14 @@ class BrowserOracle:
 
     def _discard_page(self, page: Page) -> None:
         self._own_pages.discard(page)
-        self._current.pop(page, None)
+        self._router.current.pop(page, None)
         self._load_seen.pop(page, None)
         with contextlib.suppress(Exception):
             page.close()
 
     # -- running documents -------------------------------------------------------------------
 
-    def _start(self, page: Page, doc: _Doc) -> bool:
+    def _start(self, page: Page, doc: ServedDocument) -> bool:
         """Navigate ``page`` to ``doc``; False when the tab had to be given up."""
         self._watchdog.tick()
         self._load_seen.pop(page, None)
@@ -781,7 +256,7 @@ class BrowserOracle:
             return False
         return True
 
-    def _finish(self, page: Page, doc: _Doc) -> bool:
+    def _finish(self, page: Page, doc: ServedDocument) -> bool:
         """Wait for ``load`` plus the settle time; False when the tab must be replaced."""
         healthy = True
         try:
@@ -796,7 +271,7 @@ class BrowserOracle:
                 page.wait_for_timeout(remaining)
         return healthy and not doc.result.crashed and not page.is_closed()
 
-    def _run(self, docs: Sequence[_Doc]) -> None:
+    def _run(self, docs: Sequence[ServedDocument]) -> None:
         """Load every document and collect its signals; survive one Chromium stall.
 
         A Chromium wedged by machine load (seen on a busy 2-core CI machine) is killed by
@@ -807,15 +282,14 @@ class BrowserOracle:
             self._run_watched(docs)
         except OracleStalledError:
             for doc in docs:
-                self._docs.pop(doc.result.url, None)
-                self._pending.pop(doc.result.url, None)
+                self._router.forget(doc)
             fresh = [self._new_doc(doc.html, doc.headers, doc.result.index) for doc in docs]
             self._run_watched(fresh)
             for doc, again in zip(docs, fresh, strict=True):
                 again.result.attempts = doc.result.attempts + 1
                 doc.result = again.result
 
-    def _run_watched(self, docs: Sequence[_Doc]) -> None:
+    def _run_watched(self, docs: Sequence[ServedDocument]) -> None:
         """Load every document and collect its signals, under the stall watchdog."""
         self.start()  # launching is not progress-tracked
         try:
@@ -835,7 +309,7 @@ class BrowserOracle:
             "(the next run starts a new one)"
         ) from error
 
-    def _run_attempts(self, docs: Sequence[_Doc]) -> None:
+    def _run_attempts(self, docs: Sequence[ServedDocument]) -> None:
         """Run every document; run again, alone, the ones that did not load.
 
         A document that navigated its tab away is followed by a fresh tab, but a navigation
@@ -857,9 +331,9 @@ class BrowserOracle:
             again.result.attempts = doc.result.attempts + 1
             doc.result = again.result
 
-    def _run_once(self, docs: Sequence[_Doc]) -> None:
+    def _run_once(self, docs: Sequence[ServedDocument]) -> None:
         """Load every document, ``self.parallel`` tabs at a time, and collect the signals."""
-        slots: list[tuple[Page, _Doc | None]] = [
+        slots: list[tuple[Page, ServedDocument | None]] = [
             (self._take_page(), None) for _ in range(min(self.parallel, max(1, len(docs))))
         ]
 
@@ -887,7 +361,7 @@ class BrowserOracle:
         # Leave every document so its pagehide title check reports, then let reports drain.
         parked = []
         for page, _ in slots:
-            self._current.pop(page, None)  # reports still arrive, keyed by document URL
+            self._router.current.pop(page, None)  # reports still arrive, keyed by document URL
             try:
                 page.goto("about:blank", timeout=self.load_timeout_ms)
                 parked.append(page)
@@ -898,8 +372,7 @@ class BrowserOracle:
                 parked[0].wait_for_timeout(5)
         self._pool.extend(parked)
         for doc in docs:
-            self._docs.pop(doc.result.url, None)
-            self._pending.pop(doc.result.url, None)
+            self._router.forget(doc)
 
     def run_pages(
         self, pages: Iterable[str], *, headers: Mapping[str, str] | None = None
@@ -939,68 +412,14 @@ class BrowserOracle:
         alone from the start. A single fragment is loaded as ``wrap(fragment)`` exactly, one
         document, like :meth:`run_pages`: every reported execution belongs to one fragment.
         """
-        started = time.monotonic()
-        risky = {i for i, f in enumerate(fragments) if _BATCH_RISK.search(f)}
-        batchable = [i for i in range(len(fragments)) if i not in risky]
-        step = max(1, batch_size)
-        batches = [batchable[k : k + step] for k in range(0, len(batchable), step)]
-        queue: list[list[int]] = [*batches, *([i] for i in sorted(risky))]
 
-        def flagged_by_request(result: DocumentResult) -> bool:
-            return flag_request is not None and any(flag_request(r) for r in result.requests)
-
-        executed: dict[int, DocumentResult] = {}
-        flagged: dict[int, DocumentResult] = {}
-        first_level: dict[int, DocumentResult] = {}
-        documents = isolated = 0
-        level = 0
-        while queue:
-            docs = []
-            for group in queue:
-                if len(group) == 1:
-                    body = fragments[group[0]]
-                else:
-                    body = "".join(fragments[i] + _SEPARATOR.format(n=i) for i in group)
-                docs.append(self._new_doc(wrap(body), headers, group[0]))
+        def load(pages: Sequence[tuple[str, int]]) -> list[DocumentResult]:
+            docs = [self._new_doc(html, headers, index) for html, index in pages]
             self._run(docs)
-            documents += len(docs)
-            next_queue: list[list[int]] = []
-            for group, doc in zip(queue, docs, strict=True):
-                r = doc.result
-                if level == 0 and len(group) > 1:
-                    first_level[group[0]] = r
-                if len(group) == 1:
-                    isolated += 1
-                    if r.executed:
-                        executed[group[0]] = r
-                    if r.executed or flagged_by_request(r):
-                        flagged[group[0]] = r
-                elif (
-                    r.executed
-                    or r.load_timed_out
-                    or r.crashed
-                    or r.separators != len(group)
-                    or (r.autofocus_elements or 0) > 1
-                    or flagged_by_request(r)
-                ):
-                    half = (len(group) + 1) // 2
-                    next_queue += [group[:half], group[half:]]
-            queue = next_queue
-            level += 1
-        unexplained = [
-            group
-            for group in batches
-            if (first_level[group[0]].executed or flagged_by_request(first_level[group[0]]))
-            and not any(i in flagged for i in group)
-        ]
-        return ScreenResult(
-            fragments=len(fragments),
-            executed=executed,
-            flagged=flagged,
-            unexplained=unexplained,
-            documents=documents,
-            isolated=isolated,
-            seconds=time.monotonic() - started,
+            return [doc.result for doc in docs]
+
+        return screen_fragments(
+            fragments, load=load, wrap=wrap, batch_size=batch_size, flag_request=flag_request
         )
 
     # -- live pages and screenshots ----------------------------------------------------------
@@ -1029,8 +448,7 @@ class BrowserOracle:
             yield page
         finally:
             self._discard_page(page)
-            self._docs.pop(doc.result.url, None)
-            self._pending.pop(doc.result.url, None)
+            self._router.forget(doc)
 
     def result_for(self, page: Page) -> DocumentResult:
         """Signals, blocked requests and errors of the document currently shown in ``page``."""
@@ -1057,37 +475,3 @@ class BrowserOracle:
             else:
                 page.screenshot(path=str(target), full_page=True, animations="disabled")
         return target
-
-
-_shared: BrowserOracle | None = None
-
-
-def shared_oracle() -> BrowserOracle:
-    """The process-wide oracle, started on first use and closed at exit.
-
-    Playwright's sync API runs one instance per thread (a second ``sync_playwright()`` fails
-    with "using Playwright Sync API inside the asyncio loop"), so everything in a test
-    session - the ``browser_oracle`` fixture, :func:`screenshot_html` - shares this one.
-    Raises :class:`BrowserUnavailableError` when Chromium cannot start.
-    """
-    global _shared
-    if _shared is None:
-        _shared = BrowserOracle()
-        atexit.register(_shared.close)
-    _shared.start()
-    return _shared
-
-
-def screenshot_html(
-    html: str,
-    path: Path | str,
-    *,
-    width: int = 720,
-    dark: bool = False,
-    selector: str | None = None,
-    oracle: BrowserOracle | None = None,
-) -> Path:
-    """Save a PNG screenshot of ``html`` (using :func:`shared_oracle` unless given one)."""
-    return (oracle or shared_oracle()).screenshot_html(
-        html, path, width=width, dark=dark, selector=selector
-    )
