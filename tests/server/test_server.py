@@ -6,7 +6,6 @@ so client disconnects, streaming and lifespan behave as in production.
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
 import re
@@ -17,7 +16,6 @@ import time
 import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import html5lib
@@ -34,79 +32,17 @@ from examples.server.imagegen import (
     image_component_has_status,
     scene_png,
 )
-from examples.server.runs import Run, RunManager
 from examples.server.scenarios import DASHBOARD_SPEC, SCENARIOS, ScriptContext
 from genui import SpecStream, render
 from genui.static import STATIC_DIR
 from tests.dom import Container, normalized
-
-ROOT = Path(__file__).resolve().parent.parent
+from tests.server.demo import DemoServer
+from tests.support import REPO_ROOT
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 
 
 # -- helpers -------------------------------------------------------------------------------
-
-
-@dataclass
-class Server:
-    url: str
-    app: Any
-
-    @property
-    def manager(self) -> RunManager:
-        manager: RunManager = self.app.state.manager
-        return manager
-
-    def client(self, **kwargs: Any) -> httpx.Client:
-        return httpx.Client(base_url=self.url, timeout=10, **kwargs)
-
-    def new_run(self, scenario: str) -> str:
-        """Load the scenario's page and return the run id it created."""
-        with self.client() as client:
-            page = client.get(f"/scenarios/{scenario}")
-        assert page.status_code == 200
-        match = re.search(r'data-genui-stream="/stream/([A-Za-z0-9_-]+)"', page.text)
-        assert match is not None
-        return match.group(1)
-
-    def run(self, run_id: str) -> Run:
-        run = self.manager.get(run_id)
-        assert run is not None
-        return run
-
-
-@contextlib.contextmanager
-def _servers() -> Iterator[Callable[..., Server]]:
-    stack: list[Any] = []
-
-    def start(**overrides: Any) -> Server:
-        overrides.setdefault("speed", 0)
-        app = create_app(**overrides)
-        context = serve_in_thread(app)
-        url = context.__enter__()
-        stack.append(context)
-        return Server(url, app)
-
-    try:
-        yield start
-    finally:
-        for context in reversed(stack):
-            context.__exit__(None, None, None)
-
-
-@pytest.fixture
-def serve() -> Iterator[Callable[..., Server]]:
-    """Start a demo server with the given DemoConfig overrides (stopped after the test)."""
-    with _servers() as start:
-        yield start
-
-
-@pytest.fixture(scope="module")
-def server() -> Iterator[Server]:
-    """One default server (speed 0) shared by the tests that need no special settings."""
-    with _servers() as start:
-        yield start()
 
 
 @dataclass
@@ -177,7 +113,9 @@ def wait_until(predicate: Callable[[], bool], timeout: float = 5.0) -> bool:
 # -- pages and security headers ------------------------------------------------------------
 
 
-def test_index_page_has_a_panel_per_scenario_and_strict_security_headers(server: Server) -> None:
+def test_index_page_has_a_panel_per_scenario_and_strict_security_headers(
+    server: DemoServer,
+) -> None:
     with server.client() as client:
         response = client.get("/")
     assert response.status_code == 200
@@ -194,7 +132,7 @@ def test_index_page_has_a_panel_per_scenario_and_strict_security_headers(server:
         assert f'id="{name}"' in response.text
 
 
-def test_pages_carry_no_inline_script_style_or_handlers(server: Server) -> None:
+def test_pages_carry_no_inline_script_style_or_handlers(server: DemoServer) -> None:
     with server.client() as client:
         pages = [client.get("/").text, *(client.get(f"/scenarios/{n}").text for n in SCENARIOS)]
     for text in pages:
@@ -216,7 +154,7 @@ def test_pages_carry_no_inline_script_style_or_handlers(server: Server) -> None:
 
 
 def test_security_headers_are_on_every_response_including_errors_and_streams(
-    server: Server,
+    server: DemoServer,
 ) -> None:
     run_id = server.new_run("deploy")
     with server.client() as client:
@@ -231,7 +169,7 @@ def test_security_headers_are_on_every_response_including_errors_and_streams(
         assert response.headers["x-content-type-options"] == "nosniff"
 
 
-def test_static_files_come_from_genui_static_dir(server: Server) -> None:
+def test_static_files_come_from_genui_static_dir(server: DemoServer) -> None:
     with server.client() as client:
         script = client.get("/static/genui.js")
         css = client.get("/static/genui.css")
@@ -247,7 +185,7 @@ def test_static_files_come_from_genui_static_dir(server: Server) -> None:
     assert traversal == 404
 
 
-def test_unknown_scenario_page_is_404(server: Server) -> None:
+def test_unknown_scenario_page_is_404(server: DemoServer) -> None:
     with server.client() as client:
         response = client.get("/scenarios/nope")
     assert response.status_code == 404
@@ -259,7 +197,7 @@ def test_unknown_scenario_page_is_404(server: Server) -> None:
 VALID = {"root": {"component": "Text", "props": {"text": "hello"}}}
 
 
-def test_validate_accepts_a_valid_spec(server: Server) -> None:
+def test_validate_accepts_a_valid_spec(server: DemoServer) -> None:
     with server.client() as client:
         response = client.post("/validate", json=VALID)
     assert response.status_code == 200
@@ -289,7 +227,7 @@ def test_validate_accepts_a_valid_spec(server: Server) -> None:
     ],
 )
 def test_validate_answers_422_with_paths_and_codes(
-    server: Server, body: Any, path: str, code: str | None
+    server: DemoServer, body: Any, path: str, code: str | None
 ) -> None:
     with server.client() as client:
         if isinstance(body, bytes):
@@ -304,7 +242,7 @@ def test_validate_answers_422_with_paths_and_codes(
         assert errors[0]["code"] == code
 
 
-def test_render_returns_the_same_fragment_as_genui_render(server: Server) -> None:
+def test_render_returns_the_same_fragment_as_genui_render(server: DemoServer) -> None:
     with server.client() as client:
         response = client.post("/render", json=DASHBOARD_SPEC)
     assert response.status_code == 200
@@ -313,7 +251,7 @@ def test_render_returns_the_same_fragment_as_genui_render(server: Server) -> Non
     assert response.headers["x-genui-sanitized"] == "0"
 
 
-def test_render_drops_unsafe_urls_and_counts_them(server: Server) -> None:
+def test_render_drops_unsafe_urls_and_counts_them(server: DemoServer) -> None:
     spec = {"root": {"component": "Link", "props": {"href": "javascript:alert(1)", "text": "x"}}}
     with server.client() as client:
         response = client.post("/render", json=spec)
@@ -322,7 +260,7 @@ def test_render_drops_unsafe_urls_and_counts_them(server: Server) -> None:
     assert response.headers["x-genui-sanitized"] == "1"
 
 
-def test_render_answers_422_json_for_invalid_specs(server: Server) -> None:
+def test_render_answers_422_json_for_invalid_specs(server: DemoServer) -> None:
     with server.client() as client:
         response = client.post("/render", json={"root": {"component": "Nope"}})
     assert response.status_code == 422
@@ -336,7 +274,7 @@ def test_render_answers_422_json_for_invalid_specs(server: Server) -> None:
 
 @pytest.mark.parametrize("endpoint", ["/validate", "/render"])
 def test_bodies_over_the_limit_are_refused_with_413(
-    serve: Callable[..., Server], endpoint: str
+    serve: Callable[..., DemoServer], endpoint: str
 ) -> None:
     server = serve(max_body_bytes=1024)
     big = json.dumps({"root": {"component": "Text", "props": {"text": "x" * 2000}}}).encode()
@@ -355,7 +293,7 @@ def test_bodies_over_the_limit_are_refused_with_413(
     assert small.status_code == 200
 
 
-def test_the_default_body_limit_is_one_mebibyte(server: Server) -> None:
+def test_the_default_body_limit_is_one_mebibyte(server: DemoServer) -> None:
     assert server.app.state.config.max_body_bytes == 1 << 20
     with server.client() as client:
         response = client.post("/validate", content=b" " * ((1 << 20) + 1))
@@ -365,7 +303,7 @@ def test_the_default_body_limit_is_one_mebibyte(server: Server) -> None:
 # -- SSE streams ---------------------------------------------------------------------------
 
 
-def stream_all(server: Server, run_id: str, channel: str = "", **headers: str) -> list[Frame]:
+def stream_all(server: DemoServer, run_id: str, channel: str = "", **headers: str) -> list[Frame]:
     suffix = f"/{channel}" if channel else ""
     with server.client() as client:
         response = client.get(f"/stream/{run_id}{suffix}", headers=headers)
@@ -377,7 +315,7 @@ def stream_all(server: Server, run_id: str, channel: str = "", **headers: str) -
 
 @pytest.mark.parametrize("scenario", list(SCENARIOS))
 def test_each_stream_ends_with_its_final_html_and_ids_that_only_grow(
-    server: Server, scenario: str
+    server: DemoServer, scenario: str
 ) -> None:
     run_id = server.new_run(scenario)
     frames = stream_all(server, run_id)
@@ -394,7 +332,7 @@ def test_each_stream_ends_with_its_final_html_and_ids_that_only_grow(
 
 
 def test_a_reconnect_with_last_event_id_replays_exactly_the_missed_batches(
-    serve: Callable[..., Server],
+    serve: Callable[..., DemoServer],
 ) -> None:
     server = serve(speed=0.3)
     run_id = server.new_run("dashboard")
@@ -413,7 +351,7 @@ def test_a_reconnect_with_last_event_id_replays_exactly_the_missed_batches(
     assert run.resumed_from == [None, last_id]
 
 
-def test_a_reconnect_with_an_unknown_id_gets_one_reset(server: Server) -> None:
+def test_a_reconnect_with_an_unknown_id_gets_one_reset(server: DemoServer) -> None:
     run_id = server.new_run("deploy")
     stream_all(server, run_id)
     frames = stream_all(server, run_id, **{"Last-Event-ID": "999999"})
@@ -423,7 +361,7 @@ def test_a_reconnect_with_an_unknown_id_gets_one_reset(server: Server) -> None:
 
 
 def test_a_client_that_reconnects_like_eventsource_loses_and_duplicates_nothing(
-    serve: Callable[..., Server],
+    serve: Callable[..., DemoServer],
 ) -> None:
     # The server closes every connection after 2 events; reconnect with the last id seen,
     # as EventSource does, until the end event.
@@ -449,14 +387,14 @@ def test_a_client_that_reconnects_like_eventsource_loses_and_duplicates_nothing(
         assert container.html() == normalized(str(run.main.html())), scenario
 
 
-def test_the_stream_starts_with_a_retry_hint(server: Server) -> None:
+def test_the_stream_starts_with_a_retry_hint(server: DemoServer) -> None:
     run_id = server.new_run("deploy")
     with server.client() as client:
         text = client.get(f"/stream/{run_id}").text
     assert text.startswith("retry: 1000\n\n")
 
 
-def test_unknown_runs_and_channels_are_404(server: Server) -> None:
+def test_unknown_runs_and_channels_are_404(server: DemoServer) -> None:
     run_id = server.new_run("dashboard")
     with server.client() as client:
         assert client.get("/stream/doesnotexist").status_code == 404
@@ -465,7 +403,7 @@ def test_unknown_runs_and_channels_are_404(server: Server) -> None:
         assert client.get("/runs/doesnotexist").status_code == 404
 
 
-def test_too_many_agents_answer_503(serve: Callable[..., Server]) -> None:
+def test_too_many_agents_answer_503(serve: Callable[..., DemoServer]) -> None:
     server = serve(max_active_agents=0)
     run_id = server.new_run("dashboard")
     with server.client() as client:
@@ -475,7 +413,7 @@ def test_too_many_agents_answer_503(serve: Callable[..., Server]) -> None:
 
 
 def test_a_client_disconnecting_mid_stream_leaves_no_task_behind(
-    serve: Callable[..., Server],
+    serve: Callable[..., DemoServer],
 ) -> None:
     server = serve(speed=1.0, abandon_after=0.2)
     run_id = server.new_run("dashboard")
@@ -494,7 +432,7 @@ def test_a_client_disconnecting_mid_stream_leaves_no_task_behind(
 
 
 def test_an_agent_keeps_running_while_a_client_briefly_reconnects(
-    serve: Callable[..., Server],
+    serve: Callable[..., DemoServer],
 ) -> None:
     server = serve(speed=0.3, abandon_after=5)
     run_id = server.new_run("dashboard")
@@ -506,7 +444,7 @@ def test_an_agent_keeps_running_while_a_client_briefly_reconnects(
     assert server.run(run_id).error is None
 
 
-def test_an_agent_over_its_timeout_is_stopped_and_says_so(serve: Callable[..., Server]) -> None:
+def test_an_agent_over_its_timeout_is_stopped_and_says_so(serve: Callable[..., DemoServer]) -> None:
     server = serve(speed=1.0, scenario_timeout=0.3)
     run_id = server.new_run("dashboard")
     frames = stream_all(server, run_id)
@@ -532,7 +470,7 @@ def test_shutting_the_server_down_cancels_running_agents() -> None:
 # -- scenarios -----------------------------------------------------------------------------
 
 
-def test_the_content_filter_stream_never_mentions_an_image_url(server: Server) -> None:
+def test_the_content_filter_stream_never_mentions_an_image_url(server: DemoServer) -> None:
     run_id = server.new_run("content-filter")
     frames = stream_all(server, run_id)
     text = "".join(f.data for f in frames)
@@ -541,7 +479,7 @@ def test_the_content_filter_stream_never_mentions_an_image_url(server: Server) -
     assert "Image could not be generated" in text
 
 
-def test_the_image_stream_shows_previews_then_serves_the_final_png(server: Server) -> None:
+def test_the_image_stream_shows_previews_then_serves_the_final_png(server: DemoServer) -> None:
     run_id = server.new_run("image")
     stream_all(server, run_id)
     final = f"/images/{run_id}-1.png"
@@ -557,7 +495,7 @@ def test_the_image_stream_shows_previews_then_serves_the_final_png(server: Serve
     assert image.content == scene_png(1, 1)
 
 
-def test_the_hostile_stream_keeps_no_script_and_reports_what_it_removed(server: Server) -> None:
+def test_the_hostile_stream_keeps_no_script_and_reports_what_it_removed(server: DemoServer) -> None:
     run_id = server.new_run("hostile")
     frames = stream_all(server, run_id)
     html = str(server.run(run_id).main.html())
@@ -582,7 +520,7 @@ def test_the_hostile_stream_keeps_no_script_and_reports_what_it_removed(server: 
     assert not report.root.getElementsByTagName("script")
 
 
-def test_regenerate_plays_the_image_again_with_the_next_attempt(server: Server) -> None:
+def test_regenerate_plays_the_image_again_with_the_next_attempt(server: DemoServer) -> None:
     run_id = server.new_run("image")
     first = stream_all(server, run_id)
     with server.client() as client:
@@ -602,7 +540,7 @@ def test_regenerate_plays_the_image_again_with_the_next_attempt(server: Server) 
     assert f"/images/{run_id}-1.png" not in html
 
 
-def test_regenerate_refuses_other_scenarios_and_unknown_runs(server: Server) -> None:
+def test_regenerate_refuses_other_scenarios_and_unknown_runs(server: DemoServer) -> None:
     run_id = server.new_run("dashboard")
     with server.client() as client:
         other = client.post("/regenerate", data={"genui_key": f"image-{run_id}"})
@@ -621,7 +559,7 @@ def test_scenarios_are_deterministic_scripts() -> None:
         assert first == second, scenario.name
 
 
-def test_two_runs_of_a_scenario_render_the_same_html(server: Server) -> None:
+def test_two_runs_of_a_scenario_render_the_same_html(server: DemoServer) -> None:
     htmls = []
     for _ in range(2):
         run_id = server.new_run("image")
@@ -691,7 +629,7 @@ def test_demo_script_prints_the_url_and_serves_on_loopback() -> None:
     env = {**os.environ, "PORT": str(port), "PYTHONUNBUFFERED": "1"}
     env.pop("HOST", None)
     process = subprocess.Popen(
-        [sys.executable, str(ROOT / "examples" / "demo.py")],
+        [sys.executable, str(REPO_ROOT / "examples" / "demo.py")],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,

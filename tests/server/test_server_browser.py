@@ -13,8 +13,6 @@ an SSE reconnect resumes without duplicating or losing fragments.
 
 from __future__ import annotations
 
-import os
-import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -22,25 +20,17 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from examples.server.app import create_app
-from examples.server.background import serve_in_thread
-from examples.server.runs import Run, RunManager
+from examples.server.runs import Run
+from tests.browser import COMMON_CHROMIUM_ARGS, chromium_path
+from tests.server.demo import DemoServer, demo_server
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Dialog, Page, Route
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
+# Normal networking (the oracle's switches block every host): only the common switches.
+CHROMIUM_ARGS = list(COMMON_CHROMIUM_ARGS)
 TIMEOUT_MS = 20_000
 
 INIT_SCRIPT = """
@@ -79,15 +69,6 @@ COMPARE = """
 """
 
 
-def _chromium_executable() -> str | None:
-    override = os.environ.get("GENUI_CHROMIUM")
-    if override:
-        return override if os.access(override, os.X_OK) else None
-    if os.access("/usr/bin/chromium", os.X_OK):
-        return "/usr/bin/chromium"
-    return shutil.which("chromium") or shutil.which("chromium-browser")
-
-
 @pytest.fixture(scope="module")
 def chromium(request: pytest.FixtureRequest) -> Iterator[Browser]:
     """A Chromium with normal networking (the oracle's own blocks every host).
@@ -95,7 +76,7 @@ def chromium(request: pytest.FixtureRequest) -> Iterator[Browser]:
     Launched through the session's Playwright when the ``browser_oracle`` fixture exists
     (one sync Playwright per process), else through a Playwright of our own.
     """
-    executable = _chromium_executable()
+    executable = chromium_path()
     oracle: Any = None
     try:
         oracle = request.getfixturevalue("browser_oracle")
@@ -126,39 +107,9 @@ def chromium(request: pytest.FixtureRequest) -> Iterator[Browser]:
 
 
 @dataclass
-class Demo:
-    url: str
-    app: Any
-
-    @property
-    def manager(self) -> RunManager:
-        manager: RunManager = self.app.state.manager
-        return manager
-
-    def run(self, run_id: str) -> Run:
-        run = self.manager.get(run_id)
-        assert run is not None
-        return run
-
-
-@contextmanager
-def demo_server(**overrides: Any) -> Iterator[Demo]:
-    app = create_app(**overrides)
-    with serve_in_thread(app) as url:
-        yield Demo(url, app)
-
-
-@pytest.fixture(scope="module")
-def demo() -> Iterator[Demo]:
-    # Slow enough that every state is on screen for a moment, fast enough for the suite.
-    with demo_server(speed=0.15, retry_ms=100) as server:
-        yield server
-
-
-@dataclass
 class Session:
     page: Page
-    demo: Demo
+    demo: DemoServer
     requests: list[str] = field(default_factory=list)
     blocked: list[str] = field(default_factory=list)
     dialogs: list[str] = field(default_factory=list)
@@ -201,7 +152,7 @@ class Session:
 
 
 @contextmanager
-def session(chromium: Browser, demo: Demo, *, bypass_csp: bool = False) -> Iterator[Session]:
+def session(chromium: Browser, demo: DemoServer, *, bypass_csp: bool = False) -> Iterator[Session]:
     context = chromium.new_context(
         bypass_csp=bypass_csp, viewport={"width": 1200, "height": 900}, service_workers="block"
     )
@@ -234,7 +185,7 @@ def session(chromium: Browser, demo: Demo, *, bypass_csp: bool = False) -> Itera
 
 
 def test_every_scenario_reaches_its_final_state_under_the_csp(
-    chromium: Browser, demo: Demo
+    chromium: Browser, demo: DemoServer
 ) -> None:
     with session(chromium, demo) as s:
         response = s.page.goto(demo.url + "/")
@@ -268,7 +219,7 @@ def test_every_scenario_reaches_its_final_state_under_the_csp(
 
 
 def test_image_generation_shows_running_partial_previews_then_the_image(
-    chromium: Browser, demo: Demo
+    chromium: Browser, demo: DemoServer
 ) -> None:
     with session(chromium, demo) as s:
         s.page.goto(demo.url + "/scenarios/image")
@@ -288,7 +239,7 @@ def test_image_generation_shows_running_partial_previews_then_the_image(
         s.assert_clean()
 
 
-def test_regenerate_plays_the_image_again(chromium: Browser, demo: Demo) -> None:
+def test_regenerate_plays_the_image_again(chromium: Browser, demo: DemoServer) -> None:
     with session(chromium, demo) as s:
         s.page.goto(demo.url + "/scenarios/image")
         s.wait_for_ends(1)
@@ -304,7 +255,7 @@ def test_regenerate_plays_the_image_again(chromium: Browser, demo: Demo) -> None
         s.assert_clean()
 
 
-def test_content_filter_never_requests_an_image(chromium: Browser, demo: Demo) -> None:
+def test_content_filter_never_requests_an_image(chromium: Browser, demo: DemoServer) -> None:
     with session(chromium, demo) as s:
         s.page.goto(demo.url + "/scenarios/content-filter")
         s.wait_for_ends(1)
@@ -326,7 +277,7 @@ def test_content_filter_never_requests_an_image(chromium: Browser, demo: Demo) -
 
 @pytest.mark.parametrize("bypass_csp", [False, True], ids=["with-csp", "csp-bypassed"])
 def test_hostile_agent_runs_no_script_and_requests_no_javascript_url(
-    chromium: Browser, demo: Demo, bypass_csp: bool
+    chromium: Browser, demo: DemoServer, bypass_csp: bool
 ) -> None:
     with session(chromium, demo, bypass_csp=bypass_csp) as s:
         s.page.goto(demo.url + "/scenarios/hostile")
@@ -382,7 +333,7 @@ def test_hostile_agent_runs_no_script_and_requests_no_javascript_url(
 
 @pytest.mark.parametrize("bypass_csp", [False, True], ids=["with-csp", "csp-bypassed"])
 def test_the_hooks_do_catch_a_javascript_link_when_one_gets_through(
-    chromium: Browser, demo: Demo, bypass_csp: bool
+    chromium: Browser, demo: DemoServer, bypass_csp: bool
 ) -> None:
     # Positive control for the test above: a javascript: link inserted behind genui's back
     # runs (CSP bypassed) and is caught by the hooks, or is blocked and reported by the CSP.
