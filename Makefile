@@ -3,17 +3,19 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.genui-installed
+# Exact versions of every dev tool; changing it reinstalls (see the file's header to refresh).
+CONSTRAINTS := requirements/dev-constraints.txt
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: demo test lint typecheck pytest fuzz bench schema clean
+.PHONY: demo test lint typecheck pytest fuzz bench schema dist constraints clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet --upgrade -c $(CONSTRAINTS) pip
 
-$(STAMP): pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+$(STAMP): pyproject.toml $(CONSTRAINTS) | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -c $(CONSTRAINTS) --build-constraint $(CONSTRAINTS) -e '.[dev]'
 	touch $(STAMP)
 
 demo: $(STAMP)
@@ -40,5 +42,18 @@ bench: $(STAMP)
 schema: $(STAMP)
 	$(BIN)/genui schema > schemas/generative-ui-spec.schema.json
 
+# A wheel and an sdist in dist/ (the sdist carries the tests: unpack it and `make test`).
+dist: $(STAMP)
+	rm -rf dist
+	$(BIN)/python -m build --no-isolation
+
+# Re-pin the dev tools to the newest releases the dev extra allows (needs PyPI).
+constraints: | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --upgrade pip -e '.[dev]'
+	{ grep '^#' $(CONSTRAINTS); $(BIN)/python -m pip freeze --all --exclude-editable \
+		| grep -v '^setuptools==' | LC_ALL=C sort -f; } > $(CONSTRAINTS).new
+	mv $(CONSTRAINTS).new $(CONSTRAINTS)
+	touch $(STAMP)
+
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis test-artifacts
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis test-artifacts dist build
