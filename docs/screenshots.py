@@ -1,29 +1,44 @@
-"""Screenshot a gallery of genui's built-in components, light and dark.
+"""Take the docs' screenshots with headless Chromium (``/usr/bin/chromium`` unless ``CHROMIUM``).
 
-Renders every component's ``example`` node with ``Renderer().render_page`` and
-saves ``docs/img/components-light.png`` and ``docs/img/components-dark.png``
-using headless Chromium (``/usr/bin/chromium`` unless ``CHROMIUM`` is set)::
+* ``components``: every built-in component's ``example`` node rendered with
+  ``Renderer().render_page``, light and dark: ``docs/img/components-{light,dark}.png``;
+* ``demo``: the demo server's index page at phone width, after every stream ended:
+  ``docs/img/demo-390.png`` (the 1200 px ``demo.png`` comes from
+  ``python -m examples.server.screenshot``);
+* ``getting-started``: the ``myapp.py`` of docs/getting-started.md, run as the doc
+  shows it, at 390 and 1280 px: ``docs/img/getting-started-{390,1280}.png``.
 
-    .venv/bin/python docs/screenshots.py
+::
 
-Image URLs in the examples are answered locally with a small SVG chart, so the
-script needs no network.
+    .venv/bin/python docs/screenshots.py [components] [demo] [getting-started]
+
+With no argument it takes all of them. Image URLs in the component examples are
+answered locally with a small SVG chart, so the script needs no network.
 """
 
 from __future__ import annotations
 
+import importlib.util
 import os
+import re
 import sys
+import tempfile
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from playwright.sync_api import Route, sync_playwright
 
 from genui.components import BUILTIN_COMPONENTS
 from genui.render import Renderer
 
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser
+
 HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
 OUT = HERE / "img"
+PHONE = 390
+DESKTOP = 1280
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 ARGS = [
     "--headless",
@@ -139,30 +154,105 @@ VARIANTS: list[dict[str, Any]] = [
 ]
 
 
-def main() -> int:
-    """Write the light and dark screenshots; return a process exit code."""
-    if not Path(CHROMIUM).exists():
-        print(f"no Chromium at {CHROMIUM}; set CHROMIUM", file=sys.stderr)
-        return 1
-    OUT.mkdir(exist_ok=True)
+def components(browser: Browser) -> None:
+    """The component gallery, light and dark."""
     renderer = Renderer()
     spec = gallery()
 
     def serve_chart(route: Route) -> None:
         route.fulfill(status=200, content_type="image/svg+xml", body=CHART_SVG)
 
+    for theme in ("light", "dark"):
+        page = browser.new_page(viewport={"width": 960, "height": 800})
+        page.route("https://example.com/**", serve_chart)
+        html = renderer.render_page(spec, title="genui components", theme=theme)
+        page.set_content(str(html), wait_until="load")
+        _save(page, OUT / f"components-{theme}.png")
+
+
+def demo(browser: Browser) -> None:
+    """The demo's index page at phone width, every stream ended and every image loaded."""
+    _importable_examples()
+    from examples.server.app import create_app
+    from examples.server.background import serve_in_thread
+    from examples.server.screenshot import ALL_ENDED
+
+    with serve_in_thread(create_app(speed=0.2)) as url:
+        page = browser.new_page(viewport={"width": PHONE, "height": 844})
+        page.goto(url + "/")
+        page.wait_for_function(ALL_ENDED, timeout=30_000)
+        page.wait_for_function(
+            "() => [...document.querySelectorAll('img.genui-image__img')]"
+            ".every((img) => img.complete && img.naturalWidth)"
+        )
+        _save(page, OUT / f"demo-{PHONE}.png")
+
+
+def getting_started_app(directory: Path) -> Any:
+    """Save the ``myapp.py`` block of getting-started.md in ``directory``; return its ``app``."""
+    text = (HERE / "getting-started.md").read_text(encoding="utf-8")
+    found = re.search(r"<!-- file: myapp\.py -->\s*```python\n(.*?)\n```", text, flags=re.S)
+    if found is None:
+        raise SystemExit("no <!-- file: myapp.py --> block in docs/getting-started.md")
+    path = directory / "myapp.py"
+    path.write_text(found.group(1) + "\n", encoding="utf-8")
+    spec = importlib.util.spec_from_file_location("myapp", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.app
+
+
+def getting_started(browser: Browser) -> None:
+    """What a reader of getting-started.md sees, at phone and desktop width."""
+    _importable_examples()
+    from examples.server.background import serve_in_thread
+
+    with tempfile.TemporaryDirectory() as directory:
+        app = getting_started_app(Path(directory))
+        with serve_in_thread(app) as url:
+            for width in (PHONE, DESKTOP):
+                page = browser.new_page(viewport={"width": width, "height": 320})
+                page.goto(url + "/")
+                page.wait_for_function(
+                    "() => { const el = document.querySelector('[data-genui-stream]');"
+                    " return el.hasAttribute('data-genui-version')"
+                    " && !el.hasAttribute('aria-busy') }",
+                    timeout=30_000,
+                )
+                _save(page, OUT / f"getting-started-{width}.png")
+
+
+def _importable_examples() -> None:
+    if str(ROOT) not in sys.path:  # run as a script: make the `examples` package importable
+        sys.path.insert(0, str(ROOT))
+
+
+def _save(page: Any, target: Path) -> None:
+    page.screenshot(path=str(target), full_page=True, animations="disabled")
+    page.close()
+    print(f"wrote {target.relative_to(ROOT)}")
+
+
+SHOTS = {"components": components, "demo": demo, "getting-started": getting_started}
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Write the screenshots named in ``argv`` (all by default); return a process exit code."""
+    names = list(sys.argv[1:] if argv is None else argv) or list(SHOTS)
+    unknown = [name for name in names if name not in SHOTS]
+    if unknown:
+        print(f"unknown screenshot(s) {unknown}; choose from {list(SHOTS)}", file=sys.stderr)
+        return 2
+    if not Path(CHROMIUM).exists():
+        print(f"no Chromium at {CHROMIUM}; set CHROMIUM", file=sys.stderr)
+        return 1
+    OUT.mkdir(exist_ok=True)
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         try:
-            for theme in ("light", "dark"):
-                page = browser.new_page(viewport={"width": 960, "height": 800})
-                page.route("https://example.com/**", serve_chart)
-                html = renderer.render_page(spec, title="genui components", theme=theme)
-                page.set_content(str(html), wait_until="load")
-                target = OUT / f"components-{theme}.png"
-                page.screenshot(path=str(target), full_page=True)
-                page.close()
-                print(f"wrote {target.relative_to(HERE.parent)}")
+            for name in names:
+                SHOTS[name](browser)
         finally:
             browser.close()
     return 0
