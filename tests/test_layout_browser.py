@@ -26,7 +26,7 @@ import pytest
 
 from examples.server.app import create_app
 from examples.server.background import serve_in_thread
-from tests.browser import BrowserOracle, chromium_path
+from tests.browser import COMMON_CHROMIUM_ARGS, BrowserOracle, chromium_path
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Page
@@ -38,16 +38,7 @@ ARTIFACTS = ROOT / "test-artifacts" / "layout"
 GETTING_STARTED = ROOT / "docs" / "getting-started.md"
 
 # Normal networking on loopback (the oracle's own browser resolves no host at all).
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
+CHROMIUM_ARGS = list(COMMON_CHROMIUM_ARGS)
 TIMEOUT_MS = 30_000
 WIDTHS = {390: 844, 1280: 800}
 MIN_COLUMN_PX = 40
