@@ -104,8 +104,12 @@ class GenerativeUIValidationError(GenerativeUIError):
         return cls([ErrorDetail(path, code, message)])
 
 
-class GenerativeUIRenderError(GenerativeUIError):
-    """A node cannot be rendered, most often because its component is not allowed."""
+class GenerativeUIRenderError(GenerativeUIValidationError):
+    """A spec names a component the registry does not allow (and there is no fallback).
+
+    ``component_name`` and ``path`` are those of the first such node; ``errors``
+    lists every problem the spec has, as :class:`GenerativeUIValidationError` does.
+    """
 
     def __init__(
         self,
@@ -114,8 +118,13 @@ class GenerativeUIRenderError(GenerativeUIError):
         component_name: str | None = None,
         path: str = "",
         code: str = "unknown_component",
+        details: Sequence[ErrorDetail] = (),
     ) -> None:
-        super().__init__(message, path=path, code=code)
+        super().__init__(details or (ErrorDetail(path, code, message),), title=message)
+        self.message = message
+        self.path = path
+        """JSON Pointer of the first node whose component is unknown."""
+        self.code = code
         self.component_name = component_name
         """The component name that failed to resolve (as given in the spec)."""
 

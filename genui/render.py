@@ -33,24 +33,23 @@ from jinja2 import (
 )
 from jinja2.runtime import Context
 from markupsafe import Markup, escape
-from pydantic import BaseModel, ValidationError
+from pydantic import ValidationError
 
 from genui.compiled import IndexedReport, compiled_registry
 from genui.components.writers import BUILTIN_WRITERS, Writer
-from genui.errors import ErrorDetail, GenerativeUIRenderError, GenerativeUIValidationError
+from genui.errors import GenerativeUIRenderError, GenerativeUIValidationError
 from genui.htmltext import dom_id, escape_html, escape_text, finalize, format_number
 from genui.limits import DEFAULT_LIMITS, Limits, check_limits
+from genui.pointer import parse_pointer
 from genui.registry import Component, Registry, default_registry
 from genui.sanitize import (
-    CONTEXT_PATH,
     DEFAULT_URL_POLICY,
     SanitizeReport,
     UrlPolicy,
-    forbidden_prop_reason,
     validation_context,
 )
-from genui.spec import GenerativeUINode, NodeValue, decode_json, given_props, parse_spec
-from genui.spec import translate_validation_error as _translate
+from genui.spec import GenerativeUINode, GenerativeUISpec, NodeValue, decode_json, given_props
+from genui.validate import Checker, ValidationMemo, ValidationResult
 
 __all__ = [
     "Fallback",
@@ -150,57 +149,44 @@ def _trusted(html: str) -> Markup:
 
 
 class RenderCache:
-    """Remembers rendered component subtrees by node identity and path.
+    """Remembers validated and rendered subtrees by node identity and path.
 
     Specs are immutable and patches share unchanged subtrees, so a node that is
-    the very same object at the very same path renders to the same HTML (and
-    the same report events). :class:`~genui.SpecStream` keeps one per stream
-    so each update re-renders only what changed. Use one cache per renderer.
+    the very same object at the very same place validates to the same clean node
+    (:class:`~genui.validate.ValidationMemo`) and renders to the same HTML.
+    :class:`~genui.SpecStream` keeps one per stream so each update validates and
+    re-renders only what changed. Use one cache per renderer.
     """
 
-    __slots__ = ("_entries", "max_entries")
+    __slots__ = ("_entries", "max_entries", "memo")
 
     def __init__(self, max_entries: int = 200_000) -> None:
-        self._entries: dict[tuple[int, str], tuple[GenerativeUINode, Markup, tuple[Any, ...]]] = {}
+        self._entries: dict[tuple[int, str], tuple[GenerativeUINode, Markup]] = {}
         self.max_entries = max_entries
         """Past this many entries the cache starts over (bounded memory)."""
+        self.memo = ValidationMemo(max_entries)
+        """The validated subtrees."""
 
     def __len__(self) -> int:
         return len(self._entries)
 
-    def get(self, node: GenerativeUINode, path: str) -> tuple[Markup, tuple[Any, ...]] | None:
-        """The HTML and report events of ``node`` rendered at ``path``, if remembered."""
+    def get(self, node: GenerativeUINode, path: str) -> Markup | None:
+        """The HTML of the clean ``node`` rendered at ``path``, if remembered."""
         entry = self._entries.get((id(node), path))
         if entry is None or entry[0] is not node:
             return None
-        return entry[1], entry[2]
+        return entry[1]
 
-    def put(self, node: GenerativeUINode, path: str, html: Markup, events: tuple[Any, ...]) -> None:
+    def put(self, node: GenerativeUINode, path: str, html: Markup) -> None:
         """Remember a render (the node is kept alive so its id cannot be reused)."""
         if len(self._entries) >= self.max_entries:
             self._entries.clear()
-        self._entries[(id(node), path)] = (node, html, events)
+        self._entries[(id(node), path)] = (node, html)
 
     def clear(self) -> None:
         """Forget everything."""
         self._entries.clear()
-
-
-class _RenderState:
-    """Per-render mutable state: the report, the optional cache, the props validation context.
-
-    The context's path is updated before each node's props are validated (renders
-    are synchronous), so one mapping serves the whole render.
-    """
-
-    __slots__ = ("cache", "context", "report")
-
-    def __init__(
-        self, report: SanitizeReport, context: dict[str, Any], cache: RenderCache | None = None
-    ) -> None:
-        self.report = report
-        self.context = context
-        self.cache = cache
+        self.memo.clear()
 
 
 class _Resolved(NamedTuple):
@@ -354,6 +340,7 @@ class Renderer:
         self._templates: dict[str, Template] = {}
         self._writers: dict[str, _Resolved] = {}
         self._writers_for: Registry | None = None
+        self._checker = Checker(self._registry, policy=self.url_policy, limits=self.limits)
 
     @property
     def registry(self) -> Registry:
@@ -364,6 +351,7 @@ class Renderer:
     def registry(self, registry: Registry) -> None:
         self._registry = registry
         self._writers_for = None
+        self._checker = Checker(registry, policy=self.url_policy, limits=self.limits)
 
     @property
     def environment(self) -> Environment:
@@ -386,23 +374,74 @@ class Renderer:
             fast = self._render_compiled(spec)
             if fast is not None:
                 return fast
-        parsed = parse_spec(spec, limits=self.limits)
-        report = SanitizeReport()
-        state = self._state(report, cache)
-        root = parsed.root
+        return self.write(self.check(spec, cache=cache), cache=cache)
+
+    def validate(self, spec: Any) -> ValidationResult:
+        """:func:`genui.validate` with this renderer's registry, URL policy and limits."""
+        return self._checker.validate(spec)
+
+    def check(self, spec: Any, *, cache: RenderCache | None = None) -> ValidationResult:
+        """Validate ``spec`` for rendering; raise what this renderer's policies refuse.
+
+        The result's spec is what :meth:`write` writes. With a fallback, unknown
+        components stay in it (to render as the fallback).
+        """
+        memo = cache.memo if cache is not None else None
+        result = self._checker.validate(spec, keep_unknown=self.fallback is not None, memo=memo)
+        self._deliverable(result)
+        return result
+
+    def write(self, result: ValidationResult, *, cache: RenderCache | None = None) -> RenderResult:
+        """Write the clean spec of a :meth:`check` result: the HTML and the report."""
+        clean = self._deliverable(result)
+        root = clean.root
         if isinstance(root, list):
             html = "".join(
                 [
-                    self._render_value(value, f"/root/{index}", 1, state)
+                    self._write_value(value, f"/root/{index}", result, cache)
                     for index, value in enumerate(root)
-                    if self._root_allowed(value, f"/root/{index}", state)
                 ]
             )
-        elif self._root_allowed(root, "/root", state):
-            html = self._render_value(root, "/root", 1, state)
         else:
-            html = ""
-        return RenderResult(_trusted(html), report)
+            html = self._write_value(root, "/root", result, cache)
+        return RenderResult(_trusted(html), result.report)
+
+    def write_node(
+        self,
+        node: NodeValue,
+        path: str,
+        result: ValidationResult,
+        *,
+        cache: RenderCache | None = None,
+    ) -> Markup:
+        """Write one node of the clean spec of a :meth:`check` result, found at ``path``."""
+        return _trusted(self._write_value(node, path, result, cache))
+
+    def _deliverable(self, result: ValidationResult) -> GenerativeUISpec:
+        """The clean spec to write, or raise what this renderer's policies do not let pass.
+
+        ``strict`` lets nothing pass; ``on_invalid_props="raise"`` lets dropped URLs pass
+        (reported); ``"drop"`` lets everything pass that cleaning removed (reported). A
+        fallback renders unknown components instead of dropping them.
+        """
+        if result.spec is None:
+            raise GenerativeUIValidationError(result.errors)
+        if self.strict or self.on_invalid_props == "raise":
+            tolerated = {"unknown_component"} if self.fallback is not None else set()
+            if not self.strict:
+                tolerated.add("unsafe_url")
+            errors = [error for error in result.errors if error.code not in tolerated]
+            if errors and self.fallback is None and result.unknown_components:
+                path, name = result.unknown_components[0]
+                raise GenerativeUIRenderError(
+                    f"unknown component {name!r} at {path}",
+                    component_name=name,
+                    path=path,
+                    details=errors,
+                )
+            if errors:
+                raise GenerativeUIValidationError(errors)
+        return result.spec
 
     def _render_compiled(self, text: str | bytes | bytearray) -> RenderResult | None:
         """Render JSON text through the registry's one-pass validator (see :mod:`genui.compiled`).
@@ -436,19 +475,6 @@ class Renderer:
             return None
         return RenderResult(_trusted(html), walk.report)
 
-    def _root_allowed(self, value: NodeValue, path: str, state: _RenderState) -> bool:
-        """Components that only live inside a particular parent may not be roots."""
-        if not isinstance(value, GenerativeUINode):
-            return True
-        component = self.registry.get(value.component)
-        if component is None or component.standalone:
-            return True
-        detail = f"{component.name} may only appear inside a parent that lists it"
-        if self.on_invalid_props == "raise" or self.strict:
-            raise GenerativeUIValidationError.single(path, "children_not_allowed", detail)
-        state.report.add(path, "component", "children_not_allowed", detail)
-        return False
-
     def render_node(
         self,
         value: NodeValue,
@@ -459,11 +485,21 @@ class Renderer:
     ) -> Markup:
         """Render one node found at ``path`` (URLs/props dropped go into ``report``).
 
-        Used by streaming to re-render only the subtrees that changed.
+        Used by streaming to re-render only the subtrees that changed. The node's
+        own placement is not checked (its parent's render checked it).
         """
-        depth = path.count("/children/") + 1
-        state = self._state(report if report is not None else SanitizeReport(), cache)
-        return _trusted(self._render_value(value, path, depth, state))
+        memo = cache.memo if cache is not None else None
+        result = self._checker.validate_node(
+            value,
+            tuple(_tokens(path)),
+            keep_unknown=self.fallback is not None,
+            memo=memo,
+        )
+        clean = self._deliverable(result)
+        if report is not None:
+            report.extend(result.report)
+        roots = clean.root if isinstance(clean.root, list) else [clean.root]
+        return _trusted("".join(self._write_value(value, path, result, cache) for value in roots))
 
     def render_page(
         self,
@@ -490,10 +526,6 @@ class Renderer:
         )
 
     # -- internals -----------------------------------------------------------------------
-
-    def _state(self, report: SanitizeReport, cache: RenderCache | None) -> _RenderState:
-        context = validation_context(policy=self.url_policy, report=report, strict=self.strict)
-        return _RenderState(report, context, cache)
 
     def _template(self, name: str) -> Template:
         template = self._templates.get(name)
@@ -583,54 +615,42 @@ class Renderer:
 
         return write
 
-    def _render_value(self, value: NodeValue, path: str, depth: int, state: _RenderState) -> str:
+    def _write_value(
+        self, value: NodeValue, path: str, result: ValidationResult, cache: RenderCache | None
+    ) -> str:
+        """Write one clean node (validated by ``result``) and its subtree."""
         if type(value) is str:
             return escape_html(value)
         if isinstance(value, GenerativeUINode):
-            cache = state.cache
             if cache is None:
-                return self._render_component(value, path, depth, state)
+                return self._write_component(value, path, result, None)
             hit = cache.get(value, path)
             if hit is not None:
-                state.report.extend(hit[1])
-                return hit[0]
-            start = len(state.report)
-            html = self._render_component(value, path, depth, state)
-            cache.put(value, path, _trusted(html), state.report.events_since(start))
+                return hit
+            html = _trusted(self._write_component(value, path, result, cache))
+            cache.put(value, path, html)
             return html
         if isinstance(value, str):
             return escape_html(value)
         return escape_html(format_number(value))
 
-    def _render_component(
-        self, node: GenerativeUINode, path: str, depth: int, state: _RenderState
+    def _write_component(
+        self,
+        node: GenerativeUINode,
+        path: str,
+        result: ValidationResult,
+        cache: RenderCache | None,
     ) -> str:
-        if depth > self.limits.max_depth:
-            raise GenerativeUIValidationError.single(
-                path, "too_deep", f"nodes nested deeper than {self.limits.max_depth}"
-            )
-        resolved = self._resolved()
-        entry = resolved.get(node.component)
-        if entry is None:
-            return self._render_fallback(node, path, state)
-        component = entry.component
-        props = self._validate_props(entry, node, path, state)
-        children = ""
-        if node.children:
-            parts = []
-            for index, child in enumerate(node.children):
-                if isinstance(child, GenerativeUINode):
-                    name = child.component
-                    if name not in entry.child_names and name in resolved:
-                        self._refuse_child(component, f"a {name} component", path, index, state)
-                        continue
-                elif not entry.takes_text:
-                    self._refuse_child(component, "text", path, index, state)
-                    continue
-                parts.append(
-                    self._render_value(child, f"{path}/children/{index}", depth + 1, state)
-                )
-            children = "".join(parts)
+        props = result.props_model(node)
+        entry = self._resolved().get(node.component)
+        if props is None or entry is None:
+            return self._render_fallback(node, path)
+        children = "".join(
+            [
+                self._write_value(child, f"{path}/children/{index}", result, cache)
+                for index, child in enumerate(node.children)
+            ]
+        )
         return self._write(entry, props, children, path, node.key)
 
     def _write(
@@ -645,20 +665,6 @@ class Renderer:
                 text = text if isinstance(text, str) else format_number(text)
                 content = escape_html(text) + children
         return entry.writer(props, children, content, entry.css_class, path, key, self.id_prefix)
-
-    def _refuse_child(
-        self, parent: Component, what: str, path: str, index: int, state: _RenderState
-    ) -> None:
-        """A child outside the parent's children policy: raise, or report it (dropped).
-
-        (An unknown child component is not refused here: its own render raises or
-        falls back.)
-        """
-        detail = f"{parent.name} takes {parent.describe_children()}, not {what}"
-        child_path = f"{path}/children/{index}"
-        if self.on_invalid_props == "raise" or self.strict:
-            raise GenerativeUIValidationError.single(child_path, "children_not_allowed", detail)
-        state.report.add(child_path, "children", "children_not_allowed", detail)
 
     def accepts(self, node: GenerativeUINode, path: str) -> bool:
         """Whether ``node``'s component is allowed and its props validate, reporting nothing.
@@ -675,79 +681,13 @@ class Renderer:
             return False
         return True
 
-    def _validate_props(
-        self, entry: _Resolved, node: GenerativeUINode, path: str, state: _RenderState
-    ) -> BaseModel:
-        component = entry.component
-        raw = given_props(node.props)
-        if raw.keys() <= entry.prop_names:
-            forbidden = {}
-        else:
-            forbidden = {
-                name: reason
-                for name in raw
-                if name not in entry.prop_names
-                and (reason := forbidden_prop_reason(name)) is not None
-            }
-        if forbidden:
-            if self.on_invalid_props == "raise" or self.strict:
-                raise GenerativeUIValidationError(
-                    [
-                        ErrorDetail(
-                            f"{path}/props/{_escape_token(name)}",
-                            reason,
-                            f"{reason.replace('_', ' ')} props are never allowed",
-                        )
-                        for name, reason in forbidden.items()
-                    ],
-                    title=f"invalid props for {component.name}",
-                )
-            for name, reason in forbidden.items():
-                del raw[name]
-                state.report.add(path, name, reason, f"{name!r} removed: never allowed")
-        context = state.context
-        context[CONTEXT_PATH] = path
-        validate = component.props_model.__pydantic_validator__.validate_python
-        while True:
-            try:
-                props: BaseModel = validate(raw, context=context)
-                return props
-            except ValidationError as exc:
-                error = _translate(
-                    exc,
-                    raw,
-                    base=f"{path}/props",
-                    root_model="props",
-                    title=f"invalid props for {component.name}",
-                )
-                if self.on_invalid_props == "raise" or self.strict:
-                    raise error from None
-                droppable = self._droppable_props(exc, raw)
-                if droppable is None:
-                    raise error from None
-                for name, reason in droppable.items():
-                    del raw[name]
-                    state.report.add(path, name, reason, f"{name!r} removed: {reason}")
-
-    @staticmethod
-    def _droppable_props(exc: ValidationError, raw: Mapping[str, Any]) -> dict[str, str] | None:
-        """Top-level props to drop to fix ``exc``, or None if dropping cannot fix it."""
-        result: dict[str, str] = {}
-        for error in exc.errors(include_url=False, include_input=False):
-            loc = error["loc"]
-            if not loc or error["type"] == "missing" or loc[0] not in raw:
-                return None
-            name = str(loc[0])
-            result[name] = "unknown_prop" if error["type"] == "extra_forbidden" else "invalid_prop"
-        return result
-
-    def _render_fallback(self, node: GenerativeUINode, path: str, state: _RenderState) -> str:
+    def _render_fallback(self, node: GenerativeUINode, path: str) -> str:
+        """What an unknown component kept for the fallback renders as (reported already)."""
         name = node.component
-        if self.fallback is None:
+        if self.fallback is None:  # pragma: no cover - unknown nodes are kept only for one
             raise GenerativeUIRenderError(
                 f"unknown component {name!r} at {path}", component_name=name, path=path
             )
-        state.report.add(path, "component", "unknown_component", f"{name!r} is not in the registry")
         if self.fallback == "default":
             info = NodeInfo(path, node.key, "genui-unknown", self.id_prefix)
             return self._fill("genui/_unknown.html", name=name, node=info)
@@ -771,8 +711,9 @@ def _decode_within_limits(text: str | bytes | bytearray, limits: Limits) -> Any:
     return value
 
 
-def _escape_token(name: str) -> str:
-    return name.replace("~", "~0").replace("/", "~1")
+def _tokens(path: str) -> list[str | int]:
+    """The tokens of a render path such as ``/root/0/children/2`` (indices as ints)."""
+    return [int(token) if token.isdigit() else token for token in parse_pointer(path)]
 
 
 def render(spec: Any, registry: Registry | None = None, *, fallback: Fallback = None) -> Markup:

@@ -48,6 +48,7 @@ from genui.spec import (
     parse_spec,
     translate_validation_error,
 )
+from genui.validate import ValidationResult
 
 __all__ = ["SpecStream", "Update"]
 
@@ -99,6 +100,9 @@ class SpecStream:
         self._document: Any = {}
         self._nodes_by_object: dict[int, tuple[Any, GenerativeUINode, int]] = {}
         self._spec: GenerativeUISpec | None = None
+        self._checked: ValidationResult | None = None
+        """The current spec as the renderer validated it (its clean spec is what shows)."""
+        self._pending: ValidationResult | None = None
         self._version = 0
         self._closed = False
         self._history: deque[tuple[int, list[Update]]] = deque(maxlen=history)
@@ -137,10 +141,10 @@ class SpecStream:
         return self._report
 
     def _render_all(self) -> None:
-        if self._spec is None:
+        if self._checked is None:
             self._html, self._report = Markup(""), SanitizeReport()
             return
-        self._html, self._report = self.renderer.render_with_report(self._spec, cache=self._cache)
+        self._html, self._report = self.renderer.write(self._checked, cache=self._cache)
 
     # -- input ---------------------------------------------------------------------------
 
@@ -264,6 +268,7 @@ class SpecStream:
             stream._mode = "patch"
             stream._document = snapshot.get("document")
             stream._spec = stream._spec_from_document(stream._document)
+            stream._checked = stream.renderer.check(stream._spec, cache=stream._cache)
             stream._html = None
         version = snapshot.get("version")
         stream._version = version if isinstance(version, int) and version >= 0 else 0
@@ -276,24 +281,30 @@ class SpecStream:
     def _change(
         self, spec: GenerativeUISpec | None, *, force_version: bool = False
     ) -> list[Update]:
-        old = self._spec
-        if spec is None or spec is old:
+        if spec is None or spec is self._spec:
             if force_version:
                 self._version += 1
                 self._history.append((self._version, []))
             return []
-        updates = self._diff(old, spec)
-        if not updates and not force_version:
-            self._spec = spec
-            return []
+        checked = self.renderer.check(spec, cache=self._cache)
+        old = self._checked.spec if self._checked is not None else None
+        self._pending = checked
+        try:
+            updates = self._diff(old, _clean_spec(checked))
+        finally:
+            self._pending = None
         self._spec = spec
+        self._checked = checked
+        if not updates and not force_version:
+            return []
         self._html = None
         self._version += 1
         self._history.append((self._version, updates))
         return updates
 
     def _render(self, value: NodeValue, path: str) -> Markup:
-        return self.renderer.render_node(value, path, cache=self._cache)
+        assert self._pending is not None
+        return self.renderer.write_node(value, path, self._pending, cache=self._cache)
 
     def _diff(self, old: GenerativeUISpec | None, new: GenerativeUISpec) -> list[Update]:
         if old is None:
@@ -466,6 +477,11 @@ class SpecStream:
             code="invalid_spec",
             details=error.errors,
         )
+
+
+def _clean_spec(checked: ValidationResult) -> GenerativeUISpec:
+    assert checked.spec is not None  # Renderer.check raised otherwise
+    return checked.spec
 
 
 def _is_valid_leaf(value: Any) -> bool:

@@ -27,9 +27,9 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Final
+from typing import Any, Final, NamedTuple, Union
 
 from pydantic import BaseModel, ValidationError
 from pydantic_core import PydanticSerializationError
@@ -49,6 +49,7 @@ from genui.sanitize import (
     CONTEXT_PATH,
     CONTEXT_REPORT,
     DEFAULT_URL_POLICY,
+    SanitizeEvent,
     SanitizeReport,
     UrlPolicy,
     forbidden_prop_reason,
@@ -65,7 +66,7 @@ from genui.spec import (
     loc_to_pointer,
 )
 
-__all__ = ["ValidationResult", "validate"]
+__all__ = ["Checker", "ValidationMemo", "ValidationResult", "validate"]
 
 _LEGACY_KEYS: Final = frozenset({"component", "props", "children", "key"})
 _FLAT_KEYS: Final = frozenset({"$type", "$key", "$action", "children"})
@@ -89,8 +90,16 @@ class ValidationResult:
     """The cleaned spec (``None`` when the input is not a usable spec at all)."""
     report: SanitizeReport = field(default_factory=SanitizeReport)
     """What cleaning removed, per node (paths into the input as given)."""
-    typed: Mapping[int, BaseModel] = field(default_factory=dict, repr=False, compare=False)
-    """The validated props model of each node of :attr:`spec`, by ``id`` of the node."""
+    unknown_components: tuple[tuple[str, str], ...] = ()
+    """``(JSON Pointer of the node, name)`` of every node whose component is unknown."""
+    _typed: Mapping[int, tuple[GenerativeUINode, BaseModel]] = field(
+        default_factory=dict, repr=False, compare=False
+    )
+
+    def props_model(self, node: GenerativeUINode) -> BaseModel | None:
+        """The validated props of a component node of :attr:`spec` (``None`` for others)."""
+        entry = self._typed.get(id(node))
+        return entry[1] if entry is not None and entry[0] is node else None
 
     @property
     def ok(self) -> bool:
@@ -154,6 +163,45 @@ def validate(
     return checker.validate(data)
 
 
+class ValidationMemo:
+    """Remembers validated subtrees by the identity of the node object and its place.
+
+    Specs are immutable and patches share unchanged subtrees, so a node object seen
+    before at the same place validates to the same clean node, errors and events.
+    :class:`~genui.SpecStream` keeps one per stream (inside its
+    :class:`~genui.RenderCache`) so each update validates only what changed. Use one
+    memo per :class:`Checker` configuration. Bounded: past ``max_entries`` it starts over.
+    """
+
+    __slots__ = ("checked", "max_entries", "typed")
+
+    def __init__(self, max_entries: int = 200_000) -> None:
+        self.checked: dict[tuple[int, Path], _Checked] = {}
+        """(id of the node as given, its place) → what validating it gave."""
+        self.typed: dict[int, tuple[GenerativeUINode, BaseModel]] = {}
+        """id of a clean node → the node and its validated props."""
+        self.max_entries = max_entries
+        """Past this many entries the memo starts over (bounded memory)."""
+
+    def __len__(self) -> int:
+        return len(self.checked)
+
+    def clear(self) -> None:
+        """Forget everything."""
+        self.checked.clear()
+        self.typed.clear()
+
+
+class _Checked(NamedTuple):
+    source: Any
+    """The node as given (kept alive, so its id cannot be reused)."""
+    clean: NodeValue | None
+    errors: tuple[ErrorDetail, ...]
+    events: tuple[SanitizeEvent, ...]
+    unknown_names: tuple[tuple[str, str], ...]
+    nodes: int
+
+
 class _NotASpecError(Exception):
     """The input is not a spec at all (or over a limit): nothing usable is left."""
 
@@ -180,40 +228,34 @@ class Checker:
         self._entries: dict[str, _Entry] = {}
         self._url_contexts: dict[type[BaseModel], dict[str, str]] = {}
 
-    def validate(self, data: Any, *, keep_unknown: bool = False) -> ValidationResult:
-        """Validate ``data`` (see :func:`validate`)."""
-        walk = _Walk(self, keep_unknown=keep_unknown)
-        try:
-            spec = walk.document(data)
-        except _NotASpecError:
-            spec = None
-        except GenerativeUIValidationError as error:
-            walk.errors.extend(_hinted(error.errors, self.limits))
-            spec = None
-        except GenerativeUIError as error:
-            walk.errors.extend(error.errors)
-            spec = None
-        except (RecursionError, MemoryError) as exc:
-            walk.errors.append(
-                ErrorDetail(
-                    "",
-                    "too_large",
-                    f"input too large or too deep to process ({type(exc).__name__})",
-                    "send a smaller, flatter spec",
-                )
-            )
-            spec = None
-        except Exception as exc:  # anything a hostile object raises while being read
-            walk.errors.append(
-                ErrorDetail(
-                    "",
-                    "invalid_input",
-                    f"input could not be read: {type(exc).__name__}",
-                    "send JSON data",
-                )
-            )
-            spec = None
-        return ValidationResult(tuple(walk.errors), spec, walk.report, walk.typed)
+    def validate(
+        self, data: Any, *, keep_unknown: bool = False, memo: ValidationMemo | None = None
+    ) -> ValidationResult:
+        """Validate ``data`` (see :func:`validate`); ``memo`` reuses earlier subtrees."""
+        walk = self._walk(keep_unknown, memo)
+        return walk.run(walk.document, data)
+
+    def validate_node(
+        self,
+        value: Any,
+        given: Path,
+        *,
+        keep_unknown: bool = False,
+        memo: ValidationMemo | None = None,
+    ) -> ValidationResult:
+        """Validate one node found at ``given`` on its own (a streaming update target).
+
+        Its placement is not checked (its parent was); the result's spec has it as
+        its only root.
+        """
+        walk = self._walk(keep_unknown, memo)
+        depth = given.count("children") + 1
+        return walk.run(walk.single, value, given, depth)
+
+    def _walk(self, keep_unknown: bool, memo: ValidationMemo | None) -> _Walk:
+        if memo is not None and len(memo.checked) + len(memo.typed) > memo.max_entries:
+            memo.clear()
+        return _Walk(self, keep_unknown=keep_unknown, memo=memo)
 
     def entry(self, name: str) -> _Entry | None:
         """What checking a node of component ``name`` needs, worked out once."""
@@ -261,6 +303,22 @@ class _Entry:
     url_contexts: dict[str, str]
 
 
+class _Placement:
+    """Where a node sits when it has no parent entry: at the root, or anywhere."""
+
+    __slots__ = ("name",)
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+
+_ROOT: Final = _Placement("root")
+"""A root node: only standalone components."""
+_ANYWHERE: Final = _Placement("anywhere")
+"""A node validated on its own (a streaming update target): its placement is not checked."""
+_Parent = Union["_Entry", _Placement]
+
+
 def _hinted(details: Sequence[ErrorDetail], limits: Limits) -> list[ErrorDetail]:
     """Add a hint to errors raised by the shared parsers (JSON text, limits)."""
     hints = {
@@ -292,19 +350,72 @@ class _Walk:
         "errors",
         "from_text",
         "keep_unknown",
+        "memo",
+        "nodes",
         "report",
         "typed",
+        "unknown_names",
     )
 
-    def __init__(self, checker: Checker, *, keep_unknown: bool) -> None:
+    def __init__(
+        self, checker: Checker, *, keep_unknown: bool, memo: ValidationMemo | None
+    ) -> None:
         self.checker = checker
         self.keep_unknown = keep_unknown
+        self.memo = memo
         self.errors: list[ErrorDetail] = []
         self.report = SanitizeReport()
-        self.typed: dict[int, BaseModel] = {}
+        self.typed: dict[int, tuple[GenerativeUINode, BaseModel]] = (
+            memo.typed if memo is not None else {}
+        )
+        self.unknown_names: list[tuple[str, str]] = []
+        self.nodes = 0
+        """Nodes looked at so far (the limit holds for specs built in Python too)."""
         self.context = validation_context(policy=checker.policy)
         self.from_text = False
         """Whether the spec was decoded from JSON text (then every value is JSON)."""
+
+    def run(self, step: Callable[..., GenerativeUISpec], *args: Any) -> ValidationResult:
+        """Run one validation step; turn whatever it raises into errors (never raises)."""
+        spec: GenerativeUISpec | None
+        try:
+            spec = step(*args)
+        except _NotASpecError:
+            spec = None
+        except GenerativeUIValidationError as error:
+            self.errors.extend(_hinted(error.errors, self.checker.limits))
+            spec = None
+        except GenerativeUIError as error:
+            self.errors.extend(error.errors)
+            spec = None
+        except (RecursionError, MemoryError) as exc:
+            self.errors.append(
+                ErrorDetail(
+                    "",
+                    "too_large",
+                    f"input too large or too deep to process ({type(exc).__name__})",
+                    "send a smaller, flatter spec",
+                )
+            )
+            spec = None
+        except Exception as exc:  # anything a hostile object raises while being read
+            self.errors.append(
+                ErrorDetail(
+                    "",
+                    "invalid_input",
+                    f"input could not be read: {type(exc).__name__}",
+                    "send JSON data",
+                )
+            )
+            spec = None
+        return ValidationResult(
+            tuple(self.errors), spec, self.report, tuple(self.unknown_names), self.typed
+        )
+
+    def single(self, value: Any, given: Path, depth: int) -> GenerativeUISpec:
+        """Validate one node wherever it sits; the spec has it as its only root."""
+        clean = self.node(value, given, _ANYWHERE, depth)
+        return GenerativeUISpec.model_construct(root=[clean] if clean is not None else [])
 
     def error(self, path: Path, code: str, message: str, hint: str = "") -> None:
         self.errors.append(ErrorDetail(format_pointer(path), code, message, hint))
@@ -315,13 +426,11 @@ class _Walk:
         """Find the spec in whatever was sent, check limits, and validate it."""
         limits = self.checker.limits
         if isinstance(data, GenerativeUISpec):
-            return self.spec(data.model_dump(mode="python", exclude_defaults=True), (), None)
+            return self.spec({"root": data.root}, (), None)
         text: str | bytes | bytearray | None = None
         if isinstance(data, str | bytes | bytearray):
             text = data
             data = decode_json(data, limits)
-        if isinstance(data, GenerativeUISpec):  # pragma: no cover - decode gives plain data
-            data = data.model_dump(mode="python", exclude_defaults=True)
         if not isinstance(data, Mapping):
             self.error(
                 (),
@@ -395,17 +504,22 @@ class _Walk:
         if isinstance(root, list | tuple):
             items: list[NodeValue] = []
             for index, item in enumerate(root):
-                value = self.node(item, (*given, index), f"/root/{len(items)}", None)
+                value = self.node(item, (*given, index), _ROOT, 1)
                 if value is not None:
                     items.append(value)
             return GenerativeUISpec.model_construct(root=items)
-        value = self.node(root, given, "/root", None)
+        value = self.node(root, given, _ROOT, 1)
         return GenerativeUISpec.model_construct(root=value if value is not None else [])
 
     # -- nodes ---------------------------------------------------------------------------
 
-    def node(self, value: Any, given: Path, path: str, parent: _Entry | None) -> NodeValue | None:
+    def node(self, value: Any, given: Path, parent: _Parent, depth: int) -> NodeValue | None:
         """The clean node for ``value`` (``None`` when it is dropped)."""
+        self.nodes += 1
+        limits = self.checker.limits
+        if self.nodes > limits.max_nodes:
+            self.error(given, "too_many_nodes", f"more than {limits.max_nodes} nodes", "")
+            raise _NotASpecError
         kind = type(value)
         if (
             kind is str
@@ -414,7 +528,38 @@ class _Walk:
             or (kind is not bool and isinstance(value, str | int | float))
         ):
             return self.leaf(value, given, parent)
-        if not isinstance(value, Mapping):
+        if depth > limits.max_depth:
+            self.error(given, "too_deep", f"nodes nested deeper than {limits.max_depth}", "")
+            raise _NotASpecError
+        memo = self.memo
+        if memo is None:
+            return self.component(value, given, parent, depth)
+        place = (id(value), given)
+        hit = memo.checked.get(place)
+        if hit is not None and hit.source is value:
+            self.errors.extend(hit.errors)
+            self.report.extend(hit.events)
+            self.unknown_names.extend(hit.unknown_names)
+            self.nodes += hit.nodes - 1
+            return hit.clean
+        errors, events, nodes = len(self.errors), len(self.report), self.nodes
+        unknown = len(self.unknown_names)
+        clean = self.component(value, given, parent, depth)
+        memo.checked[place] = _Checked(
+            value,
+            clean,
+            tuple(self.errors[errors:]),
+            self.report.events_since(events),
+            tuple(self.unknown_names[unknown:]),
+            self.nodes - nodes + 1,
+        )
+        return clean
+
+    def component(self, value: Any, given: Path, parent: _Parent, depth: int) -> NodeValue | None:
+        """The clean node for a component node ``value`` (``None`` when it is dropped)."""
+        if isinstance(value, GenerativeUINode):
+            value = _legacy_members(value)
+        elif not isinstance(value, Mapping):
             self.error(
                 given, "type_mismatch", f"a node cannot be {_json_type(value)}", _NODE_TYPE_HINT
             )
@@ -432,15 +577,15 @@ class _Walk:
             return None
         entry = self.checker.entry(name)
         if entry is None:
-            return self.unknown(value, name, name_at, given, path, parent, flat=flat)
+            return self.unknown(value, name, name_at, given, parent, flat=flat)
         component = entry.component
-        if parent is None and not component.standalone:
+        if parent is _ROOT and not component.standalone:
             detail = f"{name} may only appear inside a parent that lists it"
             parents = self.checker.parents_of(name)
             self.error(given, "children_not_allowed", detail, f"put the {name} in a {parents}")
             self.report.add(format_pointer(given), "component", "children_not_allowed", detail)
             return None
-        if parent is not None and name not in parent.child_names:
+        if isinstance(parent, _Entry) and name not in parent.child_names:
             self.refuse_child(parent, f"a {name} component", given)
             return None
         raw_props, key, children, children_at = (
@@ -452,23 +597,23 @@ class _Walk:
             return None
         kept: list[NodeValue] = []
         for child, child_at in _children(children, children_at):
-            clean = self.node(child, child_at, f"{path}/children/{len(kept)}", entry)
+            clean = self.node(child, child_at, entry, depth + 1)
             if clean is not None:
                 kept.append(clean)
         node = GenerativeUINode.model_construct(
             component=name, props=clean_props, children=kept, key=key
         )
-        self.typed[id(node)] = model
+        self.typed[id(node)] = (node, model)
         return node
 
-    def leaf(self, value: Any, given: Path, parent: _Entry | None) -> NodeValue | None:
+    def leaf(self, value: Any, given: Path, parent: _Parent) -> NodeValue | None:
         if type(value) is float and not math.isfinite(value):
             self.error(given, "not_finite", "numbers must be finite", "use a finite number")
             return None
         if isinstance(value, int) and not -MAX_INTEGER <= value <= MAX_INTEGER:
             self.error(given, "number_too_large", "integers must fit in 64 bits", "")
             return None
-        if parent is not None and not parent.takes_text:
+        if isinstance(parent, _Entry) and not parent.takes_text:
             self.refuse_child(parent, "text", given)
             return None
         if isinstance(value, str):
@@ -487,8 +632,7 @@ class _Walk:
         name: str,
         name_at: Path,
         given: Path,
-        path: str,
-        parent: _Entry | None,
+        parent: _Parent,
         *,
         flat: bool,
     ) -> NodeValue | None:
@@ -507,12 +651,11 @@ class _Walk:
             f"unknown component {name!r}",
             unknown_component_hint(name, self.checker.registry, self._allowed(parent)),
         )
+        pointer = format_pointer(given)
         self.report.add(
-            format_pointer(given),
-            "component",
-            "unknown_component",
-            f"{name!r} is not in the registry",
+            pointer, "component", "unknown_component", f"{name!r} is not in the registry"
         )
+        self.unknown_names.append((pointer, name))
         if not self.keep_unknown:
             return None
         props, key, _, _ = (
@@ -524,10 +667,12 @@ class _Walk:
             component=name, props=dict(props), children=[], key=key
         )
 
-    def _allowed(self, parent: _Entry | None) -> list[str]:
-        if parent is None:
+    def _allowed(self, parent: _Parent) -> list[str]:
+        if isinstance(parent, _Entry):
+            return sorted(parent.child_names)
+        if parent is _ROOT:
             return self.checker.standalone_names()
-        return sorted(parent.child_names)
+        return sorted(self.checker.registry)
 
     def legacy_parts(
         self,
@@ -693,7 +838,6 @@ class _Walk:
                 pointer = loc_to_pointer(loc, given, "props")
             prefix = format_pointer(props_at)
             if kind == "extra_forbidden" and isinstance(name, str):
-                code = "unknown_prop"
                 hint = unknown_prop_hint(component, name)
                 message = f"{component.name} has no prop {name!r}"
             else:
@@ -717,6 +861,16 @@ class _Walk:
             del given[name]
             self.report.add(node_pointer, name, reason, f"{name!r} removed: {reason}")
         return True
+
+
+def _legacy_members(node: GenerativeUINode) -> dict[str, Any]:
+    """A node model's members as the legacy node object they were validated from."""
+    members: dict[str, Any] = {"component": node.component, "props": node.props}
+    if node.children:
+        members["children"] = node.children
+    if node.key is not None:
+        members["key"] = node.key
+    return members
 
 
 def _children(children: Any, at: Path) -> list[tuple[Any, Path]]:
