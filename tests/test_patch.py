@@ -21,28 +21,10 @@ from genui.patch import (
     apply_merge_patch,
     parse_patch_ops,
 )
+from tests.json_equality import assert_json_equal
 from tests.support import load_corpus
 
 # --------------------------------------------------------------------------- helpers
-
-
-def strict(value: Any) -> Any:
-    """A form of a JSON value whose == is JSON equality (1 == 1.0, but 1 != true)."""
-    if isinstance(value, bool):
-        return ("bool", value)
-    if isinstance(value, int | float):
-        return ("number", value)
-    if isinstance(value, str):
-        return ("string", value)
-    if value is None:
-        return ("null",)
-    if isinstance(value, Mapping):
-        return ("object", {key: strict(item) for key, item in value.items()})
-    return ("array", [strict(item) for item in value])
-
-
-def assert_json_equal(actual: Any, expected: Any) -> None:
-    assert strict(actual) == strict(expected), f"{actual!r} != {expected!r}"
 
 
 def patch_error(

@@ -21,7 +21,7 @@ from genui.errors import GenerativeUIPatchError
 from genui.patch import PATCH_ERROR_CODES, apply_json_patch, apply_merge_patch, parse_patch_ops
 from genui.pointer import format_pointer, parse_pointer
 from tests import examples
-from tests.test_patch import strict
+from tests.json_equality import strict
 
 PROPERTY_SETTINGS = settings(
     max_examples=examples(200), deadline=None, suppress_health_check=[HealthCheck.too_slow]
