@@ -6,25 +6,7 @@ from typing import Any
 
 from hypothesis import strategies as st
 
-HOSTILE_FRAGMENTS = [
-    "<script>alert(1)</script>",
-    "javascript:alert(1)",
-    "java\tscript:alert(1)",
-    "&#106;avascript:alert(1)",
-    '"><img src=x onerror=alert(1)>',
-    "'><svg onload=alert(1)>",
-    "{{ 7*7 }}",
-    "{% raw %}",
-    "__proto__",
-    "constructor",
-    "\x00",
-    "\u2028",
-    "\ud7ff",
-    "]]>",
-    "<!--",
-    "&amp;",
-    "~1/~0",
-]
+from tests.hostile import HOSTILE_FRAGMENTS
 
 
 def hostile_text() -> st.SearchStrategy[str]:

@@ -6,11 +6,9 @@ import dataclasses
 import json
 import os
 import re
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import html5lib
 import pytest
 from markupsafe import escape
 
@@ -22,6 +20,8 @@ from genui.registry import Component, default_registry
 from genui.render import Renderer, render
 from genui.sanitize import is_url_attribute, url_fields
 from genui.static import stylesheet
+from tests.hostile import HOSTILE_URLS
+from tests.html_parsing import attributes, parse_errors
 from tests.writer_source import url_attributes, writer_source
 
 REPO = Path(__file__).resolve().parents[1]
@@ -58,14 +58,6 @@ MINIMAL_PROPS: dict[str, dict[str, Any]] = {
 
 PAYLOAD = "<script>alert(1)</script>\"'&"
 ESCAPED = str(escape(PAYLOAD))
-HOSTILE_URLS = [
-    "javascript:alert(1)",
-    " JaVaScRiPt:alert(1)",
-    "java\tscript:alert(1)",
-    "&#106;avascript:alert(1)",
-    "vbscript:msgbox(1)",
-    "data:text/html,<script>alert(1)</script>",
-]
 
 
 def node(
@@ -74,6 +66,7 @@ def node(
     children: list[Any] | None = None,
     key: str | None = None,
 ) -> dict[str, Any]:
+    """A node with the fields that are given (``None`` leaves a field out)."""
     result: dict[str, Any] = {"component": component}
     if props is not None:
         result["props"] = props
@@ -95,22 +88,6 @@ _ISOLATED = Renderer(
 def html_of(value: dict[str, Any], renderer: Renderer | None = None) -> str:
     spec = {"root": value}
     return str((renderer or _ISOLATED).render(spec))
-
-
-def parse_errors(fragment: str) -> list[Any]:
-    parser = html5lib.HTMLParser(strict=False)
-    parser.parseFragment(fragment)
-    return list(parser.errors)
-
-
-def attributes(fragment: str) -> Iterator[tuple[str, str, str]]:
-    """Every (element, attribute, value) in the fragment, as an HTML5 parser sees them."""
-    tree = html5lib.parseFragment(fragment, namespaceHTMLElements=False)
-    for element in tree.iter():
-        if not isinstance(element.tag, str):
-            continue
-        for name, value in element.attrib.items():
-            yield element.tag, str(name), value
 
 
 def schema_accepts_string(schema: dict[str, Any]) -> bool:

@@ -29,6 +29,7 @@ from genui.components.image import (
 from genui.registry import default_registry
 from genui.render import Renderer
 from genui.sanitize import SanitizeReport, UrlPolicy, is_url_attribute
+from tests.html_parsing import attributes, elements, parse_errors
 from tests.image_support import data_url, png_bytes
 from tests.support import load_corpus
 from tests.writer_source import url_attributes, writer_source
@@ -70,11 +71,6 @@ def spec(value: dict[str, Any], key: str | None = None) -> dict[str, Any]:
     return {"root": node}
 
 
-def elements(html: str) -> list[Any]:
-    tree = html5lib.parseFragment(html, namespaceHTMLElements=False)
-    return [e for e in tree.iter() if isinstance(e.tag, str) and e is not tree]
-
-
 def find(html: str, tag: str, **attrs: str) -> list[Any]:
     return [
         e
@@ -82,16 +78,6 @@ def find(html: str, tag: str, **attrs: str) -> list[Any]:
         if e.tag == tag
         and all(e.get(k.rstrip("_").replace("_", "-")) == v for k, v in attrs.items())
     ]
-
-
-def parse_errors(html: str) -> list[Any]:
-    parser = html5lib.HTMLParser(strict=False)
-    parser.parseFragment(html)
-    return list(parser.errors)
-
-
-def all_attribute_values(html: str) -> list[tuple[str, str, str]]:
-    return [(e.tag, str(n), v) for e in elements(html) for n, v in e.attrib.items()]
 
 
 # ----------------------------------------------------------------------------------------
@@ -246,7 +232,7 @@ def test_dangerous_corpus_urls_never_reach_a_src_or_href(state: str) -> None:
         result = r.render_with_report(spec(value))
         html = str(result.html)
         assert parse_errors(html) == []
-        for tag, attribute, found in all_attribute_values(html):
+        for tag, attribute, found in attributes(html):
             if is_url_attribute(attribute) or attribute == "data-genui-copy-image":
                 assert found == "/images/regenerate", (url, tag, attribute, found)
             assert not attribute.lower().startswith("on")

@@ -29,6 +29,7 @@ from genui.errors import ErrorDetail
 from genui.limits import DEFAULT_LIMITS, MAX_INTEGER, _scalars_within_limits, check_limits
 from genui.spec import decode_json
 from tests import examples
+from tests.builders import chain, node
 
 Outcome = tuple[ErrorDetail, ...] | None
 """What a check gave: None when it passed, else the error details in order."""
@@ -52,17 +53,6 @@ def assert_text_check_agrees(text: str, limits: Limits, prefix: tuple[str | int,
         parsed = outcome(parse_spec, value, limits=limits)
         assert outcome(parse_spec, text, limits=limits) == parsed
         assert outcome(parse_spec, text.encode(), limits=limits) == parsed
-
-
-def node(component: str = "Text", **fields: Any) -> dict[str, Any]:
-    return {"component": component, **fields}
-
-
-def chain(depth: int) -> dict[str, Any]:
-    current: Any = "leaf"
-    for _ in range(depth):
-        current = node("Stack", children=[current])
-    return current
 
 
 # --- every error code, through the text and through the decoded value ------------------------

@@ -6,6 +6,7 @@ import pytest
 from pydantic import BaseModel
 
 from genui.registry import Component, Registry, css_class_for, default_registry, register
+from tests.hostile import PROTOTYPE_LIKE
 
 
 class NoteProps(BaseModel):
@@ -13,32 +14,6 @@ class NoteProps(BaseModel):
 
 
 NOTE = Component("Note", NoteProps, "note.html")
-
-PROTOTYPE_LIKE = [
-    "constructor",
-    "__proto__",
-    "__class__",
-    "toString",
-    "valueOf",
-    "hasOwnProperty",
-    "get",
-    "items",
-    "keys",
-    "values",
-    "mro",
-    "__init__",
-    "__getitem__",
-    "_components",
-    "extend",
-    "only",
-    "without",
-    "card",
-    "CARD",
-    "Car",
-    "Card ",
-    "Card.",
-    "Card\x00",
-]
 
 
 @pytest.mark.parametrize("name", PROTOTYPE_LIKE)

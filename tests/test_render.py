@@ -18,17 +18,9 @@ from genui.registry import Component, default_registry
 from genui.render import Renderer, format_number, render, render_page, render_with_report
 from genui.sanitize import SafeUrl
 from genui.testing import specs
-from tests.test_registry import PROTOTYPE_LIKE
-
-
-def text(value: str, **props: Any) -> dict[str, Any]:
-    return {"component": "Text", "props": {"text": value, **props}}
-
-
-def parse_errors(fragment: str) -> list[Any]:
-    parser = html5lib.HTMLParser(strict=False)
-    parser.parseFragment(fragment)
-    return list(parser.errors)
+from tests.builders import text
+from tests.hostile import PROTOTYPE_LIKE
+from tests.html_parsing import parse_errors
 
 
 def test_render_accepts_text_dicts_and_parsed_specs() -> None:

@@ -28,6 +28,7 @@ from genui.sanitize import (
     sanitize_url,
 )
 from tests import examples
+from tests.hostile import SCRIPT_URLS
 
 CONTEXTS: tuple[UrlContext, ...] = ("href", "img")
 POLICIES = {
@@ -234,13 +235,6 @@ def test_srcset_output_is_stable_and_every_candidate_is_a_safe_image_url(
 # Obfuscated script URLs are always rejected
 # ---------------------------------------------------------------------------------------
 
-SCRIPT_URLS = [
-    "javascript:alert(1)",
-    "JavaScript:alert(document.cookie)",
-    "vbscript:msgbox(1)",
-    "data:text/html,<script>alert(1)</script>",
-    "data:image/svg+xml,<svg onload=alert(1)>",
-]
 INSERTABLE = "\t\n\r\x00\x01\x08\x0b\x0c\x0e\x1b\x1f "
 NAMED = {":": "&colon;", "(": "&lpar;", ")": "&rpar;", "\t": "&Tab;", "\n": "&NewLine;"}
 

@@ -21,12 +21,8 @@ from genui import (
     parse_render_gui_result,
     parse_spec,
 )
+from tests.builders import chain, node
 from tests.strategies import hostile_text, json_values, spec_shaped
-
-
-def node(component: str = "Text", **fields: Any) -> dict[str, Any]:
-    return {"component": component, **fields}
-
 
 # --- valid input --------------------------------------------------------------------------
 
@@ -214,19 +210,13 @@ def test_a_100000_deep_decoded_spec_is_rejected_without_recursion_error() -> Non
 
 
 def test_node_depth_limit_counts_component_nesting() -> None:
-    def chain(depth: int) -> dict[str, Any]:
-        current: Any = "leaf"
-        for _ in range(depth):
-            current = node("Stack", children=[current])
-        return {"root": current}
-
-    parse_spec(chain(64))
+    parse_spec({"root": chain(64)})
     with pytest.raises(GenerativeUIValidationError) as info:
-        parse_spec(chain(65))
+        parse_spec({"root": chain(65)})
     assert info.value.errors[0].code == "too_deep"
-    assert parse_spec(chain(10), limits=Limits(max_depth=10))
+    assert parse_spec({"root": chain(10)}, limits=Limits(max_depth=10))
     with pytest.raises(GenerativeUIValidationError):
-        parse_spec(chain(11), limits=Limits(max_depth=10))
+        parse_spec({"root": chain(11)}, limits=Limits(max_depth=10))
 
 
 def test_a_500000_node_spec_is_rejected_with_bounded_memory() -> None:
