@@ -44,6 +44,7 @@ class Container:
 
     def apply(self, update: Update | Mapping[str, str]) -> None:
         """Apply one update (an :class:`~genui.Update` or its ``to_dict()`` form)."""
+        op: str
         if isinstance(update, Update):
             op, target, html = update.op, update.target, str(update.html)
         else:

@@ -13,7 +13,7 @@ from typing import Any
 import html5lib
 
 from genui.htmltext import replace_invalid_characters
-from genui.sanitize import URL_ATTRIBUTES, sanitize_srcset, sanitize_url
+from genui.sanitize import URL_ATTRIBUTES, UrlContext, sanitize_srcset, sanitize_url
 
 FORBIDDEN_ELEMENTS = frozenset(
     {
@@ -84,7 +84,8 @@ def violations(html: str) -> list[Violation]:
                     safe = sanitize_srcset(value) is not None
                 else:  # a download link fetches an image as a file; it never navigates
                     downloads = name == "a" and element.get("download") is not None
-                    context = "img" if attribute in IMAGE_ATTRIBUTES or downloads else "href"
+                    image = attribute in IMAGE_ATTRIBUTES or downloads
+                    context: UrlContext = "img" if image else "href"
                     safe = sanitize_url(value, context=context) is not None
                 if not safe:
                     found.append(Violation("unsafe_url", name, f"{attribute}={value!r}"))

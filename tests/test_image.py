@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import json
 import re
-from typing import Any
+from typing import Any, Literal
 
-import html5lib
 import jsonschema
 import pytest
 from markupsafe import Markup
@@ -95,7 +94,7 @@ MATRIX = [
 
 @pytest.mark.parametrize(("state", "filename", "regenerate", "theme"), MATRIX)
 def test_every_state_renders_accessibly_with_and_without_filename_regenerate_and_theme(
-    state: str, filename: str | None, regenerate: bool, theme: str
+    state: str, filename: str | None, regenerate: bool, theme: Literal["light", "dark"]
 ) -> None:
     r = renderer(regenerate)
     fragment = str(r.render(spec(props(state, filename=filename), key="gen-1")))
@@ -363,7 +362,7 @@ def test_the_props_schema_requires_the_status_tag_and_fits_the_strict_catalog() 
                 if status["type"] == "incomplete":
                     status.setdefault("error", None)
                 value["status"] = status
-            node = {"component": "Image", "props": value}
+            node: dict[str, Any] = {"component": "Image", "props": value}
             if strict:
                 node["key"] = None
             validator.validate({"root": node})

@@ -6,7 +6,7 @@ import asyncio
 import importlib.util
 import io
 import re
-from collections.abc import AsyncIterator, Callable, Coroutine
+from collections.abc import AsyncGenerator, AsyncIterator, Callable, Coroutine
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import redirect_stdout
 from pathlib import Path
@@ -465,6 +465,7 @@ def test_closing_the_generator_early_closes_the_provider_stream() -> None:
         agen = generate("p", provider=provider, partial_images=3)
         assert (await anext(agen))[0]["op"] == "add"
         await anext(agen)  # first preview
+        assert isinstance(agen, AsyncGenerator)  # generate() is an async generator function
         await agen.aclose()
 
     run(consume())

@@ -44,7 +44,7 @@ def test_a_str_subclass_cannot_smuggle_a_lookup() -> None:
 def test_registry_is_immutable() -> None:
     registry = Registry([NOTE])
     with pytest.raises(AttributeError):
-        registry._components = {}  # type: ignore[misc]
+        registry._components = {}
     with pytest.raises(TypeError):
         registry["Other"] = NOTE  # type: ignore[index]
 

@@ -5,8 +5,9 @@ The real-browser half lives in tests/test_security_browser.py.
 
 from __future__ import annotations
 
+import functools
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
@@ -94,17 +95,30 @@ def _wrap(name: str, node: dict[str, Any]) -> tuple[dict[str, Any], str]:
     return {"component": parent, "children": [node]}, "/children/0"
 
 
-def _placements() -> Iterator[tuple[str, Any]]:
+PropsFor = Callable[[str], dict[str, Any]]
+"""Payload -> the props of a node that carries it."""
+
+
+def _with_prop(minimal: dict[str, Any], prop: str, payload: str) -> dict[str, Any]:
+    return {**minimal, prop: payload}
+
+
+def _in_table_column(minimal: dict[str, Any], payload: str) -> dict[str, Any]:
+    return {**minimal, "columns": [payload]}
+
+
+def _in_table_cell(minimal: dict[str, Any], payload: str) -> dict[str, Any]:
+    return {**minimal, "columns": ["c"], "rows": [[payload]]}
+
+
+def _placements() -> Iterator[tuple[str, tuple[str, int | None, PropsFor]]]:
     """(placement name, function payload -> (node, text the DOM must show at the node))."""
     for name, (minimal, text_props) in COMPONENT_PROPS.items():
         for prop, limit in text_props.items():
-            yield f"{name}.{prop}", (name, limit, lambda p, m=minimal, pr=prop: {**m, pr: p})
+            yield f"{name}.{prop}", (name, limit, functools.partial(_with_prop, minimal, prop))
         if name == "Table":
-            yield "Table.columns", (name, None, lambda p, m=minimal: {**m, "columns": [p]})
-            yield (
-                "Table.cell",
-                (name, None, lambda p, m=minimal: {**m, "columns": ["c"], "rows": [[p]]}),
-            )
+            yield "Table.columns", (name, None, functools.partial(_in_table_column, minimal))
+            yield "Table.cell", (name, None, functools.partial(_in_table_cell, minimal))
 
 
 def _batches(items: list[Any]) -> Iterator[list[Any]]:
@@ -127,7 +141,7 @@ def test_corpus_is_the_expected_size() -> None:
     ("placement", "make"), list(_placements()), ids=lambda v: v if isinstance(v, str) else ""
 )
 def test_every_payload_in_every_text_prop_renders_inert_and_round_trips(
-    placement: str, make: tuple[str, Any]
+    placement: str, make: tuple[str, int | None, PropsFor]
 ) -> None:
     name, limit, props_for = make
     too_long = [p for p in PAYLOADS if limit is not None and len(p) > limit]

@@ -76,6 +76,7 @@ def test_null_props_children_and_key_mean_absent() -> None:
 
 def test_models_are_frozen() -> None:
     root = parse_spec({"root": node("Card")}).roots[0]
+    assert isinstance(root, GenerativeUINode)
     with pytest.raises(Exception, match="frozen"):
         root.component = "Other"  # type: ignore[misc]
 

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import fsspec
+import fsspec  # type: ignore[import-untyped]  # fsspec ships no type hints (no py.typed)
 import pytest
 
 from genui.components.image import ImagePart, ImageRunning
@@ -487,7 +487,7 @@ def test_a_store_failure_mid_spec_raises_and_leaves_only_complete_blobs(
 ) -> None:
     spec = {"root": [image(data_url(PNG)), image(data_url(PNG2))]}
     with pytest.raises(StorageError) as caught:
-        externalize_images(spec, FlakyStore(local, fail_on=2))  # type: ignore[arg-type]
+        externalize_images(spec, FlakyStore(local, fail_on=2))
     assert caught.value.code == "storage_failed"
     assert files(local.directory) == [f"{blob_id_for(PNG)}.png"]  # complete, content-addressed
     assert local.get(blob_id_for(PNG)) == PNG
@@ -507,13 +507,14 @@ def test_to_data_url_rehydrates_a_stored_url_with_the_type_of_its_bytes(
         assert to_data_url(url, store) == data_url(GIF, "image/gif")
         assert decode_data_url(to_data_url(url, store)) == GIF
     assert to_data_url(data_url(PNG), local) == data_url(PNG)
-    for url, code in (
+    cases: list[tuple[Any, str]] = [  # Any: None is passed as a URL on purpose
         ("https://elsewhere.example.com/g.gif", "unknown_blob_url"),
         ("/blobs/missing.png", "blob_not_found"),
         (None, "unknown_blob_url"),
-    ):
+    ]
+    for url, code in cases:
         with pytest.raises(StorageError) as caught:
-            to_data_url(url, local)  # type: ignore[arg-type]
+            to_data_url(url, local)
         assert caught.value.code == code
 
 
