@@ -49,7 +49,13 @@ from genui.sanitize import (
 )
 from genui.spec import _as_list, _empty_if_none, given_props
 
-__all__ = ["CompiledRegistry", "IndexedReport", "compiled_registry", "may_report"]
+__all__ = [
+    "CompiledRegistry",
+    "IndexedReport",
+    "compiled_registry",
+    "events_by_node",
+    "may_report",
+]
 
 
 class IndexedReport(SanitizeReport):
@@ -228,3 +234,37 @@ def compiled_registry(registry: Registry) -> CompiledRegistry:
         compiled = CompiledRegistry(registry)
         _COMPILED[registry] = compiled
     return compiled
+
+
+def events_by_node(
+    root: Any, collector: IndexedReport, counted: frozenset[str]
+) -> list[tuple[str, Any, SanitizeEvent]]:
+    """Each event of a one-pass validation with its node: ``(path, node, event)``.
+
+    Walks ``root`` (what :meth:`CompiledRegistry.validate` returned) in the pre-order the
+    validation counted nodes in; ``path`` is the node's JSON Pointer (``/root/0/children/1``).
+    """
+    owners = collector.owners
+    if not owners:
+        return []
+    events = collector.events
+    found: list[tuple[str, Any, SanitizeEvent]] = []
+    items = root if type(root) is list else [root]
+    paths = [f"/root/{index}" for index in range(len(items))] if type(root) is list else ["/root"]
+    stack = list(zip(reversed(items), reversed(paths), strict=True))
+    index = -1
+    position = 0
+    while stack and position < len(owners):
+        node, path = stack.pop()
+        kind = type(node)
+        if kind is str or kind is int or kind is float:
+            continue
+        if node.component in counted:
+            index += 1
+            while position < len(owners) and owners[position] == index:
+                found.append((path, node, events[position]))
+                position += 1
+        children = node.children
+        for child_index in range(len(children) - 1, -1, -1):
+            stack.append((children[child_index], f"{path}/children/{child_index}"))
+    return found

@@ -181,6 +181,8 @@ class SpecAssembler:
         role = parent.role
         if role == _SPEC and parent.key == "root":
             return _NODE if is_map else _NODE_LIST
+        if role == _SPEC and parent.key == "spec" and not parent.path and is_map:
+            return _SPEC  # tool arguments {"spec": ...} or a message part: the spec inside
         if role == _NODE_LIST:
             return _NODE if is_map else _JSON
         if role == _NODE:
@@ -298,12 +300,27 @@ class SpecAssembler:
                 exc, frame.value, base=format_pointer(frame.path), root_model="node"
             ) from None
 
+    def _spec_document(self) -> tuple[Any, str]:
+        """The spec in the document (inside a ``{"spec": ...}`` envelope) and its pointer."""
+        document = self._document
+        if isinstance(document, dict) and "root" not in document and "spec" in document:
+            for key, value in document.items():
+                if key == "type" and value == "generative-ui":
+                    continue
+                if key != "spec":
+                    raise GenerativeUIValidationError.single(
+                        format_pointer([key]), "extra_field", "unexpected key beside 'spec'"
+                    )
+            return document["spec"], "/spec"
+        return document, ""
+
     def _validate_document(self) -> None:
         self.changed = True
+        document, base = self._spec_document()
         try:
-            GenerativeUISpec.model_validate(self._document)
+            GenerativeUISpec.model_validate(document)
         except ValidationError as exc:
-            raise translate_validation_error(exc, self._document) from None
+            raise translate_validation_error(exc, document, base=base) from None
 
     # -- the best valid spec so far ------------------------------------------------------
 
@@ -313,7 +330,7 @@ class SpecAssembler:
         if self._error is not None:
             raise self._error
         if self.complete:
-            return GenerativeUISpec.model_validate(self._document)
+            return GenerativeUISpec.model_validate(self._spec_document()[0])
         open_value: Any = _HELD
         for frame in reversed(self._stack):
             open_value = self._materialize(frame, open_value)
@@ -330,6 +347,13 @@ class SpecAssembler:
             return items
         if role == _NODE:
             return self._materialize_node(frame, open_child)
+        if role == _SPEC and not frame.path and (frame.key == "spec" or "spec" in frame.value):
+            if frame.key == "spec":  # the envelope around a spec still arriving
+                return open_child if isinstance(open_child, GenerativeUISpec) else _HELD
+            inner = frame.value.get("spec")
+            if isinstance(inner, dict) and "root" in inner:
+                return GenerativeUISpec.model_construct(root=inner["root"])
+            return _HELD
         if role == _SPEC:
             root = frame.value.get("root", _HELD) if frame.key != "root" else open_child
             if root is _HELD or (frame.key is None and "root" not in frame.value):

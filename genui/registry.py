@@ -137,6 +137,11 @@ class Component:
 
         for field_name, info in self.props_model.model_fields.items():
             for prop in {field_name, info.alias or field_name}:
+                if prop == "children" or prop.startswith("$"):
+                    raise ValueError(
+                        f"{self.name}: a prop may not be named {prop!r}: in the flat node shape "
+                        "'children' holds the child nodes and '$' keys are reserved"
+                    )
                 reason = forbidden_prop_reason(prop)
                 if reason is None:
                     continue

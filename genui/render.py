@@ -40,7 +40,6 @@ from genui.components.writers import BUILTIN_WRITERS, Writer
 from genui.errors import GenerativeUIRenderError, GenerativeUIValidationError
 from genui.htmltext import dom_id, escape_html, escape_text, finalize, format_number
 from genui.limits import DEFAULT_LIMITS, Limits, check_limits
-from genui.pointer import parse_pointer
 from genui.registry import Component, Registry, default_registry
 from genui.sanitize import (
     DEFAULT_URL_POLICY,
@@ -491,7 +490,7 @@ class Renderer:
         memo = cache.memo if cache is not None else None
         result = self._checker.validate_node(
             value,
-            tuple(_tokens(path)),
+            path,
             keep_unknown=self.fallback is not None,
             memo=memo,
         )
@@ -709,11 +708,6 @@ def _decode_within_limits(text: str | bytes | bytearray, limits: Limits) -> Any:
     value = decode_json(text, limits)
     check_limits(value, limits, text=text)
     return value
-
-
-def _tokens(path: str) -> list[str | int]:
-    """The tokens of a render path such as ``/root/0/children/2`` (indices as ints)."""
-    return [int(token) if token.isdigit() else token for token in parse_pointer(path)]
 
 
 def render(spec: Any, registry: Registry | None = None, *, fallback: Fallback = None) -> Markup:

@@ -136,6 +136,20 @@ class GenerativeUINode(BaseModel):
     key: StrictStr | None = None
     """Stable identity for DOM ids and streaming updates; any string (always escaped)."""
 
+    def to_flat(self) -> dict[str, JsonValue]:
+        """The node in assistant-ui's flat shape: ``{"$type", <prop>..., "children", "$key"}``.
+
+        >>> GenerativeUINode(component="Text", props={"text": "hi"}, key="k").to_flat()
+        {'$type': 'Text', 'text': 'hi', '$key': 'k'}
+        """
+        flat: dict[str, JsonValue] = {"$type": self.component}
+        flat.update(self.props)
+        if self.children:
+            flat["children"] = [_flat_value(child) for child in self.children]
+        if self.key is not None:
+            flat["$key"] = self.key
+        return flat
+
 
 class GenerativeUISpec(BaseModel):
     """A whole generative-UI spec: one root node or a list of them."""
@@ -154,11 +168,32 @@ class GenerativeUISpec(BaseModel):
     ]
     """The root node, or a list of root nodes rendered one after another."""
 
+    def to_flat(self) -> dict[str, JsonValue]:
+        """The spec with every node in assistant-ui's flat ``$type`` shape, JSON-ready.
+
+        ``spec.model_dump(mode="json", exclude_defaults=True)`` gives the legacy
+        ``{"component", "props", "children", "key"}`` shape; both validate alike.
+
+        >>> spec = GenerativeUISpec.model_validate(
+        ...     {"root": [{"component": "Card", "props": {"title": "Hi"}, "children": ["x"]}]}
+        ... )
+        >>> spec.to_flat()
+        {'root': [{'$type': 'Card', 'title': 'Hi', 'children': ['x']}]}
+        """
+        root = self.root
+        if isinstance(root, list):
+            return {"root": [_flat_value(item) for item in root]}
+        return {"root": _flat_value(root)}
+
     @property
     def roots(self) -> tuple[NodeValue, ...]:
         """The root nodes as a tuple, whichever form ``root`` has."""
         root = self.root
         return tuple(root) if isinstance(root, list) else (root,)
+
+
+def _flat_value(value: NodeValue) -> JsonValue:
+    return value.to_flat() if isinstance(value, GenerativeUINode) else value
 
 
 class GenerativeUIMessagePart(BaseModel):

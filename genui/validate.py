@@ -34,6 +34,7 @@ from typing import Any, Final, NamedTuple, Union
 from pydantic import BaseModel, ValidationError
 from pydantic_core import PydanticSerializationError
 
+from genui.compiled import IndexedReport, compiled_registry, events_by_node
 from genui.errors import ErrorDetail, GenerativeUIError, GenerativeUIValidationError
 from genui.hints import (
     children_hint,
@@ -43,7 +44,7 @@ from genui.hints import (
     url_hint,
 )
 from genui.limits import DEFAULT_LIMITS, MAX_INTEGER, Limits, check_limits
-from genui.pointer import format_pointer
+from genui.pointer import escape_token, format_pointer, parse_pointer
 from genui.registry import Component, Registry, default_registry
 from genui.sanitize import (
     CONTEXT_PATH,
@@ -66,7 +67,7 @@ from genui.spec import (
     loc_to_pointer,
 )
 
-__all__ = ["Checker", "ValidationMemo", "ValidationResult", "validate"]
+__all__ = ["Checker", "ValidationMemo", "ValidationResult", "checker_for", "validate"]
 
 _LEGACY_KEYS: Final = frozenset({"component", "props", "children", "key"})
 _FLAT_KEYS: Final = frozenset({"$type", "$key", "$action", "children"})
@@ -77,7 +78,13 @@ _NODE_TYPE_HINT: Final = (
 
 _NAME: Final = re.compile(COMPONENT_NAME_PATTERN)
 
-Path = tuple[str | int, ...]
+Path = str
+"""A JSON Pointer into the input as given, built token by token on the way down."""
+
+
+def _at(pointer: Path, token: object) -> Path:
+    """``pointer`` extended by one reference token (escaped as RFC 6901 requires)."""
+    return f"{pointer}/{escape_token(str(token))}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,8 +93,7 @@ class ValidationResult:
 
     errors: tuple[ErrorDetail, ...]
     """Every problem, in input order, each with its JSON Pointer, code, message and hint."""
-    spec: GenerativeUISpec | None
-    """The cleaned spec (``None`` when the input is not a usable spec at all)."""
+    _spec: GenerativeUISpec | Callable[[], GenerativeUISpec] | None
     report: SanitizeReport = field(default_factory=SanitizeReport)
     """What cleaning removed, per node (paths into the input as given)."""
     unknown_components: tuple[tuple[str, str], ...] = ()
@@ -95,6 +101,18 @@ class ValidationResult:
     _typed: Mapping[int, tuple[GenerativeUINode, BaseModel]] = field(
         default_factory=dict, repr=False, compare=False
     )
+
+    @property
+    def spec(self) -> GenerativeUISpec | None:
+        """The cleaned spec (``None`` when the input is not a usable spec at all).
+
+        For JSON text that was valid as sent, it is built on first access.
+        """
+        spec = self._spec
+        if callable(spec):
+            spec = spec()
+            object.__setattr__(self, "_spec", spec)
+        return spec
 
     def props_model(self, node: GenerativeUINode) -> BaseModel | None:
         """The validated props of a component node of :attr:`spec` (``None`` for others)."""
@@ -155,12 +173,25 @@ def validate(
     >>> result.spec.root.props
     {'text': 'Hi'}
     """
-    checker = Checker(
-        registry if registry is not None else default_registry(),
-        policy=policy,
-        limits=limits,
-    )
-    return checker.validate(data)
+    return checker_for(
+        registry if registry is not None else default_registry(), policy, limits
+    ).validate(data)
+
+
+_CHECKERS: dict[tuple[Registry, UrlPolicy | None, Limits | None], Checker] = {}
+_MAX_CHECKERS = 32
+
+
+def checker_for(registry: Registry, policy: UrlPolicy | None, limits: Limits | None) -> Checker:
+    """A :class:`Checker` per configuration, built on first use and kept (bounded)."""
+    key = (registry, policy, limits)
+    checker = _CHECKERS.get(key)
+    if checker is None:
+        if len(_CHECKERS) >= _MAX_CHECKERS:
+            _CHECKERS.pop(next(iter(_CHECKERS)))
+        checker = Checker(registry, policy=policy, limits=limits)
+        _CHECKERS[key] = checker
+    return checker
 
 
 class ValidationMemo:
@@ -232,8 +263,82 @@ class Checker:
         self, data: Any, *, keep_unknown: bool = False, memo: ValidationMemo | None = None
     ) -> ValidationResult:
         """Validate ``data`` (see :func:`validate`); ``memo`` reuses earlier subtrees."""
+        if memo is None and isinstance(data, str | bytes | bytearray):
+            valid = self._valid_text(data)
+            if valid is not None:
+                return valid
         walk = self._walk(keep_unknown, memo)
         return walk.run(walk.document, data)
+
+    def _valid_text(self, text: str | bytes | bytearray) -> ValidationResult | None:
+        """The result for JSON text that is valid as sent, found in one pydantic-core pass.
+
+        The one-pass validator (:mod:`genui.compiled`) runs the very props models the
+        walk runs; it accepts a subset of valid specs (no envelope, no flat nodes, no
+        nulls, nothing to report). Anything else returns None and takes the walk, which
+        reports every problem. The clean spec is then the spec as sent (null props left
+        out), built on first access.
+        """
+        nulls = (b"null" in text) if not isinstance(text, str) else ("null" in text)
+        try:
+            data = decode_json(text, self.limits)
+            if type(data) is not dict or len(data) != 1 or "root" not in data:
+                return None
+            check_limits(data, self.limits, text=text)
+        except GenerativeUIError:
+            return None
+        compiled = compiled_registry(self.registry)
+        collector = IndexedReport()
+        context = validation_context(policy=self.policy, report=collector)
+        try:
+            root = compiled.validate(data, context, normalize=nulls)
+        except ValidationError:
+            return None
+        if not self._placed(root):
+            return None
+        dropped = events_by_node(root, collector, compiled.counted)
+        if len(dropped) != len(collector):
+            return None
+        errors: list[ErrorDetail] = []
+        report = SanitizeReport()
+        for path, node, event in dropped:
+            entry = self.entry(node.component)
+            if entry is None or event.prop not in entry.url_contexts:
+                return None  # an app model's own report, or a URL inside a prop: be precise
+            errors.append(
+                ErrorDetail(
+                    f"{path}/props/{escape_token(event.prop)}",
+                    "unsafe_url",
+                    event.detail,
+                    url_hint(self.policy, entry.url_contexts[event.prop]),
+                )
+            )
+            report.add(path, event.prop, event.reason, event.detail)
+        drops = [(path, event.prop) for path, _, event in dropped]
+        return ValidationResult(tuple(errors), lambda: _as_sent(data, nulls, drops), report)
+
+    def _placed(self, root: Any) -> bool:
+        """Whether every node of a one-pass validation sits where its parent takes it."""
+        stack: list[tuple[Any, _Entry | None]] = [
+            (item, None) for item in (root if type(root) is list else [root])
+        ]
+        while stack:
+            value, parent = stack.pop()
+            kind = type(value)
+            if kind is str or kind is int or kind is float:
+                if parent is not None and not parent.takes_text:
+                    return False
+                continue
+            entry = self.entry(value.component)
+            if entry is None:  # pragma: no cover - the one-pass union has only known names
+                return False
+            if parent is None:
+                if not entry.component.standalone:
+                    return False
+            elif value.component not in parent.child_names:
+                return False
+            stack.extend((child, entry) for child in value.children)
+        return True
 
     def validate_node(
         self,
@@ -249,7 +354,7 @@ class Checker:
         its only root.
         """
         walk = self._walk(keep_unknown, memo)
-        depth = given.count("children") + 1
+        depth = given.count("/children/") + 1
         return walk.run(walk.single, value, given, depth)
 
     def _walk(self, keep_unknown: bool, memo: ValidationMemo | None) -> _Walk:
@@ -418,7 +523,7 @@ class _Walk:
         return GenerativeUISpec.model_construct(root=[clean] if clean is not None else [])
 
     def error(self, path: Path, code: str, message: str, hint: str = "") -> None:
-        self.errors.append(ErrorDetail(format_pointer(path), code, message, hint))
+        self.errors.append(ErrorDetail(path, code, message, hint))
 
     # -- the envelope --------------------------------------------------------------------
 
@@ -426,25 +531,25 @@ class _Walk:
         """Find the spec in whatever was sent, check limits, and validate it."""
         limits = self.checker.limits
         if isinstance(data, GenerativeUISpec):
-            return self.spec({"root": data.root}, (), None)
+            return self.spec({"root": data.root}, "", None)
         text: str | bytes | bytearray | None = None
         if isinstance(data, str | bytes | bytearray):
             text = data
             data = decode_json(data, limits)
         if not isinstance(data, Mapping):
             self.error(
-                (),
+                "",
                 "type_mismatch",
                 "a spec must be a JSON object",
                 'send {"root": <node or list of nodes>}',
             )
             raise _NotASpecError
         if "root" in data:
-            return self.spec(data, (), text)
+            return self.spec(data, "", text)
         if "spec" in data:
             return self.envelope(data, text)
         self.error(
-            ("root",),
+            "/root",
             "missing_field",
             "a spec needs 'root'",
             'send {"root": <node or list of nodes>}, or a message part '
@@ -460,14 +565,14 @@ class _Walk:
         for key in data:
             if key not in allowed:
                 self.error(
-                    (str(key),),
+                    _at("", key),
                     "extra_field",
                     "unexpected key beside 'spec'",
                     "send only {'spec': ...} (or a generative-ui message part)",
                 )
         if "type" in data and data["type"] != "generative-ui":
             self.error(
-                ("type",),
+                "/type",
                 "invalid_value",
                 "message part type must be 'generative-ui'",
                 'set "type": "generative-ui"',
@@ -478,33 +583,33 @@ class _Walk:
             spec = decode_json(spec, self.checker.limits)
         if not isinstance(spec, Mapping) or "root" not in spec:
             self.error(
-                ("spec", "root") if isinstance(spec, Mapping) else ("spec",),
+                "/spec/root" if isinstance(spec, Mapping) else "/spec",
                 "missing_field" if isinstance(spec, Mapping) else "type_mismatch",
                 "'spec' must be a spec object with 'root'",
                 'send {"spec": {"root": <node or list of nodes>}}',
             )
             raise _NotASpecError
-        return self.spec(spec, ("spec",), text)
+        return self.spec(spec, "/spec", text)
 
     def spec(
         self, data: Mapping[str, Any], prefix: Path, text: str | bytes | bytearray | None
     ) -> GenerativeUISpec:
-        check_limits(data, self.checker.limits, prefix=prefix, text=text)
+        check_limits(data, self.checker.limits, prefix=_tokens(prefix), text=text)
         self.from_text = text is not None
         for key in data:
             if key not in _SPEC_KEYS:
                 self.error(
-                    (*prefix, str(key)),
+                    _at(prefix, key),
                     "extra_field",
                     f"unexpected key {key!r} in the spec",
                     "a spec has only 'root'; remove it",
                 )
         root = data["root"]
-        given = (*prefix, "root")
+        given = prefix + "/root"
         if isinstance(root, list | tuple):
             items: list[NodeValue] = []
             for index, item in enumerate(root):
-                value = self.node(item, (*given, index), _ROOT, 1)
+                value = self.node(item, f"{given}/{index}", _ROOT, 1)
                 if value is not None:
                     items.append(value)
             return GenerativeUISpec.model_construct(root=items)
@@ -566,7 +671,7 @@ class _Walk:
             return None
         flat = "$type" in value
         name = value.get("$type" if flat else "component")
-        name_at = (*given, "$type" if flat else "component")
+        name_at = given + ("/$type" if flat else "/component")
         if name is None and not flat:
             self.error(name_at, "missing_field", "a component node needs a name", _NODE_TYPE_HINT)
             return None
@@ -583,7 +688,7 @@ class _Walk:
             detail = f"{name} may only appear inside a parent that lists it"
             parents = self.checker.parents_of(name)
             self.error(given, "children_not_allowed", detail, f"put the {name} in a {parents}")
-            self.report.add(format_pointer(given), "component", "children_not_allowed", detail)
+            self.report.add(given, "component", "children_not_allowed", detail)
             return None
         if isinstance(parent, _Entry) and name not in parent.child_names:
             self.refuse_child(parent, f"a {name} component", given)
@@ -591,7 +696,7 @@ class _Walk:
         raw_props, key, children, children_at = (
             self.flat_parts(value, given) if flat else self.legacy_parts(value, given, component)
         )
-        props_at = given if flat else (*given, "props")
+        props_at = given if flat else given + "/props"
         model, clean_props = self.props(entry, raw_props, props_at, given)
         if model is None:
             return None
@@ -624,7 +729,7 @@ class _Walk:
         component = parent.component
         detail = f"{component.name} takes {component.describe_children()}, not {what}"
         self.error(given, "children_not_allowed", detail, children_hint(component, what))
-        self.report.add(format_pointer(given), "children", "children_not_allowed", detail)
+        self.report.add(given, "children", "children_not_allowed", detail)
 
     def unknown(
         self,
@@ -651,7 +756,7 @@ class _Walk:
             f"unknown component {name!r}",
             unknown_component_hint(name, self.checker.registry, self._allowed(parent)),
         )
-        pointer = format_pointer(given)
+        pointer = given
         self.report.add(
             pointer, "component", "unknown_component", f"{name!r} is not in the registry"
         )
@@ -694,7 +799,7 @@ class _Walk:
                     else "a node has only component, props, children and key; remove it"
                 )
                 self.error(
-                    (*given, str(member)),
+                    _at(given, member),
                     "extra_field",
                     f"unexpected key {member!r} in a node",
                     hint,
@@ -705,14 +810,14 @@ class _Walk:
         elif not isinstance(props, Mapping):
             if not quiet:
                 self.error(
-                    (*given, "props"),
+                    given + "/props",
                     "type_mismatch",
                     "props must be an object",
                     'give props as {"name": value, ...}',
                 )
             props = {}
-        key = self.key(value.get("key"), (*given, "key"), allow_number=False, quiet=quiet)
-        return props, key, value.get("children"), (*given, "children")
+        key = self.key(value.get("key"), given + "/key", allow_number=False, quiet=quiet)
+        return props, key, value.get("children"), given + "/children"
 
     def flat_parts(
         self, value: Mapping[str, Any], given: Path, *, quiet: bool = False
@@ -725,7 +830,7 @@ class _Walk:
             if isinstance(name, str) and name.startswith("$"):
                 if not quiet:
                     self.error(
-                        (*given, name),
+                        _at(given, name),
                         "reserved_key",
                         f"{name!r} is reserved",
                         "only $type, $key and $action are read; remove it",
@@ -734,13 +839,13 @@ class _Walk:
             props[name] = item
         if "$action" in value and not quiet:
             self.error(
-                (*given, "$action"),
+                given + "/$action",
                 "unknown_action",
                 "this app declares no actions",
                 "remove $action",
             )
-        key = self.key(value.get("$key"), (*given, "$key"), allow_number=True, quiet=quiet)
-        return props, key, value.get("children"), (*given, "children")
+        key = self.key(value.get("$key"), given + "/$key", allow_number=True, quiet=quiet)
+        return props, key, value.get("children"), given + "/children"
 
     def key(self, key: Any, at: Path, *, allow_number: bool, quiet: bool) -> str | None:
         if key is None:
@@ -766,7 +871,7 @@ class _Walk:
         (a required prop is missing or invalid): the node itself is then dropped.
         """
         component = entry.component
-        node_pointer = format_pointer(node_at)
+        node_pointer = node_at
         given: dict[str, Any] = {}
         for name, value in raw.items():
             if value is None:
@@ -778,12 +883,12 @@ class _Walk:
                 reason = forbidden_prop_reason(name)
                 if reason is not None:
                     message = f"{reason.replace('_', ' ')} props are never allowed"
-                    self.error((*props_at, name), reason, message, f"remove {name!r}; {message}")
+                    self.error(_at(props_at, name), reason, message, f"remove {name!r}; {message}")
                     self.report.add(node_pointer, name, reason, f"{name!r} removed: never allowed")
                     continue
             if not self.from_text and not _is_json(value):
                 self.error(
-                    (*props_at, name),
+                    _at(props_at, name),
                     "type_mismatch",
                     "a prop value must be JSON",
                     prop_hint(component, name, "type_mismatch"),
@@ -807,13 +912,18 @@ class _Walk:
         for event in urls:
             url_context = entry.url_contexts.get(event.prop, "href")
             self.error(
-                (*props_at, event.prop),
+                _at(props_at, event.prop),
                 "unsafe_url",
                 event.detail or f"{event.reason} URL removed",
                 url_hint(self.checker.policy, url_context),
             )
             self.report.append(event)
-        return model, _clean_props(model, given)
+        if not urls:
+            return model, given  # as sent, nulls left out
+        dropped = {event.prop for event in urls}
+        if dropped <= given.keys():
+            return model, {name: value for name, value in given.items() if name not in dropped}
+        return model, _clean_props(model, given)  # a URL inside a prop's value was dropped
 
     def drop_invalid(
         self,
@@ -836,7 +946,7 @@ class _Walk:
                 pointer = loc_to_pointer(loc[:-1], given, "props") + format_pointer([loc[-1]])
             else:
                 pointer = loc_to_pointer(loc, given, "props")
-            prefix = format_pointer(props_at)
+            prefix = props_at
             if kind == "extra_forbidden" and isinstance(name, str):
                 hint = unknown_prop_hint(component, name)
                 message = f"{component.name} has no prop {name!r}"
@@ -863,6 +973,41 @@ class _Walk:
         return True
 
 
+def _as_sent(
+    data: dict[str, Any], nulls: bool, drops: Sequence[tuple[Path, str]]
+) -> GenerativeUISpec:
+    """The spec of decoded JSON that validated in one pass, cleaned.
+
+    Null props are left out (not given) and so are the dropped URL props (``drops``:
+    node pointer and prop). ``data`` is genui's own decoded copy: it is changed in place.
+    """
+    for path, prop in drops:
+        node: Any = data
+        for token in parse_pointer(path):
+            node = node[int(token)] if type(node) is list else node[token]
+        props = node.get("props")
+        if type(props) is dict:
+            props.pop(prop, None)
+    if nulls:
+        stack: list[Any] = [data["root"]]
+        while stack:
+            item = stack.pop()
+            if type(item) is list:
+                stack.extend(item)
+            elif type(item) is dict:
+                props = item.get("props")
+                if type(props) is dict and None in props.values():
+                    item["props"] = {k: v for k, v in props.items() if v is not None}
+                children = item.get("children")
+                if children is not None:
+                    stack.append(children)
+    return GenerativeUISpec.model_validate(data)
+
+
+def _tokens(pointer: Path) -> tuple[str, ...]:
+    return tuple(parse_pointer(pointer))
+
+
 def _legacy_members(node: GenerativeUINode) -> dict[str, Any]:
     """A node model's members as the legacy node object they were validated from."""
     members: dict[str, Any] = {"component": node.component, "props": node.props}
@@ -878,14 +1023,14 @@ def _children(children: Any, at: Path) -> list[tuple[Any, Path]]:
     if children is None:
         return []
     if isinstance(children, list | tuple):
-        return [(child, (*at, index)) for index, child in enumerate(children)]
+        return [(child, f"{at}/{index}") for index, child in enumerate(children)]
     return [(children, at)]
 
 
 def _clean_props(model: BaseModel, given: Mapping[str, Any]) -> dict[str, Any]:
-    """The props to deliver: what was given and kept, as the model validated it.
+    """The props to deliver when a URL inside a prop's value was dropped: the model's values.
 
-    Dropped URLs are ``None`` in the model, so they are left out (null means "not given").
+    Dropped URLs are ``None`` in the model (null means "not given").
     """
     try:
         dumped = model.model_dump(mode="json", by_alias=True, exclude_unset=True)
