@@ -15,6 +15,9 @@
     play an image run again (the Image component's Regenerate form; 303 back to the page);
 ``GET /runs/{run_id}``
     the run's state as JSON;
+``GET /playground`` and ``POST /playground``
+    paste a spec, see every problem with its hint beside the cleaned render (a plain
+    form post: works without JavaScript; see :mod:`.playground`);
 ``GET /images/{name}`` and ``GET /static/{name}``
     generated images and the static files (genui.css, genui.js, demo.css).
 
@@ -42,6 +45,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.responses import RedirectResponse, StreamingResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from examples.server import playground
 from examples.server.runs import DemoConfig, ImageStore, Run, RunManager, TooBusyError
 from examples.server.scenarios import SCENARIOS, Scenario
 from genui import GenerativeUIError, Renderer, parse_spec
@@ -344,6 +348,55 @@ def create_app(config: DemoConfig | None = None, **overrides: Any) -> FastAPI:
         else:
             target = f"/scenarios/{run.scenario.name}?run={run.id}"
         return RedirectResponse(target, status_code=303)
+
+    # -- the playground ------------------------------------------------------------------
+
+    def playground_page(
+        outcome: playground.Outcome,
+        *,
+        current: str | None = None,
+        message: str | None = None,
+        status: int = 200,
+    ) -> HTMLResponse:
+        example = playground.EXAMPLES.get(current) if current else None
+        html = templates.get_template("playground.html").render(
+            outcome=outcome,
+            scenarios=list(scenarios.values()),
+            examples=list(playground.EXAMPLES.values()),
+            current=current,
+            description=example.description if example else None,
+            message=message,
+            max_kib=playground.MAX_INPUT_BYTES // 1024,
+        )
+        return HTMLResponse(html, status_code=status, headers={"Cache-Control": "no-store"})
+
+    @app.get("/playground", response_class=HTMLResponse)
+    async def playground_form(example: str = playground.DEFAULT_EXAMPLE) -> HTMLResponse:
+        """The form, holding an example spec (``?example=`` picks one)."""
+        found = playground.EXAMPLES.get(example)
+        if found is None:
+            raise ProblemError(404, "not_found", "no such example")
+        return playground_page(playground.loaded(found.text), current=found.name)
+
+    @app.post("/playground", response_class=HTMLResponse)
+    async def playground_check(request: Request) -> HTMLResponse:
+        """Check the form's spec: every problem, the report, the cleaned render and JSON."""
+        empty = playground.Outcome("")
+        reason = playground.cross_site_reason(
+            request.headers, request.url.scheme, request.headers.get("host")
+        )
+        if reason is not None:
+            return playground_page(empty, message=reason, status=403)
+        limit = min(settings.max_body_bytes, playground.MAX_BODY_BYTES)
+        try:
+            body = await read_body(request, limit)
+            data = playground.spec_field(request.headers.get("content-type"), body)
+        except ProblemError as error:
+            return playground_page(empty, message=error.message, status=error.status)
+        except playground.FormError as error:
+            return playground_page(empty, message=error.message, status=error.status)
+        outcome = await run_in_threadpool(playground.check, data)
+        return playground_page(outcome, status=outcome.status)
 
     # -- files ---------------------------------------------------------------------------
 
