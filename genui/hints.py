@@ -58,6 +58,7 @@ def type_text(schema: dict[str, Any]) -> str:
             ("minLength", "min length"),
             ("maxLength", "max length"),
             ("maxItems", "at most items:"),
+            ("pattern", "matching"),
         )
         if key in schema
     ]
@@ -161,4 +162,5 @@ def url_hint(policy: UrlPolicy, context: str) -> str:
 
 def children_hint(parent: Component, what: str) -> str:
     """Where a child the parent does not take should go instead."""
-    return f"{parent.name} takes {parent.describe_children()}; move the {what} out of it"
+    thing = "the text" if what == "text" else what
+    return f"{parent.name} takes {parent.describe_children()}; move {thing} out of it"

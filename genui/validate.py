@@ -937,6 +937,7 @@ class _Walk:
         component = entry.component
         droppable: dict[str, str] = {}
         fatal = False
+        seen: set[tuple[str, str]] = set()
         for error in exc.errors(include_url=False, include_input=False):
             loc = error["loc"]
             kind = error["type"]
@@ -954,7 +955,9 @@ class _Walk:
                 field = str(name) if name is not None else ""
                 hint = prop_hint(component, field, code) if field else ""
                 message = error["msg"]
-            self.errors.append(ErrorDetail(prefix + pointer, code, message, hint))
+            if (pointer, code) not in seen:  # a union reports one problem once per member
+                seen.add((pointer, code))
+                self.errors.append(ErrorDetail(prefix + pointer, code, message, hint))
             if kind == "missing" or not isinstance(name, str) or name not in given:
                 fatal = True
             else:

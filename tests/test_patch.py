@@ -503,7 +503,7 @@ def test_a_failing_op_leaves_the_input_untouched_and_names_its_index() -> None:
     assert (error.code, error.op_index, error.path) == ("test_failed", 4, "/obj/x")
     assert "operation 4" in error.message
     assert error.to_dict()["errors"] == [
-        {"path": "/obj/x", "code": "test_failed", "message": error.message}
+        {"path": "/obj/x", "code": "test_failed", "message": error.message, "hint": ""}
     ]
 
 

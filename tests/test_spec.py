@@ -150,6 +150,7 @@ def test_errors_serialize_to_json_for_http_422_bodies() -> None:
         "path": "/root",
         "code": "type_mismatch",
         "message": info.value.errors[0].message,
+        "hint": info.value.errors[0].hint,
     }
 
 

@@ -210,7 +210,7 @@ def test_validate_accepts_a_valid_spec(server: DemoServer) -> None:
         pytest.param(b"{not json", "", None, id="invalid-json"),
         pytest.param({"root": {"props": {}}}, "/root/component", None, id="missing-component"),
         pytest.param(
-            {"root": [{"component": "Nope"}]}, "/root/0", "unknown_component", id="unknown"
+            {"root": [{"component": "Nope"}]}, "/root/0/component", "unknown_component", id="unknown"
         ),
         pytest.param(
             {"root": {"component": "Button", "props": {"label": "x", "onclick": "alert(1)"}}},
@@ -236,7 +236,7 @@ def test_validate_answers_422_with_paths_and_codes(
             response = client.post("/validate", json=body)
     assert response.status_code == 422
     errors = response.json()["errors"]
-    assert errors and all(set(e) == {"path", "code", "message"} for e in errors)
+    assert errors and all(set(e) == {"path", "code", "message", "hint"} for e in errors)
     assert errors[0]["path"] == path
     if code is not None:
         assert errors[0]["code"] == code
@@ -265,11 +265,13 @@ def test_render_answers_422_json_for_invalid_specs(server: DemoServer) -> None:
         response = client.post("/render", json={"root": {"component": "Nope"}})
     assert response.status_code == 422
     assert response.headers["content-type"] == "application/json"
-    assert response.json()["errors"][0] == {
-        "path": "/root",
+    error = response.json()["errors"][0]
+    assert {key: error[key] for key in ("path", "code", "message")} == {
+        "path": "/root/component",
         "code": "unknown_component",
-        "message": "unknown component 'Nope' at /root",
+        "message": "unknown component 'Nope'",
     }
+    assert "use one of: Alert, Badge" in error["hint"]
 
 
 @pytest.mark.parametrize("endpoint", ["/validate", "/render"])
