@@ -8,7 +8,7 @@ CONSTRAINTS := requirements/dev-constraints.txt
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: demo test lint typecheck pytest fuzz bench schema dist constraints clean
+.PHONY: demo test quick lint typecheck pytest fuzz bench schema dist constraints clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -22,6 +22,14 @@ demo: $(STAMP)
 	$(BIN)/python examples/demo.py
 
 test: lint typecheck pytest
+
+# The edit-test loop, under a minute: everything but the browser tests, the tests marked slow,
+# the hypothesis properties (pytest's `hypothesis` marker) and the corpus-wide security wall,
+# doc-example and benchmark runs. `make test` still runs all of them.
+QUICK_IGNORE := tests/test_security.py tests/test_docs_examples.py tests/test_benchmarks.py
+quick: $(STAMP)
+	$(BIN)/pytest -q -m "not browser and not slow and not hypothesis" \
+		$(addprefix --ignore=,$(QUICK_IGNORE))
 
 lint: $(STAMP)
 	$(BIN)/ruff check genui tests examples benchmarks
