@@ -8,6 +8,7 @@ The public API is re-exported here; each name lives in a module with one job:
 (hypothesis strategies, needs the ``testing`` extra).
 """
 
+from genui.body import SpecBody, spec_body
 from genui.components.image import ImagePart, render_image
 from genui.errors import (
     ErrorDetail,
@@ -74,6 +75,7 @@ __all__ = [
     "SafeUrl",
     "SanitizeEvent",
     "SanitizeReport",
+    "SpecBody",
     "SpecStream",
     "Update",
     "UrlPolicy",
@@ -92,6 +94,7 @@ __all__ = [
     "render_page",
     "render_with_report",
     "sanitize_url",
+    "spec_body",
     "spec_json_schema",
     "validate",
 ]
