@@ -1,13 +1,21 @@
 """The ``genui`` command line: validate, render, patch and describe specs.
 
 Exit codes: 0 success, 1 the input is invalid (details printed), 2 usage or
-I/O problems (missing file, unreadable or empty input).
+I/O problems (missing file, unreadable or empty input, a ``--registry`` that cannot
+be loaded).
+
+``genui validate`` runs :func:`genui.validate`: it prints every problem, one per line
+with its JSON Pointer, code and hint, and exits 0 only when the spec is valid as sent.
+``--registry`` (validate, render, schema, prompt) is ``default`` or ``module:attribute``
+naming a :class:`~genui.Registry` or a zero-argument callable returning one.
 """
 
 from __future__ import annotations
 
 import argparse
+import importlib
 import json
+import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -20,6 +28,7 @@ from genui.registry import Registry, default_registry
 from genui.render import Renderer
 from genui.schema import spec_json_schema_text
 from genui.spec import GenerativeUISpec, decode_json, parse_spec
+from genui.validate import validate
 
 __all__ = ["main"]
 
@@ -68,12 +77,19 @@ def _load_spec(args: argparse.Namespace, stdin: TextIO) -> GenerativeUISpec:
 
 
 def _cmd_validate(args: argparse.Namespace, stdin: TextIO, stdout: TextIO) -> int:
-    spec = _load_spec(args, stdin)
+    registry = _registry(args.registry)
+    result = validate(_read_input(args.file, stdin), registry=registry)
     if args.json:
-        stdout.write(json.dumps({"valid": True, "roots": len(spec.roots)}) + "\n")
+        stdout.write(json.dumps(result.to_dict(), indent=2, ensure_ascii=False) + "\n")
+    elif result.ok:
+        roots = len(result.spec.roots) if result.spec is not None else 0
+        stdout.write(f"valid: {roots} root node(s)\n")
     else:
-        stdout.write(f"valid: {len(spec.roots)} root node(s)\n")
-    return EXIT_OK
+        count = len(result.errors)
+        lines = [f"invalid: {count} problem{'s' if count != 1 else ''}"]
+        lines += [f"  {detail}" for detail in result.errors]  # path: message [code] (fix: hint)
+        stdout.write("\n".join(lines) + "\n")
+    return EXIT_OK if result.ok else EXIT_INVALID
 
 
 def _cmd_schema(args: argparse.Namespace, stdin: TextIO, stdout: TextIO) -> int:
@@ -91,9 +107,10 @@ def _cmd_prompt(args: argparse.Namespace, stdin: TextIO, stdout: TextIO) -> int:
 
 
 def _cmd_render(args: argparse.Namespace, stdin: TextIO, stdout: TextIO) -> int:
-    spec = _load_spec(args, stdin)
-    renderer = Renderer(fallback="default" if args.fallback else None)
-    html = renderer.render_page(spec, title=args.title) if args.page else renderer.render(spec)
+    registry = _registry(args.registry)
+    data = _read_input(args.file, stdin)
+    renderer = Renderer(registry, fallback="default" if args.fallback else None)
+    html = renderer.render_page(data, title=args.title) if args.page else renderer.render(data)
     stdout.write(str(html) + "\n")
     return EXIT_OK
 
@@ -113,12 +130,60 @@ def _cmd_patch(args: argparse.Namespace, stdin: TextIO, stdout: TextIO) -> int:
 
 
 def _registry(name: str) -> Registry:
-    if name != "default":
-        raise _InputError(f"unknown registry {name!r} (available: default)")
-    return default_registry()
+    """Load ``--registry``: ``default``, or ``module:attribute`` (a Registry or a factory)."""
+    if name == "default":
+        return default_registry()
+    module_name, colon, attribute = name.partition(":")
+    if not colon or not module_name or not attribute:
+        raise _InputError(f"--registry must be 'default' or 'module:attribute', not {name!r}")
+    here = os.getcwd()
+    added = here not in sys.path  # find modules in the current directory, as `python -m` does
+    if added:
+        sys.path.insert(0, here)
+    try:
+        module = importlib.import_module(module_name)
+    except ImportError as exc:
+        raise _InputError(f"--registry {name}: cannot import {module_name!r}: {exc}") from None
+    except Exception as exc:
+        raise _InputError(
+            f"--registry {name}: importing {module_name!r} failed: {type(exc).__name__}: {exc}"
+        ) from None
+    finally:
+        if added and here in sys.path:
+            sys.path.remove(here)
+    value: Any = module
+    for part in attribute.split("."):
+        try:
+            value = getattr(value, part)
+        except AttributeError:
+            raise _InputError(f"--registry {name}: {module_name!r} has no {attribute!r}") from None
+    if not isinstance(value, Registry) and callable(value):
+        try:
+            value = value()
+        except Exception as exc:
+            raise _InputError(
+                f"--registry {name}: calling {attribute} failed: {type(exc).__name__}: {exc}"
+            ) from None
+    if not isinstance(value, Registry):
+        raise _InputError(
+            f"--registry {name}: expected a genui.Registry or a zero-argument callable "
+            f"returning one, got {type(value).__name__}"
+        )
+    return value
 
 
 _Command = Callable[[argparse.Namespace, TextIO, TextIO], int]
+
+
+def _add_registry(
+    parser: argparse.ArgumentParser, *, default: str | None, what: str = "the component allowlist"
+) -> None:
+    parser.add_argument(
+        "--registry",
+        metavar="REGISTRY",
+        default=default,
+        help=f"{what}: 'default' or module:attribute (a Registry or a callable returning one)",
+    )
 
 
 def _build_parser() -> argparse.ArgumentParser:
@@ -129,7 +194,8 @@ def _build_parser() -> argparse.ArgumentParser:
 
     validate = commands.add_parser("validate", help="check a spec; exit 1 if it is invalid")
     validate.add_argument("file", metavar="FILE", help="spec JSON file, or - for standard input")
-    validate.add_argument("--json", action="store_true", help="machine-readable output")
+    validate.add_argument("--json", action="store_true", help="print validate()'s to_dict()")
+    _add_registry(validate, default="default")
     validate.set_defaults(handler=_cmd_validate)
 
     render = commands.add_parser("render", help="render a spec to HTML on standard output")
@@ -140,6 +206,7 @@ def _build_parser() -> argparse.ArgumentParser:
     render.add_argument("--page", action="store_true", help="a complete HTML document")
     render.add_argument("--title", default="genui", help="page title (with --page)")
     render.add_argument("--json", action="store_true", help="machine-readable error output")
+    _add_registry(render, default="default")
     render.set_defaults(handler=_cmd_render)
 
     patch = commands.add_parser(
@@ -152,14 +219,12 @@ def _build_parser() -> argparse.ArgumentParser:
     patch.set_defaults(handler=_cmd_patch)
 
     schema = commands.add_parser("schema", help="print the JSON Schema of the spec format")
-    schema.add_argument(
-        "--registry", metavar="NAME", help="restrict to a registry's components (e.g. default)"
-    )
+    _add_registry(schema, default=None, what="restrict the schema to a registry's components")
     schema.add_argument("--strict", action="store_true", help="OpenAI strict-mode schema")
     schema.set_defaults(handler=_cmd_schema)
 
     prompt = commands.add_parser("prompt", help="print the component catalogue for an LLM")
-    prompt.add_argument("--registry", metavar="NAME", default="default")
+    _add_registry(prompt, default="default")
     prompt.set_defaults(handler=_cmd_prompt)
     return parser
 
