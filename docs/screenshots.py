@@ -6,11 +6,13 @@
   ``docs/img/demo-390.png`` (the 1200 px ``demo.png`` comes from
   ``python -m examples.server.screenshot``);
 * ``getting-started``: the ``myapp.py`` of docs/getting-started.md, run as the doc
-  shows it, at 390 and 1280 px: ``docs/img/getting-started-{390,1280}.png``.
+  shows it, at 390 and 1280 px: ``docs/img/getting-started-{390,1280}.png``;
+* ``playground``: the demo's ``/playground`` with JavaScript off, its default example
+  submitted, at 1280 and 390 px: ``docs/img/playground.png``, ``docs/img/playground-390.png``.
 
 ::
 
-    .venv/bin/python docs/screenshots.py [components] [demo] [getting-started]
+    .venv/bin/python docs/screenshots.py [components] [demo] [getting-started] [playground]
 
 With no argument it takes all of them. Image URLs in the component examples are
 answered locally with a small SVG chart, so the script needs no network.
@@ -223,6 +225,26 @@ def getting_started(browser: Browser) -> None:
                 _save(page, OUT / f"getting-started-{width}.png")
 
 
+def playground(browser: Browser) -> None:
+    """The playground's answer to its default example (a plain form post, JavaScript off)."""
+    _importable_examples()
+    from examples.server.app import create_app
+    from examples.server.background import serve_in_thread
+
+    with serve_in_thread(create_app(speed=0)) as url:
+        for width, name in ((DESKTOP, "playground.png"), (PHONE, "playground-390.png")):
+            context = browser.new_context(
+                java_script_enabled=False, viewport={"width": width, "height": 800}
+            )
+            page = context.new_page()
+            page.goto(url + "/playground")
+            with page.expect_navigation():
+                page.click("button[type=submit]")
+            page.wait_for_selector("#pg-summary")
+            _save(page, OUT / name)
+            context.close()
+
+
 def _importable_examples() -> None:
     if str(ROOT) not in sys.path:  # run as a script: make the `examples` package importable
         sys.path.insert(0, str(ROOT))
@@ -234,7 +256,12 @@ def _save(page: Any, target: Path) -> None:
     print(f"wrote {target.relative_to(ROOT)}")
 
 
-SHOTS = {"components": components, "demo": demo, "getting-started": getting_started}
+SHOTS = {
+    "components": components,
+    "demo": demo,
+    "getting-started": getting_started,
+    "playground": playground,
+}
 
 
 def main(argv: list[str] | None = None) -> int:
