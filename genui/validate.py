@@ -691,7 +691,13 @@ class _Walk:
             self.report.add(given, "component", "children_not_allowed", detail)
             return None
         if isinstance(parent, _Entry) and name not in parent.child_names:
-            self.refuse_child(parent, f"a {name} component", given)
+            if component.standalone:
+                self.refuse_child(parent, f"a {name} component", given)
+            else:  # the parent takes anything standalone: this one lives only in its own parent
+                detail = f"{name} may only appear inside {self.checker.parents_of(name)}"
+                parents = self.checker.parents_of(name)
+                self.error(given, "children_not_allowed", detail, f"put the {name} in a {parents}")
+                self.report.add(given, "children", "children_not_allowed", detail)
             return None
         raw_props, key, children, children_at = (
             self.flat_parts(value, given) if flat else self.legacy_parts(value, given, component)
@@ -798,6 +804,9 @@ class _Walk:
                     if declared
                     else "a node has only component, props, children and key; remove it"
                 )
+                self.report.add(
+                    given, str(member), "extra_field", f"{member!r} removed: not a node key"
+                )
                 self.error(
                     _at(given, member),
                     "extra_field",
@@ -873,6 +882,8 @@ class _Walk:
         component = entry.component
         node_pointer = node_at
         given: dict[str, Any] = {}
+        removed: set[str] = set()
+        """Props already reported and removed (a missing-field error for one says nothing new)."""
         for name, value in raw.items():
             if value is None:
                 continue  # null means "not given": the default applies
@@ -885,6 +896,7 @@ class _Walk:
                     message = f"{reason.replace('_', ' ')} props are never allowed"
                     self.error(_at(props_at, name), reason, message, f"remove {name!r}; {message}")
                     self.report.add(node_pointer, name, reason, f"{name!r} removed: never allowed")
+                    removed.add(name)
                     continue
             if not self.from_text and not _is_json(value):
                 self.error(
@@ -894,6 +906,7 @@ class _Walk:
                     prop_hint(component, name, "type_mismatch"),
                 )
                 self.report.add(node_pointer, name, "invalid_prop", f"{name!r} removed: not JSON")
+                removed.add(name)
                 continue
             given[name] = value
         validator = component.props_model.__pydantic_validator__
@@ -905,7 +918,7 @@ class _Walk:
             try:
                 model: BaseModel = validator.validate_python(given, context=context)
             except ValidationError as exc:
-                if not self.drop_invalid(entry, exc, given, props_at, node_pointer):
+                if not self.drop_invalid(entry, exc, given, props_at, node_pointer, removed):
                     return None, {}
                 continue
             break
@@ -932,6 +945,7 @@ class _Walk:
         given: dict[str, Any],
         props_at: Path,
         node_pointer: str,
+        removed: set[str],
     ) -> bool:
         """Report every error of ``exc``; drop the props at fault. False: the node cannot stay."""
         component = entry.component
@@ -955,6 +969,9 @@ class _Walk:
                 field = str(name) if name is not None else ""
                 hint = prop_hint(component, field, code) if field else ""
                 message = error["msg"]
+            if kind == "missing" and name in removed:
+                fatal = True
+                continue
             if (pointer, code) not in seen:  # a union reports one problem once per member
                 seen.add((pointer, code))
                 self.errors.append(ErrorDetail(prefix + pointer, code, message, hint))

@@ -13,6 +13,9 @@ import pytest
 
 from tests.browser import BrowserOracle, BrowserUnavailableError, shared_oracle
 from tests.figures import figures
+from tests.input_forms import spec_form
+
+__all__ = ["spec_form"]
 
 # -- figures (tests/figures.py) ------------------------------------------------------------
 

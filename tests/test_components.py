@@ -24,6 +24,8 @@ from tests.hostile import HOSTILE_URLS
 from tests.html_parsing import attributes, parse_errors
 from tests.writer_source import url_attributes, writer_source
 
+pytestmark = pytest.mark.usefixtures("spec_form")  # every test, from data and from JSON text
+
 REPO = Path(__file__).resolve().parents[1]
 DOC = REPO / "docs" / "components.md"
 TEMPLATES = REPO / "genui" / "templates" / "genui"

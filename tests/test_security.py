@@ -28,6 +28,8 @@ from tests.figures import record_figure
 from tests.security import as_browsers_read, by_path, elements, parse, text_content, violations
 from tests.support import load_corpus
 
+pytestmark = pytest.mark.usefixtures("spec_form")  # every test, from data and from JSON text
+
 PAYLOADS: list[str] = load_corpus("xss_payloads.json")
 URL_VECTORS: list[dict[str, Any]] = load_corpus("url_vectors.json")
 BATCH = 400

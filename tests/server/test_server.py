@@ -210,7 +210,10 @@ def test_validate_accepts_a_valid_spec(server: DemoServer) -> None:
         pytest.param(b"{not json", "", None, id="invalid-json"),
         pytest.param({"root": {"props": {}}}, "/root/component", None, id="missing-component"),
         pytest.param(
-            {"root": [{"component": "Nope"}]}, "/root/0/component", "unknown_component", id="unknown"
+            {"root": [{"component": "Nope"}]},
+            "/root/0/component",
+            "unknown_component",
+            id="unknown",
         ),
         pytest.param(
             {"root": {"component": "Button", "props": {"label": "x", "onclick": "alert(1)"}}},
