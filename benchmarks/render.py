@@ -10,6 +10,8 @@ For each corpus size, in the same process and the same interleaved rounds:
   does: parse, check limits, validate, resolve, validate props, sanitize URLs,
   render templates (the renderer is created once, outside the timing);
 * ``parse_spec`` — parsing and validation of the text alone;
+* ``validate`` — :func:`genui.validate` of the text (every problem, the clean spec built
+  on first access); ``validate+spec`` also takes ``result.spec``;
 * ``render(parsed)`` — ``Renderer.render`` of an already-parsed spec.
 
 Reported: µs per node and nodes per second (medians), the ratios genui/floor
@@ -47,11 +49,20 @@ from benchmarks._timing import (
 from benchmarks.baselines import Alternative, floor_page
 from benchmarks.corpus import QUICK_SIZES, SEED, SIZES, spec_text
 from genui.render import Renderer
-from genui.spec import parse_spec
+from genui.spec import GenerativeUISpec, parse_spec
+from genui.validate import ValidationResult, validate
 
 __all__ = ["SizeResult", "add_arguments", "build_parser", "main", "run", "run_from_args"]
 
-CASES = ("floor", "alternative", "genui", "parse_spec", "render(parsed)")
+CASES = (
+    "floor",
+    "alternative",
+    "genui",
+    "parse_spec",
+    "render(parsed)",
+    "validate",
+    "validate+spec",
+)
 """Case names, in table order."""
 
 FLOOR_TARGET = 3.0
@@ -98,7 +109,13 @@ def _cases(text: str, renderer: Renderer, alternative: Alternative) -> list[Case
         Case("genui", [Phase("render", renderer.render)], text),
         Case("parse_spec", [Phase("parse_spec", parse_spec)], text),
         Case("render(parsed)", [Phase("render", renderer.render)], parsed),
+        Case("validate", [Phase("validate", validate)], text),
+        Case("validate+spec", [Phase("validate", validate), Phase(".spec", _spec)], text),
     ]
+
+
+def _spec(result: ValidationResult) -> GenerativeUISpec | None:
+    return result.spec
 
 
 def measure_size(
@@ -114,7 +131,9 @@ def measure_size(
     text = spec_text(nodes)
     cases = _cases(text, renderer, alternative)
     html_bytes = {
-        case.name: len(str(case.run()).encode()) for case in cases if case.name != "parse_spec"
+        case.name: len(str(case.run()).encode())
+        for case in cases
+        if case.name not in ("parse_spec", "validate", "validate+spec")
     }
     timings = measure(cases, budget=budget, min_rounds=min_rounds, disable_gc=disable_gc)
     return SizeResult(nodes, len(text.encode()), html_bytes, timings)
@@ -148,6 +167,16 @@ def targets(results: Sequence[SizeResult]) -> list[tuple[str, float | None, bool
             None if alt_ratio is None else alt_ratio >= ALTERNATIVE_TARGET,
         )
     )
+    validate_ratio = at.ratio("validate", "floor") if at else None
+    checks.append(
+        (
+            f"validate/floor <= genui/floor ({floor_ratio or 0:.2f}) on {TARGET_SIZE:,} nodes",
+            validate_ratio,
+            None
+            if validate_ratio is None or floor_ratio is None
+            else validate_ratio <= floor_ratio,
+        )
+    )
     low, high = FLAT_RANGE
     flat_sizes = [r for r in results if low <= r.nodes <= high]
     flatness: float | None = None
@@ -175,7 +204,8 @@ def report(
     write("\nµs per node (median; lower is better)\n")
     header = (
         f"{'nodes':>7} {'KiB':>7} {'rounds':>6} │ {'floor':>7} {'altern.':>8} {'genui':>7}"
-        f" {'parse':>7} {'render':>7} │ {'genui/floor':>11} {'alt/genui':>9} {'±genui':>7}\n"
+        f" {'parse':>7} {'render':>7} {'valid.':>7} │ {'genui/floor':>11} {'alt/genui':>9}"
+        f" {'valid./floor':>12} {'±genui':>7}\n"
     )
     write(header)
     write("─" * (len(header) - 1) + "\n")
@@ -185,8 +215,9 @@ def report(
             f"{r.nodes:>7,} {r.text_bytes / 1024:>7.1f} {len(genui.samples):>6} │"
             f" {r.per_node('floor'):>7.2f} {r.per_node('alternative'):>8.2f}"
             f" {r.per_node('genui'):>7.2f} {r.per_node('parse_spec'):>7.2f}"
-            f" {r.per_node('render(parsed)'):>7.2f} │"
+            f" {r.per_node('render(parsed)'):>7.2f} {r.per_node('validate'):>7.2f} │"
             f" {r.ratio('genui', 'floor'):>11.2f} {r.ratio('alternative', 'genui'):>9.2f}"
+            f" {r.ratio('validate', 'floor'):>12.2f}"
             f" {genui.spread * 100:>6.1f}%\n"
         )
     write("\nnodes per second (median; higher is better)\n")

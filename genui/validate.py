@@ -663,8 +663,8 @@ class _Walk:
     def component(self, value: Any, given: Path, parent: _Parent, depth: int) -> NodeValue | None:
         """The clean node for a component node ``value`` (``None`` when it is dropped)."""
         if isinstance(value, GenerativeUINode):
-            value = _legacy_members(value)
-        elif not isinstance(value, Mapping):
+            return self.model_node(value, given, parent, depth)
+        if not isinstance(value, Mapping):
             self.error(
                 given, "type_mismatch", f"a node cannot be {_json_type(value)}", _NODE_TYPE_HINT
             )
@@ -683,22 +683,9 @@ class _Walk:
         entry = self.checker.entry(name)
         if entry is None:
             return self.unknown(value, name, name_at, given, parent, flat=flat)
+        if not self.placed(entry, given, parent):
+            return None
         component = entry.component
-        if parent is _ROOT and not component.standalone:
-            detail = f"{name} may only appear inside a parent that lists it"
-            parents = self.checker.parents_of(name)
-            self.error(given, "children_not_allowed", detail, f"put the {name} in a {parents}")
-            self.report.add(given, "component", "children_not_allowed", detail)
-            return None
-        if isinstance(parent, _Entry) and name not in parent.child_names:
-            if component.standalone:
-                self.refuse_child(parent, f"a {name} component", given)
-            else:  # the parent takes anything standalone: this one lives only in its own parent
-                detail = f"{name} may only appear inside {self.checker.parents_of(name)}"
-                parents = self.checker.parents_of(name)
-                self.error(given, "children_not_allowed", detail, f"put the {name} in a {parents}")
-                self.report.add(given, "children", "children_not_allowed", detail)
-            return None
         raw_props, key, children, children_at = (
             self.flat_parts(value, given) if flat else self.legacy_parts(value, given, component)
         )
@@ -716,6 +703,62 @@ class _Walk:
         )
         self.typed[id(node)] = (node, model)
         return node
+
+    def model_node(
+        self, value: GenerativeUINode, given: Path, parent: _Parent, depth: int
+    ) -> NodeValue | None:
+        """The clean node for a node model (its structure is valid: only the rules are left).
+
+        A node that needs no cleaning is returned as it is, so its subtree is shared.
+        """
+        name = value.component
+        entry = self.checker.entry(name)
+        if entry is None:
+            members = _legacy_members(value)
+            return self.unknown(members, name, given + "/component", given, parent, flat=False)
+        if not self.placed(entry, given, parent):
+            return None
+        props = value.props
+        model, clean_props = self.props(entry, props, given + "/props", given, structured=True)
+        if model is None:
+            return None
+        same = len(clean_props) == len(props)
+        kept: list[NodeValue] = []
+        at = given + "/children/"
+        for index, child in enumerate(value.children):
+            clean = self.node(child, at + str(index), entry, depth + 1)
+            if clean is not None:
+                kept.append(clean)
+            same = same and clean is child
+        if same:
+            node = value
+        else:
+            node = GenerativeUINode.model_construct(
+                component=name, props=clean_props, children=kept, key=value.key
+            )
+        self.typed[id(node)] = (node, model)
+        return node
+
+    def placed(self, entry: _Entry, given: Path, parent: _Parent) -> bool:
+        """Whether a node of ``entry``'s component may sit under ``parent`` (else reported)."""
+        component = entry.component
+        name = component.name
+        if parent is _ROOT and not component.standalone:
+            detail = f"{name} may only appear inside a parent that lists it"
+            parents = self.checker.parents_of(name)
+            self.error(given, "children_not_allowed", detail, f"put the {name} in a {parents}")
+            self.report.add(given, "component", "children_not_allowed", detail)
+            return False
+        if isinstance(parent, _Entry) and name not in parent.child_names:
+            if component.standalone:
+                self.refuse_child(parent, f"a {name} component", given)
+            else:  # the parent takes anything standalone: this one lives only in its own parent
+                parents = self.checker.parents_of(name)
+                detail = f"{name} may only appear inside {parents}"
+                self.error(given, "children_not_allowed", detail, f"put the {name} in a {parents}")
+                self.report.add(given, "children", "children_not_allowed", detail)
+            return False
+        return True
 
     def leaf(self, value: Any, given: Path, parent: _Parent) -> NodeValue | None:
         if type(value) is float and not math.isfinite(value):
@@ -872,7 +915,13 @@ class _Walk:
     # -- props ---------------------------------------------------------------------------
 
     def props(
-        self, entry: _Entry, raw: Mapping[str, Any], props_at: Path, node_at: Path
+        self,
+        entry: _Entry,
+        raw: Mapping[str, Any],
+        props_at: Path,
+        node_at: Path,
+        *,
+        structured: bool = False,
     ) -> tuple[BaseModel | None, dict[str, Any]]:
         """Validate a node's props; drop what is invalid; the model and the clean props.
 
@@ -898,7 +947,7 @@ class _Walk:
                     self.report.add(node_pointer, name, reason, f"{name!r} removed: never allowed")
                     removed.add(name)
                     continue
-            if not self.from_text and not _is_json(value):
+            if not (self.from_text or structured) and not _is_json(value):
                 self.error(
                     _at(props_at, name),
                     "type_mismatch",
@@ -922,7 +971,7 @@ class _Walk:
                     return None, {}
                 continue
             break
-        for event in urls:
+        for event in urls if urls else ():
             url_context = entry.url_contexts.get(event.prop, "href")
             self.error(
                 _at(props_at, event.prop),
