@@ -25,11 +25,18 @@ from ijson.utils import sendable_list
 from pydantic import ValidationError
 
 from genui.errors import ErrorDetail, GenerativeUIError, GenerativeUIValidationError
+from genui.jsontext import LONE_SURROGATE as _LONE_SURROGATE_AT
+from genui.jsontext import lone_surrogate
 from genui.limits import Limits
 from genui.pointer import format_pointer
 from genui.spec import GenerativeUINode, GenerativeUISpec, translate_validation_error
 
 __all__ = ["SpecAssembler"]
+
+_ESCAPE_LOOKAHEAD: Final = 12
+"""A high-surrogate escape this close to the end may be paired by the next chunk."""
+_TAIL: Final = 64
+"""How much of the text is kept to check escapes that straddle two chunks."""
 
 # What a container is, from where it sits in the spec.
 _SPEC, _NODE, _NODE_LIST, _PROPS, _JSON = range(5)
@@ -88,6 +95,8 @@ class SpecAssembler:
         self._nodes = 0
         self._values = 0
         self._error: GenerativeUIError | None = None
+        self._tail = ""
+        """The end of the text so far, whose escapes the next chunk may still pair up."""
         self.changed = False
         """Whether the visible structure changed since :meth:`current` last ran."""
 
@@ -106,6 +115,8 @@ class SpecAssembler:
         if self._error is not None:
             raise self._error
         data = chunk.encode("utf-8", "surrogatepass") if isinstance(chunk, str) else bytes(chunk)
+        if not data:
+            return  # an empty chunk is no news (sent to the C parser it would mean the end)
         self._bytes += len(data)
         try:
             if self._bytes > self._limits.max_input_bytes:
@@ -116,16 +127,8 @@ class SpecAssembler:
                 raise GenerativeUIValidationError.single(
                     "", "invalid_json", "data after the end of the spec"
                 )
-            try:
-                self._coroutine.send(data)
-            except ijson.common.IncompleteJSONError as exc:
-                if "integer overflow" in str(exc):
-                    raise GenerativeUIValidationError.single(
-                        "", "number_too_large", "integers must fit in 64 bits"
-                    ) from None
-                raise GenerativeUIValidationError.single(
-                    "", "invalid_json", f"invalid JSON: {exc}"
-                ) from None
+            self._check_escapes(chunk, final=False)
+            self._send(data)
             self._drain()
         except GenerativeUIError as exc:
             self._error = exc
@@ -141,6 +144,7 @@ class SpecAssembler:
         if self._error is not None:
             raise self._error
         try:
+            self._check_escapes("", final=True)
             self._coroutine.close()
             self._drain()
         except GenerativeUIError as exc:
@@ -153,6 +157,41 @@ class SpecAssembler:
             raise self._error from None
         if not self.complete:
             raise GenerativeUIValidationError.single("", "incomplete", "the spec text ended early")
+
+    def _send(self, data: bytes) -> None:
+        try:
+            self._coroutine.send(data)
+        except ijson.common.IncompleteJSONError as exc:
+            if "integer overflow" in str(exc):
+                raise GenerativeUIValidationError.single(
+                    "", "number_too_large", "integers must fit in 64 bits"
+                ) from None
+            if "overflow" in str(exc):
+                raise GenerativeUIValidationError.single(
+                    "", "invalid_json", "invalid JSON: a number is out of range"
+                ) from None
+            raise GenerativeUIValidationError.single(
+                "", "invalid_json", f"invalid JSON: {exc}"
+            ) from None
+
+    def _check_escapes(self, chunk: str | bytes, *, final: bool) -> None:
+        """Refuse a lone surrogate escape, as :mod:`genui.jsontext` does.
+
+        (The C parser would replace it.) An escape at the very end of the text so far may
+        still be paired by the next chunk: it is decided then.
+        """
+        text = chunk.decode("utf-8", "replace") if isinstance(chunk, bytes) else chunk
+        buffer = self._tail + text
+        decided = max(0, len(self._tail) - _TAIL // 2)  # judged last time, with more context
+        if lone_surrogate(buffer):
+            for match in _LONE_SURROGATE_AT.finditer(buffer):
+                if match.start() < decided:
+                    continue
+                if final or match.end() <= len(buffer) - _ESCAPE_LOOKAHEAD:
+                    raise GenerativeUIValidationError.single(
+                        "", "invalid_json", "invalid JSON: a lone surrogate escape"
+                    )
+        self._tail = buffer[-_TAIL:]
 
     # -- events --------------------------------------------------------------------------
 
@@ -261,6 +300,10 @@ class SpecAssembler:
             parent.value.append(value)
             return
         key = parent.key if parent.key is not None else ""
+        if key in parent.value:
+            raise GenerativeUIValidationError.single(
+                format_pointer(parent.path), "duplicate_key", f"duplicate member name {key[:80]!r}"
+            )
         parent.value[key] = value
         if (
             parent.role in (_NODE, _PROPS)

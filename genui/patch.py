@@ -20,7 +20,9 @@ JSON values are treated as immutable: the result may share objects with the
 input document and with the ``value`` members of the ops, and genui never
 mutates either.
 
-Error codes (see :data:`PATCH_ERROR_CODES`): ``invalid_json``, ``patch_too_large``,
+Patch text follows genui's one set of rules for JSON text (:mod:`genui.jsontext`).
+Error codes (see :data:`PATCH_ERROR_CODES`): ``invalid_json``, ``duplicate_key``,
+``patch_too_large``,
 ``invalid_patch``, ``too_many_ops``, ``invalid_op``, ``invalid_pointer``,
 ``path_not_found``, ``invalid_index``, ``index_out_of_range``, ``test_failed``,
 ``move_into_descendant``, ``cannot_remove_root``, ``copy_too_large``,
@@ -29,8 +31,6 @@ Error codes (see :data:`PATCH_ERROR_CODES`): ``invalid_json``, ``patch_too_large
 
 from __future__ import annotations
 
-import json
-import math
 import re
 import reprlib
 from collections.abc import Mapping, Sequence
@@ -38,6 +38,7 @@ from dataclasses import dataclass
 from typing import Any, Final, NoReturn
 
 from genui.errors import GenerativeUIPatchError, GenerativeUIValidationError
+from genui.jsontext import loads
 from genui.limits import Limits
 from genui.pointer import format_pointer, parse_pointer
 from genui.spec import GenerativeUISpec, parse_spec
@@ -69,7 +70,8 @@ an exponentially large result from a tiny patch.
 
 PATCH_ERROR_CODES: Final = frozenset(
     {
-        "invalid_json",  # patch text is not JSON / JSON Lines (NaN, Infinity, duplicate keys...)
+        "invalid_json",  # patch text is not JSON / JSON Lines (NaN, Infinity, 1e400...)
+        "duplicate_key",  # an object in the patch text names a member twice
         "patch_too_large",  # patch text longer than max_bytes
         "invalid_patch",  # the patch as a whole is not a list of ops
         "too_many_ops",  # more than max_ops operations
@@ -146,47 +148,13 @@ def _fail(code: str, message: str, *, path: str = "") -> NoReturn:
 # --------------------------------------------------------------------------- JSON text
 
 
-class _RejectedJSONError(ValueError):
-    """A construct the strict decoder refuses (NaN, Infinity, duplicate keys)."""
-
-
-def _reject_constant(name: str) -> Any:
-    raise _RejectedJSONError(f"{name} is not valid JSON")
-
-
-def _parse_float(text: str) -> float:
-    value = float(text)
-    if not math.isfinite(value):
-        raise _RejectedJSONError(f"number {text[:40]} is out of range")
-    return value
-
-
-def _unique_object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    result = dict(pairs)
-    if len(result) != len(pairs):
-        seen: set[str] = set()
-        for key, _ in pairs:
-            if key in seen:
-                raise _RejectedJSONError(f"duplicate member name {key!r}")
-            seen.add(key)
-    return result
-
-
 def _loads(text: str) -> Any:
-    """Decode strict JSON; raise :class:`_PatchFailureError` (``invalid_json``/``too_deep``)."""
+    """Decode JSON by genui's one set of rules (:mod:`genui.jsontext`), as a patch failure."""
     try:
-        return json.loads(
-            text,
-            parse_constant=_reject_constant,
-            parse_float=_parse_float,
-            object_pairs_hook=_unique_object,
-        )
-    except RecursionError:
-        _fail("too_deep", "JSON text is nested too deeply")
-    except json.JSONDecodeError as exc:
-        _fail("invalid_json", f"invalid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})")
-    except ValueError as exc:  # _RejectedJSONError, or an integer with too many digits
-        _fail("invalid_json", f"invalid JSON: {exc}")
+        return loads(text)
+    except GenerativeUIValidationError as error:
+        detail = error.errors[0]
+        _fail(detail.code, detail.message)
 
 
 def _decode_text(data: str | bytes | bytearray, max_bytes: int) -> str:

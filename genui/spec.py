@@ -18,7 +18,6 @@ import functools
 from collections.abc import Callable, Mapping, Sequence
 from typing import Annotated, Any, Literal, ParamSpec, TypeAlias, TypeVar
 
-import pydantic_core
 from pydantic import (
     BaseModel,
     BeforeValidator,
@@ -34,7 +33,8 @@ from pydantic import (
 )
 
 from genui.errors import ErrorDetail, GenerativeUIError, GenerativeUIValidationError
-from genui.limits import DEFAULT_LIMITS, JSON_DECODER_MAX_DEPTH, Limits, check_limits
+from genui.jsontext import decode_json
+from genui.limits import DEFAULT_LIMITS, Limits, check_limits
 from genui.pointer import format_pointer
 
 __all__ = [
@@ -210,46 +210,6 @@ class GenerativeUIMessagePart(BaseModel):
 # ---------------------------------------------------------------------------
 # Decoding and error translation
 # ---------------------------------------------------------------------------
-
-
-def decode_json(data: str | bytes | bytearray, limits: Limits = DEFAULT_LIMITS) -> Any:
-    """Decode standard JSON text, enforcing the input-size limit first.
-
-    ``NaN``/``Infinity``, lone surrogates and trailing data are rejected; so is
-    nesting deeper than the decoder's hard cap, without recursing into it.
-    """
-    if isinstance(data, str):
-        size = len(data) if len(data) * 4 <= limits.max_input_bytes else _utf8_size(data)
-    else:
-        size = len(data)
-    if size > limits.max_input_bytes:
-        raise GenerativeUIValidationError.single(
-            "", "too_large", f"input is {size} bytes; the limit is {limits.max_input_bytes}"
-        )
-    if size == 0 or (isinstance(data, str) and not data.strip()):
-        raise GenerativeUIValidationError.single("", "invalid_json", "input is empty")
-    if not isinstance(data, str):
-        try:
-            data = bytes(data).decode("utf-8-sig")
-        except UnicodeDecodeError as exc:
-            raise GenerativeUIValidationError.single(
-                "", "invalid_json", f"input is not valid UTF-8: {exc.reason} at byte {exc.start}"
-            ) from None
-    try:
-        return pydantic_core.from_json(data, allow_inf_nan=False, cache_strings="keys")
-    except ValueError as exc:
-        message = str(exc)
-        if "recursion limit" in message:
-            raise GenerativeUIValidationError.single(
-                "", "too_deep", f"JSON nested deeper than {JSON_DECODER_MAX_DEPTH}"
-            ) from None
-        raise GenerativeUIValidationError.single(
-            "", "invalid_json", f"invalid JSON: {message}"
-        ) from None
-
-
-def _utf8_size(text: str) -> int:
-    return len(text.encode("utf-8", "surrogatepass"))
 
 
 _CODE_BY_PYDANTIC_TYPE = {

@@ -187,7 +187,7 @@ def test_public_limits_have_documented_defaults() -> None:
         ('[{"op": "add", "path": "/a", "value": Infinity}]', "invalid_json"),
         ('[{"op": "add", "path": "/a", "value": -Infinity}]', "invalid_json"),
         ('[{"op": "add", "path": "/a", "value": 1e400}]', "invalid_json"),
-        ('[{"op": "add", "path": "/a", "value": 1, "op": "remove"}]', "invalid_json"),
+        ('[{"op": "add", "path": "/a", "value": 1, "op": "remove"}]', "duplicate_key"),
         ('[{"op": "add", "path": "/a", "value": 1}] garbage', "invalid_json"),
         ('[{"op": "add", "path": "/a", "value": 1}][]', "invalid_json"),
         ('[{"op": "add", "path": "/a", "value": 1}', "invalid_json"),
@@ -691,10 +691,13 @@ def test_merge_patch_shares_unchanged_subtrees_and_returns_the_doc_when_nothing_
 
 
 def test_merge_patch_rejects_bad_text_and_self_containing_patches() -> None:
-    for text in ('{"a": NaN}', '{"a": 1', '{"a": 1, "a": 2}', "", b"\xff"):
+    for text in ('{"a": NaN}', '{"a": 1', "", b"\xff"):
         with pytest.raises(GenerativeUIPatchError) as info:
             apply_merge_patch({}, text)
         assert info.value.code == "invalid_json"
+    with pytest.raises(GenerativeUIPatchError) as info:
+        apply_merge_patch({}, '{"a": 1, "a": 2}')
+    assert info.value.code == "duplicate_key"
     with pytest.raises(GenerativeUIPatchError) as info:
         apply_merge_patch({}, '{"a": 1}', max_bytes=5)
     assert info.value.code == "patch_too_large"
