@@ -39,8 +39,11 @@ __all__ = ["LONE_SURROGATE", "decode_json", "loads", "lone_surrogate"]
 
 _SPACED_MEMBER: Final = re.compile(r'"[ \t\r\n]+:')
 """A member name followed by whitespace before its colon (the count cannot clear it)."""
-_BIG_EXPONENT: Final = re.compile(r"[eE][+-]?[0-9]{3}|[0-9]{300}")
-"""Where a number may overflow a double."""
+_BIG_EXPONENT: Final = re.compile(r"[eE][+-]?[0-9]{3}")
+"""Where a number may overflow a double: a three-digit exponent..."""
+_DIGITS_AS_ZERO: Final = str.maketrans("123456789", "000000000")
+_LONG_DIGIT_RUN: Final = "0" * 309
+"""... or 309 digits in a row (a double's largest finite value has 309 before the point)."""
 _NON_FINITE: Final = re.compile(r"(?<![\w\"])-?(?:NaN|Infinity)(?![\w\"])")
 """A NaN or Infinity literal (outside a string, most likely), to name it in the error."""
 LONE_SURROGATE: Final = re.compile(
@@ -106,7 +109,7 @@ def loads(text: str) -> Any:
         if _NON_FINITE.search(text) is not None:
             message += " (NaN and Infinity are not JSON numbers)"
         raise _error("invalid_json", f"invalid JSON: {message}") from None
-    if _BIG_EXPONENT.search(text) is not None and not _all_finite(value):
+    if _may_overflow(text) and not _all_finite(value):
         raise _error("invalid_json", "invalid JSON: a number is out of range")
     if "{" in text and _may_repeat_names(text, value):
         _find_duplicate(text)
@@ -117,27 +120,28 @@ def _utf8_size(text: str) -> int:
     return len(text.encode("utf-8", "surrogatepass"))
 
 
-def _containers(value: Any) -> list[Any]:
+def _key_count(value: Any) -> int:
+    """How many members the objects in decoded JSON ``value`` have, all together."""
+    keys = 0
     stack = [value]
-    found = []
+    pop, push = stack.pop, stack.append
     while stack:
-        item = stack.pop()
-        kind = type(item)
-        if kind is dict:
-            found.append(item)
-            stack.extend(child for child in item.values() if type(child) in (dict, list))
-        elif kind is list:
-            stack.extend(child for child in item if type(child) in (dict, list))
-    return found
+        item = pop()
+        if type(item) is dict:
+            keys += len(item)
+            item = item.values()
+        for child in item:
+            kind = type(child)
+            if kind is dict or kind is list:
+                push(child)
+    return keys
 
 
 def _may_repeat_names(text: str, value: Any) -> bool:
     """Whether counting cannot rule out a repeated member name (see the module docstring)."""
     if _SPACED_MEMBER.search(text) is not None:
         return True
-    members = text.count('":')
-    keys = sum(len(item) for item in _containers(value))
-    return keys != members
+    return _key_count(value) != text.count('":')
 
 
 def _find_duplicate(text: str) -> None:
@@ -169,6 +173,12 @@ def _find_duplicate(text: str) -> None:
         ) from None
     except (ValueError, RecursionError):  # pragma: no cover - from_json accepted the text
         return
+
+
+def _may_overflow(text: str) -> bool:
+    if _BIG_EXPONENT.search(text) is not None:
+        return True
+    return len(text) >= len(_LONG_DIGIT_RUN) and _LONG_DIGIT_RUN in text.translate(_DIGITS_AS_ZERO)
 
 
 def _all_finite(value: Any) -> bool:
