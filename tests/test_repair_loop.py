@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +24,16 @@ DOC = Path(__file__).resolve().parent.parent / "docs" / "validation.md"
 EXPECTED_CODES = ["invalid_value", "unknown_component", "extra_field", "event_handler"]
 
 
+def _main() -> repair_loop.RepairRun:
+    """Run the example in a thread of its own.
+
+    ``run_sync`` needs a thread with no event loop running, and the session's Playwright
+    browser (sync API) keeps one running in the main thread.
+    """
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(main).result()
+
+
 @pytest.fixture(autouse=True)
 def _no_real_model_requests(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     monkeypatch.setattr(models, "ALLOW_MODEL_REQUESTS", False)
@@ -32,7 +43,7 @@ def _no_real_model_requests(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
 def test_the_agent_repairs_its_spec_from_the_repair_prompt(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    run = main()
+    run = _main()
 
     first, second = run.attempts  # exactly two render_gui calls
     assert not first.result.ok
@@ -88,7 +99,7 @@ def test_a_model_that_ignores_the_prompt_runs_out_of_retries(
 
     monkeypatch.setattr(repair_loop, "follow_repair_prompt", ignores_feedback)
     with pytest.raises(Exception, match="maximum output retries"):
-        main()
+        _main()
 
 
 def _text_block_after(heading: str, text: str) -> str:
