@@ -36,7 +36,7 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check genui tests examples benchmarks
 
 typecheck: $(STAMP)
-	$(BIN)/mypy --strict genui
+	$(BIN)/mypy --strict genui tests
 
 pytest: $(STAMP)
 	$(BIN)/pytest -q
