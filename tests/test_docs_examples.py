@@ -1,7 +1,7 @@
-"""Every ```python block in docs/*.md runs, each in a fresh interpreter, with a timeout.
+"""Every ```python block in README.md and docs/*.md runs, each in a fresh interpreter.
 
-Discovery is automatic: any Markdown file added to docs/ is picked up. Two HTML comment
-markers, on the line right before a block, change how it is run:
+Each has a timeout. Discovery is automatic: any Markdown file added to docs/ is picked up.
+Two HTML comment markers, on the line right before a block, change how it is run:
 
 ``<!-- file: NAME.py -->``
     the block is also saved as ``NAME.py`` in the working directory of the blocks after it
@@ -78,7 +78,8 @@ def blocks_in(doc: Path) -> list[Block]:
 
 
 def all_blocks() -> list[Block]:
-    return [block for doc in sorted(DOCS.glob("*.md")) for block in blocks_in(doc)]
+    docs = [ROOT / "README.md", *sorted(DOCS.glob("*.md"))]
+    return [block for doc in docs for block in blocks_in(doc)]
 
 
 BLOCKS = all_blocks()
