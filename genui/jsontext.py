@@ -39,11 +39,14 @@ __all__ = ["LONE_SURROGATE", "decode_json", "loads", "lone_surrogate"]
 
 _SPACED_MEMBER: Final = re.compile(r'"[ \t\r\n]+:')
 """A member name followed by whitespace before its colon (the count cannot clear it)."""
-_BIG_EXPONENT: Final = re.compile(r"[eE][+-]?[0-9]{3}")
-"""Where a number may overflow a double: a three-digit exponent..."""
-_DIGITS_AS_ZERO: Final = str.maketrans("123456789", "000000000")
-_LONG_DIGIT_RUN: Final = "0" * 309
-"""... or 309 digits in a row (a double's largest finite value has 309 before the point)."""
+_DIGITS_AS_ZERO: Final = bytes.maketrans(b"123456789", b"000000000")
+_OVERFLOW_MARKS: Final = (
+    *(b"0" + e + sign + b"000" for e in (b"e", b"E") for sign in (b"", b"+", b"-")),
+    b"0" * 309,
+)
+"""Where a number may overflow a double, in the text with every digit written as ``0``: a
+three-digit exponent, or 309 digits in a row (the largest finite double has 309 before the
+point)."""
 _NON_FINITE: Final = re.compile(r"(?<![\w\"])-?(?:NaN|Infinity)(?![\w\"])")
 """A NaN or Infinity literal (outside a string, most likely), to name it in the error."""
 LONE_SURROGATE: Final = re.compile(
@@ -176,9 +179,8 @@ def _find_duplicate(text: str) -> None:
 
 
 def _may_overflow(text: str) -> bool:
-    if _BIG_EXPONENT.search(text) is not None:
-        return True
-    return len(text) >= len(_LONG_DIGIT_RUN) and _LONG_DIGIT_RUN in text.translate(_DIGITS_AS_ZERO)
+    marked = text.encode("utf-8", "surrogatepass").translate(_DIGITS_AS_ZERO)  # C speed
+    return any(mark in marked for mark in _OVERFLOW_MARKS)
 
 
 def _all_finite(value: Any) -> bool:
