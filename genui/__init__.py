@@ -9,7 +9,9 @@ The public API is re-exported here; each name lives in a module with one job:
 """
 
 from genui.body import SpecBody, spec_body
-from genui.components.image import ImagePart, render_image
+from genui.components import default_registry
+from genui.components.image import ImagePart
+from genui.components.standalone import render_image
 from genui.errors import (
     ErrorDetail,
     GenerativeUIError,
@@ -19,7 +21,7 @@ from genui.errors import (
 )
 from genui.limits import DEFAULT_LIMITS, Limits
 from genui.patch import apply_json_patch, apply_merge_patch, apply_patch
-from genui.registry import Component, Registry, default_registry, register
+from genui.registry import Component, Registry, register
 from genui.render import (
     RenderCache,
     Renderer,

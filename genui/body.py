@@ -32,8 +32,9 @@ from pydantic import GetCoreSchemaHandler, GetJsonSchemaHandler
 from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import CoreSchema, PydanticCustomError, core_schema
 
+from genui.components import default_registry
 from genui.limits import Limits
-from genui.registry import Registry, default_registry
+from genui.registry import Registry
 from genui.sanitize import UrlPolicy
 from genui.spec import GenerativeUISpec
 from genui.validate import Checker

@@ -14,7 +14,8 @@ from __future__ import annotations
 import json
 from typing import Any, Literal
 
-from genui.registry import Component, Registry, default_registry
+from genui.components import default_registry
+from genui.registry import Component, Registry
 
 __all__ = ["json_schema", "prompt", "render_gui_tool"]
 

@@ -22,9 +22,10 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from genui import catalog
+from genui.components import default_registry
 from genui.errors import GenerativeUIError, GenerativeUIValidationError
 from genui.patch import apply_patch
-from genui.registry import Registry, default_registry
+from genui.registry import Registry
 from genui.render import Renderer
 from genui.schema import spec_json_schema_text
 from genui.spec import GenerativeUISpec, decode_json, parse_spec

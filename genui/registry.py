@@ -13,14 +13,14 @@ import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
-from functools import cache
 from typing import Any, Literal, TypeVar
 
 from pydantic import BaseModel
 
 from genui.spec import COMPONENT_NAME_PATTERN
+from genui.writing import Writer
 
-__all__ = ["ChildrenPolicy", "Component", "Registry", "default_registry", "register"]
+__all__ = ["ChildrenPolicy", "Component", "Registry", "register"]
 
 _NAME = re.compile(COMPONENT_NAME_PATTERN)
 _CSS_UNSAFE = re.compile(r"[^a-z0-9]+")
@@ -38,19 +38,23 @@ def css_class_for(name: str) -> str:
 
 @dataclass(frozen=True, slots=True)
 class Component:
-    """One allowed component: its name, props model, template and children policy.
+    """One allowed component: its name, props model, how it is written, children policy.
 
-    ``props_model`` validates the node's props before the template sees them
-    (declare URL props with :data:`genui.SafeUrl` / :data:`genui.ImageUrl`);
-    ``template`` is a template name looked up through the renderer's loaders.
+    ``props_model`` validates the node's props before they are written (declare URL
+    props with :data:`genui.SafeUrl` / :data:`genui.ImageUrl`). A component has a
+    ``writer`` (a :data:`genui.writing.Writer`, how the built-ins are written) or a
+    ``template`` (a Jinja2 template name looked up through the renderer's loaders,
+    how applications usually add components). With both, the writer writes it and the
+    template name is only the key an application's loaders may override it with.
     """
 
     name: str
     """Exact name used in specs."""
     props_model: type[BaseModel]
     """Pydantic model for the props; undeclared props are invalid."""
-    template: str
-    """Jinja2 template name, e.g. ``"genui/card.html"`` or ``"weather.html"``."""
+    template: str = ""
+    """Jinja2 template name, e.g. ``"weather.html"``; for a component with a ``writer``,
+    the name an application's template overrides it with (``"genui/card.html"``)."""
     children: ChildrenPolicy | bool | AbstractSet[str] = "any"
     """Which children the component takes, following HTML content models:
 
@@ -74,10 +78,18 @@ class Component:
     """An example node (``{"component": ..., "props": ...}``) for prompts and docs."""
     css_class: str = field(default="", compare=False)
     """The element class, ``genui-<name>``; derived from ``name`` when left empty."""
+    writer: Writer | None = field(default=None, kw_only=True)
+    """The function that writes the component's element (see :mod:`genui.writing`)."""
 
     def __post_init__(self) -> None:
         if not isinstance(self.name, str) or not _NAME.fullmatch(self.name):
             raise ValueError(f"invalid component name {self.name!r}")
+        if self.writer is not None and not callable(self.writer):
+            raise TypeError(f"{self.name}: writer must be a callable")
+        if not isinstance(self.template, str):
+            raise TypeError(f"{self.name}: template must be a template name")
+        if self.writer is None and not self.template:
+            raise ValueError(f"{self.name}: a component needs a writer or a template")
         if not (isinstance(self.props_model, type) and issubclass(self.props_model, BaseModel)):
             raise TypeError(f"{self.name}: props_model must be a pydantic BaseModel subclass")
         if self.text_prop is not None and self.text_prop not in self.props_model.model_fields:
@@ -161,7 +173,8 @@ class Component:
 def register(
     name: str,
     *,
-    template: str,
+    template: str = "",
+    writer: Writer | None = None,
     children: ChildrenPolicy | bool | AbstractSet[str] = "any",
     inline: bool = False,
     standalone: bool = True,
@@ -169,7 +182,7 @@ def register(
     description: str = "",
     example: Mapping[str, Any] | None = None,
 ) -> Callable[[_ModelT], _ModelT]:
-    """Class decorator: declare a props model as a component.
+    """Class decorator: declare a props model as a component (with a template or a writer).
 
     The class is returned unchanged, with its :class:`Component` attached as
     ``__genui_component__``; pass the class to :class:`Registry` or
@@ -193,6 +206,7 @@ def register(
             text_prop=text_prop,
             description=description or (model.__doc__ or "").strip(),
             example=example,
+            writer=writer,
         )
         model.__genui_component__ = component  # type: ignore[attr-defined]
         return model
@@ -290,11 +304,3 @@ class Registry(Mapping[str, Component]):
         """Return a new registry without ``names`` (absent names are ignored)."""
         dropped = set(names)
         return Registry(c for n, c in self._components.items() if n not in dropped)
-
-
-@cache
-def default_registry() -> Registry:
-    """The built-in, display-oriented components (shared, immutable)."""
-    from genui.components import BUILTIN_COMPONENTS
-
-    return Registry(BUILTIN_COMPONENTS)

@@ -2,11 +2,11 @@
 
 The :class:`Renderer` resolves every node against its :class:`~genui.Registry`,
 validates the node's props with the component's model (URL props sanitized on
-the way, see :mod:`genui.sanitize`), and writes the component's element: built-in
-components with the plain Python writers of :mod:`genui.components.writers`, every
-other component (or a built-in whose template name an app's loader provides) with
-its Jinja2 template, autoescaping always on. Writers and templates see the typed
-props object, never the raw dict.
+the way, see :mod:`genui.sanitize`), and writes the component's element through the one
+extension point of :mod:`genui.writing`: the component's ``writer`` (a plain Python
+function, as every built-in has), or its Jinja2 template (autoescaping always on), which
+an application's loaders may also provide for a component that has a writer, to override
+its markup. Writers and templates see the typed props object, never the raw dict.
 
 JSON text is validated in one pass over the whole tree when it can be
 (:mod:`genui.compiled`); anything that pass does not accept takes the precise path,
@@ -36,11 +36,11 @@ from markupsafe import Markup, escape
 from pydantic import ValidationError
 
 from genui.compiled import IndexedReport, compiled_registry
-from genui.components.writers import BUILTIN_WRITERS, Writer
+from genui.components import default_registry
 from genui.errors import GenerativeUIRenderError, GenerativeUIValidationError
-from genui.htmltext import dom_id, escape_html, escape_text, finalize, format_number
+from genui.htmltext import dom_id, escape_html, escape_text, finalize, format_number, identity_attrs
 from genui.limits import DEFAULT_LIMITS, Limits, check_limits
-from genui.registry import Component, Registry, default_registry
+from genui.registry import Component, Registry
 from genui.sanitize import (
     DEFAULT_URL_POLICY,
     SanitizeReport,
@@ -49,6 +49,7 @@ from genui.sanitize import (
 )
 from genui.spec import GenerativeUINode, GenerativeUISpec, NodeValue, decode_json, given_props
 from genui.validate import Checker, ValidationMemo, ValidationResult
+from genui.writing import Element, Writer
 
 __all__ = [
     "Fallback",
@@ -98,9 +99,7 @@ class NodeInfo:
         path makes every element addressable by streaming updates.
         """
         classes = " ".join(c for c in (self.css_class, *extra_classes) if c)
-        attrs = f' class="{escape(classes)}" data-genui-path="{escape(self.path)}"'
-        if self.key is not None:
-            attrs += f' data-genui-key="{escape_text(self.key)}"'
+        attrs = f' class="{escape(classes)}"{identity_attrs(self.path, self.key)}'
         return Markup(attrs)  # noqa: S704 - every value above is escaped
 
     id_prefix: str = "genui"
@@ -140,6 +139,7 @@ def _build_environment(loaders: Sequence[BaseLoader]) -> Environment:
 
 
 _EMPTY = Markup("")
+_new_element = tuple.__new__
 
 
 def _trusted(html: str) -> Markup:
@@ -553,10 +553,15 @@ class Renderer:
         """Component name → what rendering it needs, worked out once per registry."""
         if self._writers_for is not self._registry:
             registry = self._registry
+            written = {
+                component.template: component
+                for component in (*default_registry().values(), *registry.values())
+                if component.writer is not None and component.template
+            }
             self._writers = {
                 name: _Resolved(
                     component,
-                    self._writer(component),
+                    self._writer(component, written),
                     escape_html(component.css_class),
                     frozenset(
                         child for child, kind in registry.items() if component.accepts_child(kind)
@@ -569,22 +574,28 @@ class Renderer:
             self._writers_for = registry
         return self._writers
 
-    def _writer(self, component: Component) -> Writer:
-        """How ``component`` is written: a built-in writer, or its Jinja2 template.
+    def _writer(self, component: Component, written: Mapping[str, Component]) -> Writer:
+        """How ``component`` is written: its writer, or its Jinja2 template.
 
-        A template with a built-in's name in the application's loaders wins, so apps
-        can still override any built-in's markup.
+        The application's loaders providing the component's template name win, so apps
+        can still override any built-in's markup. A component with only a template
+        whose name is a written component's (``written``: template name → component)
+        is written by that component's writer, if its props model is that component's.
         """
-        builtin = BUILTIN_WRITERS.get(component.template)
-        if builtin is not None and not self._app_has_template(component.template):
-            model, writer = builtin
-            if not issubclass(component.props_model, model):
+        name = component.template
+        if name and self._app_has_template(name):
+            return self._template_writer(name, component.css_class)
+        if component.writer is not None:
+            return component.writer
+        owner = written.get(name)
+        if owner is not None and owner.writer is not None:
+            if not issubclass(component.props_model, owner.props_model):
                 raise TypeError(
-                    f"{component.name}: {component.template} renders {model.__name__}, "
+                    f"{component.name}: {name} renders {owner.props_model.__name__}, "
                     f"not {component.props_model.__name__}"
                 )
-            return writer
-        return self._template_writer(component.template, component.css_class)
+            return owner.writer
+        return self._template_writer(name, component.css_class)
 
     def _app_has_template(self, name: str) -> bool:
         try:
@@ -594,21 +605,15 @@ class Renderer:
         return True
 
     def _template_writer(self, template_name: str, css_class: str) -> Writer:
-        def write(
-            props: Any,
-            children: str,
-            content: str,
-            cls: str,
-            path: str,
-            key: str | None,
-            prefix: str,
-        ) -> str:
-            info = NodeInfo(path, key, css_class, prefix)
+        """The template ``template_name`` as a :data:`~genui.writing.Writer`."""
+
+        def write(element: Element[Any]) -> str:
+            info = NodeInfo(element.path, element.key, css_class, element.id_prefix)
             return self._fill(
                 template_name,
-                props=props,
-                children=_trusted(children),
-                content=_trusted(content),
+                props=element.props,
+                children=_trusted(element.children),
+                content=_trusted(element.content),
                 node=info,
             )
 
@@ -663,7 +668,12 @@ class Renderer:
             if text is not None:  # the text prop first, then any children: nothing is hidden
                 text = text if isinstance(text, str) else format_number(text)
                 content = escape_html(text) + children
-        return entry.writer(props, children, content, entry.css_class, path, key, self.id_prefix)
+        # tuple.__new__ builds the Element without its Python-level __new__ (half the cost)
+        return entry.writer(
+            _new_element(
+                Element, (props, children, content, entry.css_class, path, key, self.id_prefix)
+            )
+        )
 
     def accepts(self, node: GenerativeUINode, path: str) -> bool:
         """Whether ``node``'s component is allowed and its props validate, reporting nothing.

@@ -22,8 +22,9 @@ from typing import Any
 from hypothesis import strategies as st
 
 from genui.catalog import json_schema
+from genui.components import default_registry
 from genui.limits import MAX_INTEGER
-from genui.registry import Registry, default_registry
+from genui.registry import Registry
 
 __all__ = ["HOSTILE_STRINGS", "from_schema", "hostile_specs", "hostile_text", "specs"]
 

@@ -35,6 +35,7 @@ from pydantic import BaseModel, ValidationError
 from pydantic_core import PydanticSerializationError
 
 from genui.compiled import IndexedReport, compiled_registry, events_by_node
+from genui.components import default_registry
 from genui.errors import ErrorDetail, GenerativeUIError, GenerativeUIValidationError
 from genui.hints import (
     children_hint,
@@ -45,7 +46,7 @@ from genui.hints import (
 )
 from genui.limits import DEFAULT_LIMITS, MAX_INTEGER, Limits, check_limits
 from genui.pointer import escape_token, format_pointer, parse_pointer
-from genui.registry import Component, Registry, default_registry
+from genui.registry import Component, Registry
 from genui.sanitize import (
     CONTEXT_PATH,
     CONTEXT_REPORT,

@@ -11,7 +11,7 @@ from hypothesis import given
 
 from genui.catalog import json_schema, prompt, render_gui_tool
 from genui.cli import main
-from genui.registry import default_registry
+from genui.components import default_registry
 from genui.testing import specs
 
 

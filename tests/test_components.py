@@ -12,14 +12,14 @@ from typing import Any
 import pytest
 from markupsafe import escape
 
-from genui.components import BUILTIN_COMPONENTS
+from genui.components import BUILTIN_COMPONENTS, default_registry
 from genui.components.data import MAX_TABLE_CELLS, MAX_TABLE_COLUMNS, ProgressProps, TableProps
-from genui.components.writers import BUILTIN_WRITERS, Writer
 from genui.errors import GenerativeUIValidationError
-from genui.registry import Component, default_registry
+from genui.registry import Component
 from genui.render import Renderer, render
 from genui.sanitize import is_url_attribute, url_fields
 from genui.static import stylesheet
+from genui.writing import Writer
 from tests.hostile import HOSTILE_URLS
 from tests.html_parsing import attributes, parse_errors
 from tests.writer_source import url_attributes, writer_source
@@ -828,8 +828,9 @@ def test_no_url_attribute_carries_a_script_url_whatever_the_string_props(
 
 
 def _writer(component: Component) -> Writer:
-    """The built-in writer of ``component`` (every built-in has one)."""
-    return BUILTIN_WRITERS[component.template][1]
+    """The writer of ``component`` (every built-in has one)."""
+    assert component.writer is not None, component.name
+    return component.writer
 
 
 # What a writer may write into a URL attribute besides its URL-typed props, and why each is
@@ -876,16 +877,18 @@ def test_writers_never_mark_safe_style_or_script(component: Component) -> None:
 
 def test_every_builtin_has_a_writer_and_no_builtin_template_is_left_over() -> None:
     for component in BUILTIN_COMPONENTS:
-        model, _ = BUILTIN_WRITERS[component.template]
-        assert issubclass(component.props_model, model), component.name
-    assert set(BUILTIN_WRITERS) == {c.template for c in BUILTIN_COMPONENTS}
+        assert component.writer is not None, component.name
+        assert component.template.startswith("genui/"), component.name  # its override key
+        assert component.writer.__module__ == component.props_model.__module__, component.name
+    assert len({c.template for c in BUILTIN_COMPONENTS}) == len(BUILTIN_COMPONENTS)
     # genui's own templates: the preview page and the unknown-component placeholder
     assert sorted(p.name for p in TEMPLATES.glob("*.html")) == ["_page.html", "_unknown.html"]
 
 
 def test_writers_print_no_attribute_value_from_props_unescaped() -> None:
     """Every props value a writer puts in its output goes through escape_html or is a literal."""
-    for _model, writer in BUILTIN_WRITERS.values():
+    for component in BUILTIN_COMPONENTS:
+        _model, writer = component.props_model, _writer(component)
         for line in writer_source(writer).splitlines():
             for value in re.findall(r"\{(props\.\w+)\}", line):
                 field = value.split(".")[1]

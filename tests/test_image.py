@@ -12,6 +12,7 @@ from markupsafe import Markup
 from pydantic import ValidationError
 
 from genui.catalog import json_schema
+from genui.components import default_registry
 from genui.components.image import (
     IMAGE,
     ImageActions,
@@ -21,11 +22,10 @@ from genui.components.image import (
     configure_image_actions,
     image_component,
     image_extension,
-    render_image,
     safe_filename,
     write_image,
 )
-from genui.registry import default_registry
+from genui.components.standalone import render_image
 from genui.render import Renderer
 from genui.sanitize import SanitizeReport, UrlPolicy, is_url_attribute
 from tests.html_parsing import attributes, elements, parse_errors

@@ -18,8 +18,8 @@ from typing import Any
 
 import pytest
 
+from genui.components import default_registry
 from genui.components.image import ImageActions, image_component
-from genui.registry import default_registry
 from genui.render import Renderer
 from genui.static import script
 from tests.browser import ORIGIN, BrowserOracle

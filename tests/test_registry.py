@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 from pydantic import BaseModel
 
-from genui.registry import Component, Registry, css_class_for, default_registry, register
+from genui.components import default_registry
+from genui.registry import Component, Registry, css_class_for, register
 from tests.hostile import PROTOTYPE_LIKE
 
 
@@ -91,6 +92,15 @@ def test_components_need_valid_names(name: str) -> None:
 def test_component_needs_a_pydantic_model() -> None:
     with pytest.raises(TypeError):
         Component("X", dict, "t.html")  # type: ignore[arg-type]
+
+
+def test_a_component_has_a_writer_or_a_template() -> None:
+    with pytest.raises(ValueError, match="a writer or a template"):
+        Component("X", NoteProps)
+    with pytest.raises(TypeError, match="writer"):
+        Component("X", NoteProps, writer="t.html")  # type: ignore[arg-type]
+    written = Component("X", NoteProps, writer=lambda element: "<hr>")
+    assert written.template == "" and written.writer is not None
 
 
 def test_text_prop_must_be_declared() -> None:

@@ -14,10 +14,13 @@ from markupsafe import Markup
 from pydantic import BaseModel
 
 from genui import GenerativeUIRenderError, GenerativeUIValidationError
-from genui.registry import Component, default_registry
+from genui.components import default_registry
+from genui.htmltext import escape_html
+from genui.registry import Component
 from genui.render import Renderer, format_number, render, render_page, render_with_report
 from genui.sanitize import SafeUrl
 from genui.testing import specs
+from genui.writing import Element
 from tests.builders import text
 from tests.hostile import PROTOTYPE_LIKE
 from tests.html_parsing import parse_errors
@@ -184,6 +187,30 @@ def test_apps_add_components_with_their_own_templates() -> None:
     )
     assert ">3</a>" in html and "javascript" not in html
     assert report.events[0].prop == "href"
+
+
+def test_apps_add_components_with_their_own_writers() -> None:
+    class NoteProps(BaseModel):
+        text: str
+
+    def write_note(element: Element[NoteProps]) -> str:
+        text = escape_html(element.props.text)
+        return f'<aside class="{element.css_class}"{element.identity_attrs()}>{text}</aside>'
+
+    renderer = Renderer(default_registry().extend(Component("Note", NoteProps, writer=write_note)))
+    spec = {"root": {"component": "Note", "props": {"text": "<b>"}, "key": "k"}}
+    expected = (
+        '<aside class="genui-note" data-genui-path="/root" data-genui-key="k">&lt;b&gt;</aside>'
+    )
+    assert renderer.render(spec) == expected
+    assert renderer.render(json.dumps(spec)) == expected  # the one-pass path too
+    loaders = [DictLoader({"note.html": "<p{{ node.attrs() }}>{{ props.text }}</p>"})]
+    assert Renderer(renderer.registry, loaders=loaders).render(spec) == expected  # no key
+    keyed = Component("Note", NoteProps, "note.html", writer=write_note)
+    overridden = Renderer(default_registry().extend(keyed), loaders=loaders)
+    assert overridden.render(spec) == '<p class="genui-note" data-genui-path="/root"' + (
+        ' data-genui-key="k">&lt;b&gt;</p>'
+    )
 
 
 def test_app_loaders_can_override_a_built_in_template() -> None:

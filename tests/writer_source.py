@@ -1,8 +1,8 @@
 """Reading the built-in writers' source: which functions write a component, and where the
 values of its URL attributes come from.
 
-A writer (``genui.components.writers.Writer``) builds its HTML with f-strings, often in
-helper functions of its module. :func:`writer_functions` finds those helpers;
+A writer (``genui.writing.Writer``) builds its HTML with f-strings, often in helper
+functions of its module. :func:`writer_functions` finds those helpers;
 :func:`url_attributes` finds every URL attribute the f-strings open (``href="{…}"``) and
 traces the value written there back through assignments and helper-call arguments to
 where it comes from (``props.href``), checking on the way that it passed through

@@ -8,11 +8,13 @@ nothing when pressed.
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Final, Literal
 
 from genui.components.base import PropsModel
+from genui.htmltext import escape_html
 from genui.registry import Component
 from genui.sanitize import SafeUrl
+from genui.writing import Element
 
 __all__ = ["BUTTON", "LINK", "ButtonProps", "ButtonVariant", "LinkProps"]
 
@@ -29,10 +31,24 @@ class LinkProps(PropsModel):
     """Link text; if absent, string children are the text."""
 
 
+_LINK_TAIL: Final = ' rel="noopener noreferrer nofollow" target="_blank">'
+
+
+def _link(element: Element[LinkProps]) -> str:
+    props = element.props
+    ident = element.identity_attrs()
+    cls = element.css_class
+    content = element.content
+    if props.href is None:
+        return f'<span class="{cls} genui-link--inert"{ident}>{content}</span>'
+    return f'<a class="{cls}"{ident} href="{escape_html(props.href)}"{_LINK_TAIL}{content}</a>'
+
+
 LINK = Component(
     "Link",
     LinkProps,
     "genui/link.html",
+    writer=_link,
     children="text",
     inline=True,
     text_prop="text",
@@ -54,10 +70,24 @@ class ButtonProps(PropsModel):
     one, `danger` for a destructive one."""
 
 
+def _button(element: Element[ButtonProps]) -> str:
+    props = element.props
+    ident = element.identity_attrs()
+    cls = element.css_class
+    content = element.content
+    # A spec cannot attach behaviour: with a safe href the button is a link; without,
+    # it is disabled.
+    opened = f' class="{cls} genui-button--{props.variant}"{ident}'
+    if props.href is None:
+        return f'<button{opened} type="button" disabled>{content}</button>'
+    return f'<a{opened} href="{escape_html(props.href)}"{_LINK_TAIL}{content}</a>'
+
+
 BUTTON = Component(
     "Button",
     ButtonProps,
     "genui/button.html",
+    writer=_button,
     children="text",
     inline=True,
     text_prop="label",

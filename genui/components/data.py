@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal, TypeAlias
+from typing import Annotated, Final, Literal, TypeAlias
 
 from pydantic import Field
 
 from genui.components.base import PropsModel
+from genui.htmltext import escape_html, format_number
 from genui.registry import Component
+from genui.writing import Element
 
 __all__ = [
     "LIST",
@@ -55,10 +57,45 @@ class StatProps(PropsModel):
     """Which way the figure moved; colours the delta (up green, down red) and adds an arrow."""
 
 
+_ARROWS: Final = {
+    "up": '<span class="genui-stat__arrow" aria-hidden="true">&#9650;</span>',
+    "down": '<span class="genui-stat__arrow" aria-hidden="true">&#9660;</span>',
+    "flat": '<span class="genui-stat__arrow" aria-hidden="true">&#9654;</span>',
+}
+
+_TREND_WORDS: Final = {"up": "up", "down": "down", "flat": "no change"}
+
+
+def _stat(element: Element[StatProps]) -> str:
+    props = element.props
+    ident = element.identity_attrs()
+    cls = element.css_class
+    trend = props.trend
+    trend_class = "" if trend is None else f" genui-stat--{trend}"
+    value = props.value
+    shown = escape_html(value) if isinstance(value, str) else format_number(value)
+    html = (
+        f'<dl class="{cls}{trend_class}"{ident}>\n'
+        f'<dt class="genui-stat__label">{escape_html(props.label)}</dt>\n'
+        f'<dd class="genui-stat__value">{shown}</dd>\n'
+    )
+    if props.delta is not None or trend is not None:
+        html += '<dd class="genui-stat__delta">'
+        if trend is not None:
+            html += _ARROWS[trend]
+        if props.delta is not None:
+            html += escape_html(props.delta)
+        if trend is not None:
+            html += f'<span class="genui-visually-hidden"> ({_TREND_WORDS[trend]})</span>'
+        html += "</dd>\n"
+    return html + "</dl>"
+
+
 STAT = Component(
     "Stat",
     StatProps,
     "genui/stat.html",
+    writer=_stat,
     children="none",
     description=(
         "A single key figure (KPI) with a label and an optional change (delta) and trend."
@@ -78,10 +115,21 @@ class ListProps(PropsModel):
     """Number the items (`<ol>`) instead of bulleting them (`<ul>`)."""
 
 
+def _list(element: Element[ListProps]) -> str:
+    props = element.props
+    ident = element.identity_attrs()
+    cls = element.css_class
+    children = element.children
+    if props.ordered:
+        return f'<ol class="{cls} genui-list--ordered"{ident}>{children}</ol>'
+    return f'<ul class="{cls}"{ident}>{children}</ul>'
+
+
 LIST = Component(
     "List",
     ListProps,
     "genui/list.html",
+    writer=_list,
     children={"ListItem"},
     description=(
         "A bulleted list, or numbered when ordered is true. Its children must be ListItem"
@@ -105,10 +153,18 @@ class ListItemProps(PropsModel):
     """The item text; if absent, the children (text or components) are the item."""
 
 
+def _list_item(element: Element[ListItemProps]) -> str:
+    ident = element.identity_attrs()
+    cls = element.css_class
+    content = element.content
+    return f'<li class="{cls}"{ident}>{content}</li>'
+
+
 LIST_ITEM = Component(
     "ListItem",
     ListItemProps,
     "genui/list_item.html",
+    writer=_list_item,
     text_prop="text",
     standalone=False,
     description="One item of a List: a text prop, or children for richer content.",
@@ -151,10 +207,60 @@ class TableProps(PropsModel):
         return frozenset(numeric - mixed)
 
 
+def _cell(cell: str | int | float | bool | None) -> str:
+    if cell is None:
+        return ""
+    if cell is True or cell is False:
+        return "Yes" if cell else "No"
+    if isinstance(cell, str):
+        return escape_html(cell)
+    return format_number(cell)
+
+
+def _table(element: Element[TableProps]) -> str:
+    props = element.props
+    ident = element.identity_attrs()
+    cls = element.css_class
+    numeric = props.numeric_columns
+    width = props.width
+    caption = props.caption
+    if caption is None:
+        parts = [f'<div class="{cls}"{ident} role="region" tabindex="0" aria-label="Table">\n']
+        parts.append('<table class="genui-table__table">\n')
+    else:
+        label = f"{element.dom_id}-caption"
+        parts = [
+            f'<div class="{cls}"{ident} role="region" tabindex="0" aria-labelledby="{label}">\n',
+            '<table class="genui-table__table">\n',
+            f'<caption class="genui-table__caption" id="{label}">{escape_html(caption)}</caption>',
+        ]
+    columns = props.columns
+    if columns:
+        parts.append("<thead><tr>")
+        for index, column in enumerate(columns):
+            number_class = ' class="genui-table__num"' if index in numeric else ""
+            parts.append(f'<th scope="col"{number_class}>{escape_html(column)}</th>')
+        parts.append("<td></td>" * (width - len(columns)))
+        parts.append("</tr></thead>\n")
+    parts.append("<tbody>\n")
+    for row in props.rows:
+        parts.append("<tr>")
+        for index, cell in enumerate(row):
+            if index in numeric:
+                parts.append(f'<td class="genui-table__num">{_cell(cell)}</td>')
+            else:
+                parts.append(f"<td>{_cell(cell)}</td>")
+        parts.append("<td></td>" * (width - len(row)))
+        parts.append("</tr>\n")
+    parts.append("</tbody>\n</table>\n</div>")
+    return "".join(parts)
+
+
 TABLE = Component(
     "Table",
     TableProps,
     "genui/table.html",
+    writer=_table,
     children="none",
     description=(
         "A table of plain values: column headings and rows of cells (text, numbers,"
@@ -192,10 +298,34 @@ class ProgressProps(PropsModel):
         return round(self.bounded_value / self.max * 100)
 
 
+def _progress(element: Element[ProgressProps]) -> str:
+    props = element.props
+    ident = element.identity_attrs()
+    cls = element.css_class
+    bar = f"{element.dom_id}-bar"
+    percent = props.percent
+    label = props.label
+    header = (
+        ""
+        if label is None
+        else f'<label class="genui-progress__label" for="{bar}">{escape_html(label)}</label>'
+    )
+    unnamed = ' aria-label="Progress"' if label is None else ""
+    return (
+        f'<div class="{cls}"{ident}>\n'
+        f'<div class="genui-progress__header">{header}'
+        f'<span class="genui-progress__percent" aria-hidden="true">{percent}%</span></div>\n'
+        f'<progress class="genui-progress__bar" id="{bar}"'
+        f' value="{format_number(props.bounded_value)}" max="{format_number(props.max)}"'
+        f"{unnamed}>{percent}%</progress>\n</div>"
+    )
+
+
 PROGRESS = Component(
     "Progress",
     ProgressProps,
     "genui/progress.html",
+    writer=_progress,
     children="none",
     description=(
         "A horizontal progress bar with an optional label and the percentage done;"

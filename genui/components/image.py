@@ -5,7 +5,7 @@ images (``{"type": "image", "image": ..., "filename"?: ...}``) plus a ``status``
 where generation is: ``running`` (optionally with a partial preview and its ``progress``),
 ``complete`` (the default) or ``incomplete`` (with a ``reason``). The same model is the
 ``Image`` component's props, so a part can sit in a spec or be rendered on its own with
-:func:`render_image`.
+:func:`genui.render_image`.
 
 :func:`write_image` (what the template name ``genui/image.html`` renders to, unless an
 application's loaders provide that template) renders every state without inline script: a CSS
@@ -28,23 +28,20 @@ import re
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from functools import cache
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Final, Literal, TypeAlias
+from typing import Annotated, Any, ClassVar, Final, Literal, Protocol, TypeAlias
 
-from markupsafe import Markup
 from pydantic import ConfigDict, Field
 
 from genui.components.base import PropsModel
-from genui.htmltext import dom_id, escape_html, identity_attrs
-from genui.registry import Component
-from genui.sanitize import DEFAULT_URL_POLICY, ImageUrl, SanitizeReport, UrlPolicy, sanitize_url
-
-if TYPE_CHECKING:
-    from genui.render import Renderer
+from genui.htmltext import escape_html
+from genui.registry import Component, Registry
+from genui.sanitize import DEFAULT_URL_POLICY, ImageUrl, UrlPolicy, sanitize_url
+from genui.writing import Element
 
 __all__ = [
     "IMAGE",
+    "ConfigurableRenderer",
     "ImageActions",
     "ImageComplete",
     "ImageIncomplete",
@@ -56,7 +53,6 @@ __all__ = [
     "configure_image_actions",
     "image_component",
     "image_extension",
-    "render_image",
     "safe_filename",
     "write_image",
 ]
@@ -419,7 +415,7 @@ ImageProps = ImagePart
 
 # -- the HTML ---------------------------------------------------------------------------
 #
-# Written as plain strings like the other built-ins (genui.components.writers): every value
+# Written as plain strings like the other built-ins (see genui.writing): every value
 # from props, the key or the application's ImageActions goes through escape_html; the URLs
 # are ImagePart.image (checked by the image URL policy), ImagePart.download_url (that URL,
 # restricted further) and ImageActions.regenerate_url (checked by sanitize_url). Tags,
@@ -458,23 +454,19 @@ _FAILURES: Final[Mapping[str, tuple[str, str]]] = MappingProxyType(
 """Title and detail of the error card, per reason other than ``content-filter``."""
 
 
-def write_image(
-    props: ImagePart,
-    children: str,
-    content: str,
-    cls: str,
-    path: str,
-    key: str | None,
-    prefix: str,
-) -> str:
-    """The Image component's element: what the template name ``genui/image.html`` renders to.
+def write_image(element: Element[ImagePart]) -> str:
+    """The Image component's writer (unless an app's loaders provide ``genui/image.html``).
 
-    A :data:`genui.components.writers.Writer` (Image takes no children, so ``children`` and
-    ``content`` are unused). One ``<figure>`` per state (see :attr:`ImagePart.state`); the
-    content-filter card is constant, so nothing of the image (no ``<img>``, no URL, no
-    message) can appear in it.
+    A :data:`genui.writing.Writer` (Image takes no children, so ``element.children`` and
+    ``element.content`` are unused). One ``<figure>`` per state (see
+    :attr:`ImagePart.state`); the content-filter card is constant, so nothing of the image
+    (no ``<img>``, no URL, no message) can appear in it.
     """
-    ident = identity_attrs(path, key)
+    props = element.props
+    cls = element.css_class
+    path = element.path
+    key = element.key
+    ident = element.identity_attrs()
     state = props.state
     if state == "running":
         return _running(props, cls, ident)
@@ -490,7 +482,7 @@ def write_image(
         return f"{_failed(props, reason, cls, ident)}\n{actions}</figure>"
     image = props.image
     if state == "complete" and image is not None:
-        return _complete(props, image, cls, ident, path, key, dom_id(prefix, path))
+        return _complete(props, image, cls, ident, path, key, element.dom_id)
     return _unavailable(props, cls, ident)
 
 
@@ -649,6 +641,7 @@ IMAGE = Component(
     "Image",
     ImagePart,
     "genui/image.html",
+    writer=write_image,
     children="none",
     description=(
         "A generated image or an image from a URL, in any state of generation: running "
@@ -698,7 +691,18 @@ def image_component(
     return dataclasses.replace(IMAGE, props_model=ConfiguredImagePart)
 
 
-def configure_image_actions(renderer: Renderer, actions: ImageActions | None) -> None:
+class ConfigurableRenderer(Protocol):
+    """What :func:`configure_image_actions` needs of a :class:`genui.Renderer`."""
+
+    registry: Registry
+
+    @property
+    def url_policy(self) -> UrlPolicy:
+        """The policy the regenerate URL is checked against."""
+        ...
+
+
+def configure_image_actions(renderer: ConfigurableRenderer, actions: ImageActions | None) -> None:
     """Give ``renderer``'s Image component the application's actions (None: the defaults).
 
     A shortcut for :func:`image_component`: replaces ``renderer.registry`` with one whose
@@ -712,40 +716,3 @@ def configure_image_actions(renderer: Renderer, actions: ImageActions | None) ->
     model = image_component(actions, url_policy=renderer.url_policy).props_model
     configured = dataclasses.replace(component, props_model=model)
     renderer.registry = renderer.registry.extend(configured, replace=True)
-
-
-def render_image(
-    part: ImagePart | Mapping[str, Any],
-    *,
-    renderer: Renderer | None = None,
-    key: str | None = None,
-    report: SanitizeReport | None = None,
-) -> Markup:
-    """Render one image part on its own, as the spec ``{"root": {"component": "Image", ...}}``.
-
-    ``part`` is an :class:`ImagePart` or its props as a mapping (validated like a spec's,
-    so a rejected URL is recorded in ``report`` when one is given). Element ids derive from
-    the path ``/root``: several parts rendered separately onto one page need renderers with
-    distinct ``id_prefix`` es (or one spec with all of them).
-    """
-    if isinstance(part, ImagePart):
-        props: Any = part.model_dump(mode="json", exclude_none=True)
-    elif isinstance(part, Mapping):
-        props = dict(part)
-    else:
-        raise TypeError(f"expected an ImagePart or a mapping, got {type(part).__name__}")
-    node: dict[str, Any] = {"component": "Image", "props": props}
-    if key is not None:
-        node["key"] = key
-    result = (renderer or _default_renderer()).render_with_report({"root": node})
-    if report is not None:
-        report.extend(result.report)
-    return result.html
-
-
-@cache
-def _default_renderer() -> Renderer:
-    """A shared default renderer (no image actions configured), built on first use."""
-    from genui.render import Renderer
-
-    return Renderer()

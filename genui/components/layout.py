@@ -7,7 +7,9 @@ from typing import Annotated, Literal
 from pydantic import Field
 
 from genui.components.base import PropsModel
+from genui.htmltext import escape_html
 from genui.registry import Component
+from genui.writing import Element
 
 __all__ = [
     "CARD",
@@ -37,10 +39,32 @@ class CardProps(PropsModel):
     """Secondary text under the title."""
 
 
+def _card(element: Element[CardProps]) -> str:
+    props = element.props
+    ident = element.identity_attrs()
+    cls = element.css_class
+    children = element.children
+    title = props.title
+    if title is None:
+        head = f'<section class="{cls}"{ident}>\n'
+    else:
+        label = f"{element.dom_id}-title"
+        head = (
+            f'<section class="{cls}"{ident} aria-labelledby="{label}">\n'
+            f'<h3 class="genui-card__title" id="{label}">{escape_html(title)}</h3>'
+        )
+    if props.description is not None:
+        head += f'<p class="genui-card__description">{escape_html(props.description)}</p>'
+    if children:
+        head += f'<div class="genui-card__body">{children}</div>'
+    return head + "</section>"
+
+
 CARD = Component(
     "Card",
     CardProps,
     "genui/card.html",
+    writer=_card,
     description="A bordered surface grouping related content under an optional title.",
     example={
         "component": "Card",
@@ -62,10 +86,21 @@ class StackProps(PropsModel):
     """Cross-axis alignment of the children (default: stretch in a column, start in a row)."""
 
 
+def _stack(element: Element[StackProps]) -> str:
+    props = element.props
+    ident = element.identity_attrs()
+    cls = element.css_class
+    children = element.children
+    align = "" if props.align is None else f" genui-align-{props.align}"
+    classes = f"{cls} genui-stack--{props.direction} genui-gap-{props.gap}{align}"
+    return f'<div class="{classes}"{ident}>{children}</div>'
+
+
 STACK = Component(
     "Stack",
     StackProps,
     "genui/stack.html",
+    writer=_stack,
     description=(
         "Arranges children in a vertical column (default) or a wrapping horizontal row,"
         " with consistent spacing. Use it to group buttons, badges or stats."
@@ -90,10 +125,20 @@ class GridProps(PropsModel):
     """Space between cells."""
 
 
+def _grid(element: Element[GridProps]) -> str:
+    props = element.props
+    ident = element.identity_attrs()
+    cls = element.css_class
+    children = element.children
+    classes = f"{cls} genui-grid--cols-{props.columns} genui-gap-{props.gap}"
+    return f'<div class="{classes}"{ident}>{children}</div>'
+
+
 GRID = Component(
     "Grid",
     GridProps,
     "genui/grid.html",
+    writer=_grid,
     description=(
         "Places children in 1-6 equal-width columns, filling rows left to right;"
         " on narrow screens the grid collapses to fewer columns."
@@ -114,10 +159,17 @@ class DividerProps(PropsModel):
     """A horizontal rule between sections; takes no props."""
 
 
+def _divider(element: Element[DividerProps]) -> str:
+    ident = element.identity_attrs()
+    cls = element.css_class
+    return f'<hr class="{cls}"{ident}>'
+
+
 DIVIDER = Component(
     "Divider",
     DividerProps,
     "genui/divider.html",
+    writer=_divider,
     children="none",
     description="A horizontal rule separating sections of content. Takes no props or children.",
     example={"component": "Divider"},

@@ -7,7 +7,9 @@ from typing import Annotated, Literal
 from pydantic import Field, StringConstraints
 
 from genui.components.base import PropsModel
+from genui.htmltext import escape_html
 from genui.registry import Component
+from genui.writing import Element
 
 __all__ = [
     "ALERT",
@@ -46,10 +48,19 @@ class TextProps(PropsModel):
     """Colour intent."""
 
 
+def _text(element: Element[TextProps]) -> str:
+    props = element.props
+    ident = element.identity_attrs()
+    cls = element.css_class
+    content = element.content
+    return f'<p class="{cls} genui-tone-{props.tone}"{ident}>{content}</p>'
+
+
 TEXT = Component(
     "Text",
     TextProps,
     "genui/text.html",
+    writer=_text,
     children="inline",
     text_prop="text",
     description="A paragraph of plain text (no markup is interpreted).",
@@ -66,10 +77,20 @@ class HeadingProps(PropsModel):
     """The heading text; if absent, string children are the text."""
 
 
+def _heading(element: Element[HeadingProps]) -> str:
+    props = element.props
+    ident = element.identity_attrs()
+    cls = element.css_class
+    content = element.content
+    level = props.level if props.level in (1, 2, 3, 4, 5) else 6
+    return f'<h{level} class="{cls}"{ident}>{content}</h{level}>'
+
+
 HEADING = Component(
     "Heading",
     HeadingProps,
     "genui/heading.html",
+    writer=_heading,
     children="inline",
     text_prop="text",
     description=(
@@ -89,10 +110,21 @@ class CodeProps(PropsModel):
     """Language name for syntax highlighting (a `language-*` class), e.g. `python`."""
 
 
+def _code(element: Element[CodeProps]) -> str:
+    props = element.props
+    ident = element.identity_attrs()
+    cls = element.css_class
+    content = element.content
+    language = props.language
+    code_class = "" if language is None else f' class="language-{escape_html(language)}"'
+    return f'<pre class="{cls}"{ident}><code{code_class}>{content}</code></pre>'
+
+
 CODE = Component(
     "Code",
     CodeProps,
     "genui/code.html",
+    writer=_code,
     children="text",
     text_prop="code",
     description=(
@@ -115,10 +147,19 @@ class BadgeProps(PropsModel):
     """Colour intent."""
 
 
+def _badge(element: Element[BadgeProps]) -> str:
+    props = element.props
+    ident = element.identity_attrs()
+    cls = element.css_class
+    content = element.content
+    return f'<span class="{cls} genui-tone-{props.tone}"{ident}>{content}</span>'
+
+
 BADGE = Component(
     "Badge",
     BadgeProps,
     "genui/badge.html",
+    writer=_badge,
     children="text",
     inline=True,
     text_prop="label",
@@ -137,10 +178,25 @@ class AlertProps(PropsModel):
     """A short bold summary line above the body."""
 
 
+def _alert(element: Element[AlertProps]) -> str:
+    props = element.props
+    ident = element.identity_attrs()
+    cls = element.css_class
+    children = element.children
+    role = "alert" if props.tone in ("warning", "danger") else "status"
+    html = f'<div class="{cls} genui-tone-{props.tone}"{ident} role="{role}">\n'
+    if props.title is not None:
+        html += f'<p class="genui-alert__title">{escape_html(props.title)}</p>'
+    if children:
+        html += f'<div class="genui-alert__body">{children}</div>'
+    return html + "</div>"
+
+
 ALERT = Component(
     "Alert",
     AlertProps,
     "genui/alert.html",
+    writer=_alert,
     description=(
         "A highlighted callout for information, success, warnings or errors, with an"
         " optional title; children (text or components) are the body."
