@@ -10,6 +10,7 @@ be detected, so a broken oracle cannot pass silently.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from typing import Any
 
@@ -50,10 +51,20 @@ PLACEMENTS: dict[str, Callable[[str], Any]] = {
 
 
 def _fragment(spec_root: Any) -> str | None:
+    """The fragment Chromium loads; the same spec as JSON text must give the very same bytes.
+
+    (So what the browser proves holds for both input forms, as the browser-free wall runs
+    every test from data and from text.)
+    """
+    spec = {"root": spec_root}
     try:
-        return str(RENDERER.render({"root": spec_root}))
+        html = str(RENDERER.render(spec))
     except GenerativeUIError:
+        with pytest.raises(GenerativeUIError):
+            RENDERER.render(json.dumps(spec))
         return None  # refused outright (e.g. an invalid component name): nothing to load
+    assert str(RENDERER.render(json.dumps(spec))) == html
+    return html
 
 
 def test_the_oracle_still_detects_raw_autofire_payloads(browser_oracle: BrowserOracle) -> None:
