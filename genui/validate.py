@@ -205,23 +205,29 @@ class ValidationMemo:
     memo per :class:`Checker` configuration. Bounded: past ``max_entries`` it starts over.
     """
 
-    __slots__ = ("checked", "max_entries", "typed")
+    __slots__ = ("checked", "max_entries", "props", "roots", "typed")
 
     def __init__(self, max_entries: int = 200_000) -> None:
         self.checked: dict[tuple[int, Path], _Checked] = {}
         """(id of the node as given, its place) → what validating it gave."""
         self.typed: dict[int, tuple[GenerativeUINode, BaseModel]] = {}
         """id of a clean node → the node and its validated props."""
+        self.props: dict[Path, _CheckedProps] = {}
+        """The props last validated at each place (node models only)."""
+        self.roots: dict[Path, _Roots] = {}
+        """The root list last validated, per envelope: unchanged roots are found by identity."""
         self.max_entries = max_entries
         """Past this many entries the memo starts over (bounded memory)."""
 
     def __len__(self) -> int:
-        return len(self.checked)
+        return len(self.checked) + len(self.typed) + len(self.props)
 
     def clear(self) -> None:
         """Forget everything."""
         self.checked.clear()
         self.typed.clear()
+        self.props.clear()
+        self.roots.clear()
 
 
 class _Checked(NamedTuple):
@@ -232,6 +238,68 @@ class _Checked(NamedTuple):
     events: tuple[SanitizeEvent, ...]
     unknown_names: tuple[tuple[str, str], ...]
     nodes: int
+
+
+class _CheckedProps(NamedTuple):
+    component: str
+    props: dict[str, Any]
+    """The props as given (kept alive, so an identity match is real)."""
+    model: BaseModel | None
+    clean: dict[str, Any]
+    errors: tuple[ErrorDetail, ...]
+    events: tuple[SanitizeEvent, ...]
+
+
+class _Roots:
+    """The root list a memo last validated: each root's result, and running totals.
+
+    With the totals, the leading roots that are the very objects validated last time are
+    taken in bulk (their nodes, errors, events and clean nodes), not one by one.
+    """
+
+    __slots__ = ("errors", "events", "hits", "items", "marks", "unknown")
+
+    def __init__(self, hits: list[_Checked | None], last: _Roots | None = None, start: int = 0):
+        """Totals of ``hits``; the first ``start`` of them are ``last``'s first ones."""
+        self.hits = hits
+        self.marks: list[tuple[int, int, int, int, int]]
+        """``marks[i]``: nodes, clean items, errors, events and unknown names of the first
+        ``i`` roots."""
+        if last is None or start == 0:
+            self.marks = [(0, 0, 0, 0, 0)]
+            self.items: list[NodeValue] = []
+            self.errors: list[ErrorDetail] = []
+            self.events: list[SanitizeEvent] = []
+            self.unknown: list[tuple[str, str]] = []
+        else:  # slices copy at C speed: the shared prefix costs no Python per root
+            mark = last.marks[start]
+            self.marks = last.marks[: start + 1]
+            self.items = last.items[: mark[1]]
+            self.errors = last.errors[: mark[2]]
+            self.events = last.events[: mark[3]]
+            self.unknown = last.unknown[: mark[4]]
+        nodes = self.marks[-1][0]
+        for hit in hits[len(self.marks) - 1 :]:
+            if hit is None:
+                break
+            nodes += hit.nodes
+            if hit.clean is not None:
+                self.items.append(hit.clean)
+            self.errors.extend(hit.errors)
+            self.events.extend(hit.events)
+            self.unknown.extend(hit.unknown_names)
+            self.marks.append(
+                (nodes, len(self.items), len(self.errors), len(self.events), len(self.unknown))
+            )
+
+    def unchanged(self, root: Sequence[Any]) -> int:
+        """How many leading roots are the very objects validated last time."""
+        hits = self.hits
+        limit = min(len(self.marks) - 1, len(root))
+        index = 0
+        while index < limit and hits[index].source is root[index]:  # type: ignore[union-attr]
+            index += 1
+        return index
 
 
 class _NotASpecError(Exception):
@@ -359,7 +427,7 @@ class Checker:
         return walk.run(walk.single, value, given, depth)
 
     def _walk(self, keep_unknown: bool, memo: ValidationMemo | None) -> _Walk:
-        if memo is not None and len(memo.checked) + len(memo.typed) > memo.max_entries:
+        if memo is not None and len(memo) > memo.max_entries:
             memo.clear()
         return _Walk(self, keep_unknown=keep_unknown, memo=memo)
 
@@ -532,7 +600,7 @@ class _Walk:
         """Find the spec in whatever was sent, check limits, and validate it."""
         limits = self.checker.limits
         if isinstance(data, GenerativeUISpec):
-            return self.spec({"root": data.root}, "", None)
+            return self.spec({"root": data.root}, "", None, model=True)
         text: str | bytes | bytearray | None = None
         if isinstance(data, str | bytes | bytearray):
             text = data
@@ -593,9 +661,16 @@ class _Walk:
         return self.spec(spec, "/spec", text)
 
     def spec(
-        self, data: Mapping[str, Any], prefix: Path, text: str | bytes | bytearray | None
+        self,
+        data: Mapping[str, Any],
+        prefix: Path,
+        text: str | bytes | bytearray | None,
+        *,
+        model: bool = False,
     ) -> GenerativeUISpec:
-        check_limits(data, self.checker.limits, prefix=_tokens(prefix), text=text)
+        """Validate a spec object; ``model``: its root holds node models (counted by the walk)."""
+        if not model:
+            check_limits(data, self.checker.limits, prefix=_tokens(prefix), text=text)
         self.from_text = text is not None
         for key in data:
             if key not in _SPEC_KEYS:
@@ -608,21 +683,70 @@ class _Walk:
         root = data["root"]
         given = prefix + "/root"
         if isinstance(root, list | tuple):
+            memo = self.memo
+            known: list[_Checked | None] = []
+            seen: list[_Checked | None] = []
             items: list[NodeValue] = []
-            for index, item in enumerate(root):
-                value = self.node(item, f"{given}/{index}", _ROOT, 1)
+            start = 0
+            if memo is not None and prefix in memo.roots:
+                last = memo.roots[prefix]
+                known = last.hits
+                start = last.unchanged(root)  # the roots that did not change: in bulk
+                nodes, kept, errors, events, unknown = last.marks[start]
+                self.nodes += nodes
+                limit = self.checker.limits.max_nodes
+                if self.nodes > limit:
+                    self.error(given, "too_many_nodes", f"more than {limit} nodes", "")
+                    raise _NotASpecError
+                seen.extend(known[:start])
+                items.extend(last.items[:kept])
+                self.errors.extend(last.errors[:errors])
+                self.report.extend(last.events[:events])
+                self.unknown_names.extend(last.unknown[:unknown])
+            for index in range(start, len(root)):
+                item = root[index]
+                hit = known[index] if index < len(known) else None
+                if hit is not None and hit.source is item:  # an unchanged root: no lookup
+                    value = self.replay(hit, given)
+                else:
+                    at = f"{given}/{index}"
+                    value = self.node(item, at, _ROOT, 1)
+                    hit = memo.checked.get((id(item), at)) if memo is not None else None
+                seen.append(hit)
                 if value is not None:
                     items.append(value)
+            if memo is not None:
+                memo.roots[prefix] = _Roots(seen, memo.roots.get(prefix), start)
             return GenerativeUISpec.model_construct(root=items)
         value = self.node(root, given, _ROOT, 1)
         return GenerativeUISpec.model_construct(root=value if value is not None else [])
 
     # -- nodes ---------------------------------------------------------------------------
 
+    def replay(self, hit: _Checked, given: Path) -> NodeValue | None:
+        """What validating a remembered subtree gave, as if it were validated again."""
+        self.nodes += hit.nodes
+        limits = self.checker.limits
+        if self.nodes > limits.max_nodes:
+            self.error(given, "too_many_nodes", f"more than {limits.max_nodes} nodes", "")
+            raise _NotASpecError
+        if hit.errors:
+            self.errors.extend(hit.errors)
+        if hit.events:
+            self.report.extend(hit.events)
+        if hit.unknown_names:
+            self.unknown_names.extend(hit.unknown_names)
+        return hit.clean
+
     def node(self, value: Any, given: Path, parent: _Parent, depth: int) -> NodeValue | None:
         """The clean node for ``value`` (``None`` when it is dropped)."""
-        self.nodes += 1
+        memo = self.memo
         limits = self.checker.limits
+        if memo is not None:
+            hit = memo.checked.get((id(value), given))
+            if hit is not None and hit.source is value:  # validated before, at this place
+                return self.replay(hit, given)
+        self.nodes += 1
         if self.nodes > limits.max_nodes:
             self.error(given, "too_many_nodes", f"more than {limits.max_nodes} nodes", "")
             raise _NotASpecError
@@ -637,21 +761,12 @@ class _Walk:
         if depth > limits.max_depth:
             self.error(given, "too_deep", f"nodes nested deeper than {limits.max_depth}", "")
             raise _NotASpecError
-        memo = self.memo
         if memo is None:
             return self.component(value, given, parent, depth)
-        place = (id(value), given)
-        hit = memo.checked.get(place)
-        if hit is not None and hit.source is value:
-            self.errors.extend(hit.errors)
-            self.report.extend(hit.events)
-            self.unknown_names.extend(hit.unknown_names)
-            self.nodes += hit.nodes - 1
-            return hit.clean
         errors, events, nodes = len(self.errors), len(self.report), self.nodes
         unknown = len(self.unknown_names)
         clean = self.component(value, given, parent, depth)
-        memo.checked[place] = _Checked(
+        memo.checked[(id(value), given)] = _Checked(
             value,
             clean,
             tuple(self.errors[errors:]),
@@ -720,7 +835,7 @@ class _Walk:
         if not self.placed(entry, given, parent):
             return None
         props = value.props
-        model, clean_props = self.props(entry, props, given + "/props", given, structured=True)
+        model, clean_props = self.model_props(entry, props, given)
         if model is None:
             return None
         same = len(clean_props) == len(props)
@@ -739,6 +854,41 @@ class _Walk:
             )
         self.typed[id(node)] = (node, model)
         return node
+
+    def model_props(
+        self, entry: _Entry, props: dict[str, Any], given: Path
+    ) -> tuple[BaseModel | None, dict[str, Any]]:
+        """:meth:`props` of a node model, remembered per place while the props stay equal.
+
+        Streaming rebuilds the nodes along a changed path with the same props (the same
+        dict, or an equal one): validating them again would give the same result.
+        """
+        memo = self.memo
+        if memo is None:
+            return self.props(entry, props, given + "/props", given, structured=True)
+        name = entry.component.name
+        known = memo.props.get(given)
+        if (
+            known is not None
+            and known.component == name
+            and (known.props is props or known.props == props)
+        ):
+            if known.errors:
+                self.errors.extend(known.errors)
+            if known.events:
+                self.report.extend(known.events)
+            return known.model, known.clean
+        errors, events = len(self.errors), len(self.report)
+        model, clean = self.props(entry, props, given + "/props", given, structured=True)
+        memo.props[given] = _CheckedProps(
+            name,
+            props,
+            model,
+            clean,
+            tuple(self.errors[errors:]),
+            self.report.events_since(events),
+        )
+        return model, clean
 
     def placed(self, entry: _Entry, given: Path, parent: _Parent) -> bool:
         """Whether a node of ``entry``'s component may sit under ``parent`` (else reported)."""
