@@ -15,6 +15,7 @@ import json
 from typing import Any, Literal
 
 from genui.components import default_registry
+from genui.hints import type_text
 from genui.registry import Component, Registry
 
 __all__ = ["json_schema", "prompt", "render_gui_tool"]
@@ -240,26 +241,6 @@ def render_gui_tool(
     return {"type": "function", "function": function}
 
 
-def _type_text(schema: dict[str, Any]) -> str:
-    if "const" in schema:
-        return json.dumps(schema["const"])
-    if "enum" in schema:
-        return " | ".join(json.dumps(value) for value in schema["enum"])
-    if "anyOf" in schema:
-        return " | ".join(_type_text(option) for option in schema["anyOf"])
-    if "$ref" in schema:
-        return str(schema["$ref"]).rsplit("/", 1)[-1].rsplit(".", 1)[-1]
-    kind = schema.get("type", "any")
-    if kind == "array" and isinstance(schema.get("items"), dict):
-        return f"list of {_type_text(schema['items'])}"
-    bounds = [
-        f"{word} {schema[key]}"
-        for key, word in (("minimum", ">="), ("maximum", "<="), ("maxLength", "max length"))
-        if key in schema
-    ]
-    return f"{kind} ({', '.join(bounds)})" if bounds else str(kind)
-
-
 def prompt(registry: Registry | None = None) -> str:
     """Text for a system prompt: the format, then every component with one example."""
     registry = registry if registry is not None else default_registry()
@@ -282,7 +263,7 @@ def prompt(registry: Registry | None = None) -> str:
         props = component.props_model.model_json_schema(mode="validation")
         required = set(props.get("required", ()))
         for prop, schema in props.get("properties", {}).items():
-            detail = _type_text(schema)
+            detail = type_text(schema)
             if prop in required:
                 detail += ", required"
             elif "default" in schema and schema["default"] is not None:
