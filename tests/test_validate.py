@@ -357,3 +357,27 @@ def test_hostile_objects_never_escape_as_exceptions() -> None:
     for value in (Hostile(root=[]), object(), {"root": [object()]}, {"root": {1: 2}}):
         result = validate(value)
         assert not result.ok
+
+
+def test_raise_for_errors_raises_every_error_or_nothing() -> None:
+    validate(_spec("fine")).raise_for_errors()
+    with pytest.raises(GenerativeUIValidationError) as info:
+        validate(
+            _spec(_node("Crad"), _node("Heading", {"level": 9, "text": "x"}))
+        ).raise_for_errors()
+    assert [error.code for error in info.value.errors] == ["unknown_component", "invalid_value"]
+
+
+def test_render_node_writes_one_node_as_the_whole_render_does() -> None:
+    spec = _spec(
+        _node(
+            "List",
+            None,
+            children=[_node("ListItem", {"text": "a"}), _node("ListItem", {"text": "b"})],
+        )
+    )
+    renderer = Renderer()
+    whole = str(renderer.render(spec))
+    item = str(renderer.render_node(spec["root"][0]["children"][1], "/root/0/children/1"))
+    assert item in whole
+    assert 'data-genui-path="/root/0/children/1"' in item
