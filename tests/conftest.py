@@ -8,12 +8,22 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 import pytest
 
-from tests.browser import BrowserOracle, BrowserUnavailableError, shared_oracle
+from tests.browser import (
+    COMMON_CHROMIUM_ARGS,
+    BrowserOracle,
+    BrowserUnavailableError,
+    chromium_path,
+    shared_oracle,
+)
 from tests.figures import figures
 from tests.input_forms import spec_form
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser
 
 __all__ = ["spec_form"]
 
@@ -64,3 +74,19 @@ def browser_oracle() -> Iterator[BrowserOracle]:
         yield oracle
     finally:
         oracle.close()
+
+
+@pytest.fixture(scope="module")
+def chromium(browser_oracle: BrowserOracle) -> Iterator[Browser]:
+    """A Chromium with normal networking on loopback (the oracle's own blocks every host).
+
+    Launched through the session's Playwright: one sync Playwright per process.
+    """
+    browser_type = browser_oracle.context.browser.browser_type  # type: ignore[union-attr]
+    browser = browser_type.launch(
+        executable_path=chromium_path(), headless=True, args=list(COMMON_CHROMIUM_ARGS)
+    )
+    try:
+        yield browser
+    finally:
+        browser.close()

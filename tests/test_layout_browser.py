@@ -26,7 +26,6 @@ import pytest
 
 from examples.server.app import create_app
 from examples.server.background import serve_in_thread
-from tests.browser import COMMON_CHROMIUM_ARGS, BrowserOracle, chromium_path
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Page
@@ -38,7 +37,6 @@ ARTIFACTS = ROOT / "test-artifacts" / "layout"
 GETTING_STARTED = ROOT / "docs" / "getting-started.md"
 
 # Normal networking on loopback (the oracle's own browser resolves no host at all).
-CHROMIUM_ARGS = list(COMMON_CHROMIUM_ARGS)
 TIMEOUT_MS = 30_000
 WIDTHS = {390: 844, 1280: 800}
 MIN_COLUMN_PX = 40
@@ -121,17 +119,6 @@ def urls(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
             "hostile": demo + "/scenarios/hostile",
             "getting-started": app + "/",
         }
-
-
-@pytest.fixture(scope="module")
-def chromium(browser_oracle: BrowserOracle) -> Iterator[Browser]:
-    """A Chromium with normal networking, launched through the session's Playwright."""
-    browser_type = browser_oracle.context.browser.browser_type  # type: ignore[union-attr]
-    browser = browser_type.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
-    try:
-        yield browser
-    finally:
-        browser.close()
 
 
 @contextmanager

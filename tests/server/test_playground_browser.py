@@ -19,7 +19,6 @@ import pytest
 
 from examples.server.playground import EXAMPLES
 from genui import validate
-from tests.browser import COMMON_CHROMIUM_ARGS, BrowserOracle, chromium_path
 from tests.server.demo import DemoServer
 from tests.support import REPO_ROOT
 
@@ -29,7 +28,6 @@ if TYPE_CHECKING:
 pytestmark = pytest.mark.browser
 
 ARTIFACTS = REPO_ROOT / "test-artifacts" / "playground"
-CHROMIUM_ARGS = list(COMMON_CHROMIUM_ARGS)  # normal networking on loopback
 TIMEOUT_MS = 20_000
 
 # Flat and legacy nodes mixed, three problems, one of them a long unbroken payload.
@@ -62,17 +60,6 @@ MEASURE = """() => {
             .filter((td) => td.scrollWidth > td.clientWidth + 1).map((td) => td.textContent),
     };
 }"""
-
-
-@pytest.fixture(scope="module")
-def chromium(browser_oracle: BrowserOracle) -> Iterator[Browser]:
-    """A Chromium with normal networking, launched through the session's Playwright."""
-    browser_type = browser_oracle.context.browser.browser_type  # type: ignore[union-attr]
-    browser = browser_type.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
-    try:
-        yield browser
-    finally:
-        browser.close()
 
 
 @dataclass

@@ -21,7 +21,6 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 from examples.server.runs import Run
-from tests.browser import COMMON_CHROMIUM_ARGS, chromium_path
 from tests.server.demo import DemoServer, demo_server
 
 if TYPE_CHECKING:
@@ -29,8 +28,6 @@ if TYPE_CHECKING:
 
 pytestmark = pytest.mark.browser
 
-# Normal networking (the oracle's switches block every host): only the common switches.
-CHROMIUM_ARGS = list(COMMON_CHROMIUM_ARGS)
 TIMEOUT_MS = 20_000
 
 INIT_SCRIPT = """
@@ -67,43 +64,6 @@ COMPARE = """
   return [container.innerHTML, template.innerHTML];
 }
 """
-
-
-@pytest.fixture(scope="module")
-def chromium(request: pytest.FixtureRequest) -> Iterator[Browser]:
-    """A Chromium with normal networking (the oracle's own blocks every host).
-
-    Launched through the session's Playwright when the ``browser_oracle`` fixture exists
-    (one sync Playwright per process), else through a Playwright of our own.
-    """
-    executable = chromium_path()
-    oracle: Any = None
-    try:
-        oracle = request.getfixturevalue("browser_oracle")
-    except pytest.FixtureLookupError:
-        oracle = None
-    if oracle is not None:
-        browser_type = oracle.context.browser.browser_type
-        browser = browser_type.launch(executable_path=executable, headless=True, args=CHROMIUM_ARGS)
-        try:
-            yield browser
-        finally:
-            browser.close()
-        return
-    if executable is None:
-        pytest.skip("Chromium not found")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        pytest.skip("playwright is not installed")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=executable, headless=True, args=CHROMIUM_ARGS
-        )
-        try:
-            yield browser
-        finally:
-            browser.close()
 
 
 @dataclass
