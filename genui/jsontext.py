@@ -32,7 +32,7 @@ from typing import Any, Final
 
 import pydantic_core
 
-from genui.errors import GenerativeUIValidationError
+from genui.errors import ErrorDetail, GenerativeUIValidationError
 from genui.limits import DEFAULT_LIMITS, JSON_DECODER_MAX_DEPTH, Limits
 
 __all__ = ["LONE_SURROGATE", "decode_json", "loads", "lone_surrogate"]
@@ -156,24 +156,20 @@ def _find_duplicate(text: str) -> None:
             seen: set[str] = set()
             for key, _ in pairs:
                 if key in seen:
-                    raise GenerativeUIValidationError.single(
-                        "", "duplicate_key", f"duplicate member name {key[:80]!r}"
+                    detail = ErrorDetail(
+                        "",
+                        "duplicate_key",
+                        f"duplicate member name {key[:80]!r}",
+                        "give each member of an object once",
                     )
+                    raise GenerativeUIValidationError([detail], title="invalid JSON")
                 seen.add(key)
         return result
 
     try:
         json.loads(text, object_pairs_hook=unique)
-    except GenerativeUIValidationError as error:
-        raise GenerativeUIValidationError(
-            [
-                type(detail)(
-                    detail.path, detail.code, detail.message, "give each member of an object once"
-                )
-                for detail in error.errors
-            ],
-            title="invalid JSON",
-        ) from None
+    except GenerativeUIValidationError:
+        raise
     except (ValueError, RecursionError):  # pragma: no cover - from_json accepted the text
         return
 
