@@ -15,6 +15,7 @@ from typing import Any
 
 __all__ = [
     "ErrorDetail",
+    "GenerativeUIActionError",
     "GenerativeUIError",
     "GenerativeUIPatchError",
     "GenerativeUIRenderError",
@@ -150,3 +151,46 @@ class GenerativeUIPatchError(GenerativeUIError):
     def errors(self) -> tuple[ErrorDetail, ...]:
         """The problems: the failing op's, or those of the spec the patch would make."""
         return self._details or super().errors
+
+
+class GenerativeUIActionError(GenerativeUIError):
+    """A submitted action was refused; ``code`` says why, ``status`` is the HTTP status.
+
+    Codes: ``tampered`` (the envelope is not one genui signed, or was changed),
+    ``expired``, ``replayed`` (used already), ``stale`` (the spec it came from was
+    superseded), ``wrong_session``, ``unknown_action``, ``invalid_input`` (``errors``
+    has one detail per field, its ``path`` a JSON Pointer into the submitted fields, e.g.
+    ``/party_size``), ``cross_site`` and ``too_large``.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        code: str,
+        status: int = 400,
+        details: Sequence[ErrorDetail] = (),
+        surface: str | None = None,
+        node: str | None = None,
+    ) -> None:
+        super().__init__(message, code=code)
+        self.status = status
+        """The HTTP status to answer with."""
+        self._details = tuple(details)
+        self.surface = surface
+        """The surface the envelope names, once its signature checked out (else ``None``)."""
+        self.node = node
+        """JSON Pointer of the node the envelope names (the form to show errors in)."""
+
+    @property
+    def errors(self) -> tuple[ErrorDetail, ...]:
+        """One detail per problem (for ``invalid_input``: per field), or the error itself."""
+        return self._details or super().errors
+
+    def field_errors(self) -> dict[str, str]:
+        """Field name → the first problem with it (what inline errors show)."""
+        fields: dict[str, str] = {}
+        for detail in self._details:
+            name = detail.path.lstrip("/").split("/", 1)[0].replace("~1", "/").replace("~0", "~")
+            fields.setdefault(name, detail.message)
+        return fields

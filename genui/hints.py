@@ -16,10 +16,12 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from genui.actions import MAX_PARAMS_BYTES, Actions
 from genui.registry import Component, Registry
 from genui.sanitize import UrlPolicy
 
 __all__ = [
+    "action_hint",
     "allowed_props",
     "children_hint",
     "closest_names",
@@ -164,3 +166,18 @@ def children_hint(parent: Component, what: str) -> str:
     """Where a child the parent does not take should go instead."""
     thing = "the text" if what == "text" else what
     return f"{parent.name} takes {parent.describe_children()}; move {thing} out of it"
+
+
+def action_hint(code: str, actions: Actions, name: str = "") -> str:
+    """How to fix an action binding: the declared names, or the action's parameters."""
+    if code == "unknown_action":
+        if not actions:
+            return "this app declares no actions; remove the action (links take href)"
+        near = closest_names(name, actions, 1) if name else []
+        lead = f"did you mean {near[0]!r}? " if near else ""
+        return f"{lead}use one of the declared actions: {_listing(actions, name)}"
+    if code == "action_params_too_large":
+        return f"keep an action's params under {MAX_PARAMS_BYTES} bytes of JSON"
+    if code == "invalid_action_params":
+        return "give the params the action's schema lists (see the catalog's actions)"
+    return ""

@@ -10,6 +10,7 @@ so names like ``constructor``, ``__proto__`` or ``items`` are simply unknown.
 from __future__ import annotations
 
 import re
+import typing
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
@@ -17,6 +18,7 @@ from typing import Any, Literal, TypeVar
 
 from pydantic import BaseModel
 
+from genui.actions import ActionRef
 from genui.spec import COMPONENT_NAME_PATTERN
 from genui.writing import Writer
 
@@ -163,11 +165,21 @@ class Component:
                     and isinstance(annotation, type)
                     and issubclass(annotation, BaseModel)
                 )
-                if not constrained_style:
+                binding = prop == "action" and _is_action_binding(annotation)
+                if not (constrained_style or binding):
                     raise ValueError(
                         f"{self.name}: prop {prop!r} is never allowed ({reason}); "
-                        "a style prop must be a constrained pydantic model"
+                        "a style prop must be a constrained pydantic model, and an action "
+                        "prop a genui.ActionRef"
                     )
+
+
+def _is_action_binding(annotation: Any) -> bool:
+    """Whether a prop's type is ``ActionRef`` or ``ActionRef | None`` (a signed binding)."""
+    if annotation is ActionRef:
+        return True
+    arguments = typing.get_args(annotation)
+    return bool(arguments) and set(arguments) <= {ActionRef, type(None)}
 
 
 def register(

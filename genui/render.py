@@ -35,8 +35,10 @@ from jinja2.runtime import Context
 from markupsafe import Markup, escape
 from pydantic import ValidationError
 
+from genui.actions import ActionRef, Actions
 from genui.compiled import IndexedReport, compiled_registry
 from genui.components import default_registry
+from genui.envelope import ActionSurface
 from genui.errors import GenerativeUIRenderError, GenerativeUIValidationError
 from genui.htmltext import dom_id, escape_html, escape_text, finalize, format_number, identity_attrs
 from genui.limits import DEFAULT_LIMITS, Limits, check_limits
@@ -49,7 +51,7 @@ from genui.sanitize import (
 )
 from genui.spec import GenerativeUINode, GenerativeUISpec, NodeValue, decode_json, given_props
 from genui.validate import Checker, ValidationMemo, ValidationResult
-from genui.writing import Element, Writer
+from genui.writing import ActionBinding, Element, FieldFeedback, FormFeedback, Writer
 
 __all__ = [
     "Fallback",
@@ -90,6 +92,12 @@ class NodeInfo:
     """The node's ``key``, if any."""
     css_class: str
     """The component's element class, ``genui-<name>``."""
+    id_prefix: str = "genui"
+    """Prefix of :attr:`dom_id`: give each fragment on one page its own."""
+    action: ActionBinding | None = None
+    """The node's signed action (``node.action.form_attrs()``, ``.hidden_input()``)."""
+    feedback: FieldFeedback | None = None
+    """A form field's submitted values and problem, after a refused submission."""
 
     def attrs(self, *extra_classes: str) -> Markup:
         """Attributes for the component's outer element: class and identity.
@@ -101,9 +109,6 @@ class NodeInfo:
         classes = " ".join(c for c in (self.css_class, *extra_classes) if c)
         attrs = f' class="{escape(classes)}"{identity_attrs(self.path, self.key)}'
         return Markup(attrs)  # noqa: S704 - every value above is escaped
-
-    id_prefix: str = "genui"
-    """Prefix of :attr:`dom_id`: give each fragment on one page its own."""
 
     @property
     def dom_id(self) -> str:
@@ -203,6 +208,38 @@ class _Resolved(NamedTuple):
     """Its declared props."""
 
 
+class _Scope:
+    """What one render writes beyond the spec: its action surface and form feedback.
+
+    The surface signs actions; the feedback is a refused submission's values and
+    errors (its first invalid field takes the focus).
+    """
+
+    __slots__ = ("feedback", "focus_taken", "surface")
+
+    def __init__(self, surface: ActionSurface | None, feedback: FormFeedback | None) -> None:
+        self.surface = surface
+        self.feedback = feedback
+        self.focus_taken = False
+
+    def field(self, path: str, entry: _Resolved, props: Any) -> FieldFeedback | None:
+        """The feedback of the node at ``path``, if it is the refused form or one of its fields."""
+        feedback = self.feedback
+        if feedback is None or not path.startswith(feedback.path):
+            return None
+        if path == feedback.path:
+            return FieldFeedback((), feedback.message)
+        if path[len(feedback.path)] != "/" or "name" not in entry.prop_names:
+            return None
+        name = props.name
+        if not isinstance(name, str):
+            return None
+        error = feedback.errors.get(name)
+        first = error is not None and not self.focus_taken
+        self.focus_taken = self.focus_taken or first
+        return FieldFeedback(feedback.values.get(name, ()), error, first)
+
+
 class _NotCompiledError(Exception):
     """The compiled walk met something only the precise path handles (then it takes over)."""
 
@@ -280,6 +317,8 @@ class _CompiledWalk:
                     child_path = f"{path}/children/{index}"
                     parts.append(self.node(child, resolved[name], child_path))
             html = "".join(parts)
+        if "action" in entry.prop_names and node.props.action is not None:
+            raise _NotCompiledError  # bindings are checked against the allowlist by the walk
         return self.renderer._write(entry, node.props, html, path, node.key)
 
     def _file_events(self, path: str) -> None:
@@ -307,6 +346,9 @@ class Renderer:
     * ``strict``: any sanitization (a dropped URL or prop) raises instead of being reported.
     * ``limits``: the :class:`~genui.Limits` used when the spec needs parsing.
     * ``id_prefix``: prefix of generated element ids (one per fragment on a page).
+    * ``actions``: the :class:`~genui.Actions` specs may bind to controls (none by
+      default: an ``action`` is then an ``unknown_action`` error). Rendering them signed
+      needs a ``surface`` (:meth:`genui.ActionGate.surface`) per render.
     """
 
     def __init__(
@@ -320,6 +362,7 @@ class Renderer:
         strict: bool = False,
         limits: Limits | None = None,
         id_prefix: str = "genui",
+        actions: Actions | None = None,
     ) -> None:
         if not re.fullmatch(r"[A-Za-z][A-Za-z0-9_-]{0,31}", id_prefix):
             raise ValueError("id_prefix must be a short ASCII identifier")
@@ -339,7 +382,10 @@ class Renderer:
         self._templates: dict[str, Template] = {}
         self._writers: dict[str, _Resolved] = {}
         self._writers_for: Registry | None = None
-        self._checker = Checker(self._registry, policy=self.url_policy, limits=self.limits)
+        self.actions = actions
+        self._checker = Checker(
+            self._registry, policy=self.url_policy, limits=self.limits, actions=actions
+        )
 
     @property
     def registry(self) -> Registry:
@@ -350,7 +396,9 @@ class Renderer:
     def registry(self, registry: Registry) -> None:
         self._registry = registry
         self._writers_for = None
-        self._checker = Checker(registry, policy=self.url_policy, limits=self.limits)
+        self._checker = Checker(
+            registry, policy=self.url_policy, limits=self.limits, actions=self.actions
+        )
 
     @property
     def environment(self) -> Environment:
@@ -359,21 +407,40 @@ class Renderer:
 
     # -- public entry points -------------------------------------------------------------
 
-    def render(self, spec: Any) -> Markup:
-        """Render ``spec`` (a :class:`GenerativeUISpec` or anything ``parse_spec`` takes)."""
-        return self.render_with_report(spec).html
+    def render(
+        self,
+        spec: Any,
+        *,
+        surface: ActionSurface | None = None,
+        feedback: FormFeedback | None = None,
+    ) -> Markup:
+        """Render ``spec`` (a :class:`GenerativeUISpec` or anything ``parse_spec`` takes).
 
-    def render_with_report(self, spec: Any, *, cache: RenderCache | None = None) -> RenderResult:
+        ``surface`` signs the spec's actions (without one, actionable controls render
+        disabled); ``feedback`` shows a refused submission's values and errors inline.
+        """
+        return self.render_with_report(spec, surface=surface, feedback=feedback).html
+
+    def render_with_report(
+        self,
+        spec: Any,
+        *,
+        cache: RenderCache | None = None,
+        surface: ActionSurface | None = None,
+        feedback: FormFeedback | None = None,
+    ) -> RenderResult:
         """Render ``spec`` and return the HTML with the :class:`SanitizeReport`.
 
         With a :class:`RenderCache`, subtrees rendered before (same node object,
-        same path) are reused instead of rendered again.
+        same path) are reused instead of rendered again. ``surface`` and
+        ``feedback`` are as for :meth:`render`.
         """
         if cache is None and isinstance(spec, str | bytes | bytearray):
-            fast = self._render_compiled(spec)
+            fast = self._render_compiled(spec, surface)
             if fast is not None:
                 return fast
-        return self.write(self.check(spec, cache=cache), cache=cache)
+        checked = self.check(spec, cache=cache)
+        return self.write(checked, cache=cache, surface=surface, feedback=feedback)
 
     def validate(self, spec: Any) -> ValidationResult:
         """:func:`genui.validate` with this renderer's registry, URL policy and limits."""
@@ -390,19 +457,29 @@ class Renderer:
         self._deliverable(result)
         return result
 
-    def write(self, result: ValidationResult, *, cache: RenderCache | None = None) -> RenderResult:
+    def write(
+        self,
+        result: ValidationResult,
+        *,
+        cache: RenderCache | None = None,
+        surface: ActionSurface | None = None,
+        feedback: FormFeedback | None = None,
+    ) -> RenderResult:
         """Write the clean spec of a :meth:`check` result: the HTML and the report."""
         clean = self._deliverable(result)
         root = clean.root
+        scope = _scope(surface, feedback)
+        if feedback is not None:
+            cache = None  # this render shows one submission: nothing of it is reused
         if isinstance(root, list):
             html = "".join(
                 [
-                    self._write_value(value, f"/root/{index}", result, cache)
+                    self._write_value(value, f"/root/{index}", result, cache, scope)
                     for index, value in enumerate(root)
                 ]
             )
         else:
-            html = self._write_value(root, "/root", result, cache)
+            html = self._write_value(root, "/root", result, cache, scope)
         return RenderResult(_trusted(html), result.report)
 
     def write_node(
@@ -412,9 +489,10 @@ class Renderer:
         result: ValidationResult,
         *,
         cache: RenderCache | None = None,
+        surface: ActionSurface | None = None,
     ) -> Markup:
         """Write one node of the clean spec of a :meth:`check` result, found at ``path``."""
-        return _trusted(self._write_value(node, path, result, cache))
+        return _trusted(self._write_value(node, path, result, cache, _scope(surface, None)))
 
     def _deliverable(self, result: ValidationResult) -> GenerativeUISpec:
         """The clean spec to write, or raise what this renderer's policies do not let pass.
@@ -442,7 +520,9 @@ class Renderer:
                 raise GenerativeUIValidationError(errors)
         return result.spec
 
-    def _render_compiled(self, text: str | bytes | bytearray) -> RenderResult | None:
+    def _render_compiled(
+        self, text: str | bytes | bytearray, surface: ActionSurface | None
+    ) -> RenderResult | None:
         """Render JSON text through the registry's one-pass validator (see :mod:`genui.compiled`).
 
         Returns None when the text needs the precise path: anything to report other
@@ -461,6 +541,7 @@ class Renderer:
         except ValidationError:
             return None
         walk = _CompiledWalk(self, collector, compiled.counted)
+        del surface  # nodes with actions take the precise path (their binding is checked there)
         try:
             if type(root) is list:
                 html = "".join(
@@ -498,7 +579,9 @@ class Renderer:
         if report is not None:
             report.extend(result.report)
         roots = clean.root if isinstance(clean.root, list) else [clean.root]
-        return _trusted("".join(self._write_value(value, path, result, cache) for value in roots))
+        return _trusted(
+            "".join(self._write_value(value, path, result, cache, None) for value in roots)
+        )
 
     def render_page(
         self,
@@ -608,7 +691,14 @@ class Renderer:
         """The template ``template_name`` as a :data:`~genui.writing.Writer`."""
 
         def write(element: Element[Any]) -> str:
-            info = NodeInfo(element.path, element.key, css_class, element.id_prefix)
+            info = NodeInfo(
+                element.path,
+                element.key,
+                css_class,
+                element.id_prefix,
+                element.action,
+                element.feedback,
+            )
             return self._fill(
                 template_name,
                 props=element.props,
@@ -620,18 +710,23 @@ class Renderer:
         return write
 
     def _write_value(
-        self, value: NodeValue, path: str, result: ValidationResult, cache: RenderCache | None
+        self,
+        value: NodeValue,
+        path: str,
+        result: ValidationResult,
+        cache: RenderCache | None,
+        scope: _Scope | None,
     ) -> str:
         """Write one clean node (validated by ``result``) and its subtree."""
         if type(value) is str:
             return escape_html(value)
         if isinstance(value, GenerativeUINode):
             if cache is None:
-                return self._write_component(value, path, result, None)
+                return self._write_component(value, path, result, None, scope)
             hit = cache.get(value, path)
             if hit is not None:
                 return hit
-            html = _trusted(self._write_component(value, path, result, cache))
+            html = _trusted(self._write_component(value, path, result, cache, scope))
             cache.put(value, path, html)
             return html
         if isinstance(value, str):
@@ -644,21 +739,35 @@ class Renderer:
         path: str,
         result: ValidationResult,
         cache: RenderCache | None,
+        scope: _Scope | None,
     ) -> str:
         props = result.props_model(node)
         entry = self._resolved().get(node.component)
         if props is None or entry is None:
             return self._render_fallback(node, path)
+        binding = feedback = None
+        if scope is not None:
+            feedback = scope.field(path, entry, props)
+            ref = getattr(props, "action", None)
+            if isinstance(ref, ActionRef) and scope.surface is not None:
+                binding = scope.surface.bind(ref, node, path)
         children = "".join(
             [
-                self._write_value(child, f"{path}/children/{index}", result, cache)
+                self._write_value(child, f"{path}/children/{index}", result, cache, scope)
                 for index, child in enumerate(node.children)
             ]
         )
-        return self._write(entry, props, children, path, node.key)
+        return self._write(entry, props, children, path, node.key, binding, feedback)
 
     def _write(
-        self, entry: _Resolved, props: Any, children: str, path: str, key: str | None
+        self,
+        entry: _Resolved,
+        props: Any,
+        children: str,
+        path: str,
+        key: str | None,
+        binding: ActionBinding | None = None,
+        feedback: FieldFeedback | None = None,
     ) -> str:
         """Write one component's element around its rendered ``children``."""
         content = children
@@ -671,7 +780,18 @@ class Renderer:
         # tuple.__new__ builds the Element without its Python-level __new__ (half the cost)
         return entry.writer(
             _new_element(
-                Element, (props, children, content, entry.css_class, path, key, self.id_prefix)
+                Element,
+                (
+                    props,
+                    children,
+                    content,
+                    entry.css_class,
+                    path,
+                    key,
+                    self.id_prefix,
+                    binding,
+                    feedback,
+                ),
             )
         )
 
@@ -704,6 +824,10 @@ class Renderer:
         if isinstance(result, Markup):
             return result  # the caller vouches for it
         return escape_text(str(result))
+
+
+def _scope(surface: ActionSurface | None, feedback: FormFeedback | None) -> _Scope | None:
+    return None if surface is None and feedback is None else _Scope(surface, feedback)
 
 
 def _has_null(text: str | bytes | bytearray) -> bool:

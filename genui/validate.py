@@ -34,10 +34,12 @@ from typing import Any, Final, NamedTuple, Union
 from pydantic import BaseModel, ValidationError
 from pydantic_core import PydanticSerializationError
 
+from genui.actions import ACTION_NAME_PATTERN, ActionProblem, ActionRef, Actions
 from genui.compiled import IndexedReport, compiled_registry, events_by_node
 from genui.components import default_registry
 from genui.errors import ErrorDetail, GenerativeUIError, GenerativeUIValidationError
 from genui.hints import (
+    action_hint,
     children_hint,
     prop_hint,
     unknown_component_hint,
@@ -78,6 +80,8 @@ _NODE_TYPE_HINT: Final = (
 )
 
 _NAME: Final = re.compile(COMPONENT_NAME_PATTERN)
+_ACTION_NAME: Final = re.compile(ACTION_NAME_PATTERN)
+_NO_ACTIONS: Final = Actions()
 
 Path = str
 """A JSON Pointer into the input as given, built token by token on the way down."""
@@ -159,12 +163,14 @@ def validate(
     data: Any,
     *,
     registry: Registry | None = None,
+    actions: Actions | None = None,
     policy: UrlPolicy | None = None,
     limits: Limits | None = None,
 ) -> ValidationResult:
     """Validate anything an agent or client sends; never raises on bad input.
 
     ``registry`` is the component allowlist (default :func:`genui.default_registry`),
+    ``actions`` the :class:`~genui.Actions` a spec may bind (none by default),
     ``policy`` the :class:`~genui.UrlPolicy` for URL props, ``limits`` the hard
     :class:`~genui.Limits` (checked before any deep work).
 
@@ -175,22 +181,27 @@ def validate(
     {'text': 'Hi'}
     """
     return checker_for(
-        registry if registry is not None else default_registry(), policy, limits
+        registry if registry is not None else default_registry(), policy, limits, actions
     ).validate(data)
 
 
-_CHECKERS: dict[tuple[Registry, UrlPolicy | None, Limits | None], Checker] = {}
+_CHECKERS: dict[tuple[Registry, UrlPolicy | None, Limits | None, Actions | None], Checker] = {}
 _MAX_CHECKERS = 32
 
 
-def checker_for(registry: Registry, policy: UrlPolicy | None, limits: Limits | None) -> Checker:
+def checker_for(
+    registry: Registry,
+    policy: UrlPolicy | None,
+    limits: Limits | None,
+    actions: Actions | None = None,
+) -> Checker:
     """A :class:`Checker` per configuration, built on first use and kept (bounded)."""
-    key = (registry, policy, limits)
+    key = (registry, policy, limits, actions)
     checker = _CHECKERS.get(key)
     if checker is None:
         if len(_CHECKERS) >= _MAX_CHECKERS:
             _CHECKERS.pop(next(iter(_CHECKERS)))
-        checker = Checker(registry, policy=policy, limits=limits)
+        checker = Checker(registry, policy=policy, limits=limits, actions=actions)
         _CHECKERS[key] = checker
     return checker
 
@@ -313,7 +324,7 @@ class Checker:
     nodes without typed props) for a renderer that has a fallback for them.
     """
 
-    __slots__ = ("_entries", "_url_contexts", "limits", "policy", "registry")
+    __slots__ = ("_entries", "_url_contexts", "actions", "limits", "policy", "registry")
 
     def __init__(
         self,
@@ -321,8 +332,10 @@ class Checker:
         *,
         policy: UrlPolicy | None = None,
         limits: Limits | None = None,
+        actions: Actions | None = None,
     ) -> None:
         self.registry = registry
+        self.actions = actions if actions is not None else _NO_ACTIONS
         self.policy = policy if policy is not None else DEFAULT_URL_POLICY
         self.limits = limits if limits is not None else DEFAULT_LIMITS
         self._entries: dict[str, _Entry] = {}
@@ -401,6 +414,8 @@ class Checker:
             entry = self.entry(value.component)
             if entry is None:  # pragma: no cover - the one-pass union has only known names
                 return False
+            if entry.takes_action and value.props.action is not None:
+                return False  # action bindings are checked by the walk
             if parent is None:
                 if not entry.component.standalone:
                     return False
@@ -450,6 +465,7 @@ class Checker:
                     name: marker.context
                     for name, marker in url_fields(component.props_model).items()
                 },
+                "action" in component.props_model.model_fields,
             )
             self._entries[name] = entry
         return entry
@@ -475,6 +491,8 @@ class _Entry:
     takes_text: bool
     prop_names: frozenset[str]
     url_contexts: dict[str, str]
+    takes_action: bool
+    """Whether the component has an ``action`` prop (an :class:`~genui.ActionRef`)."""
 
 
 class _Placement:
@@ -522,6 +540,7 @@ class _Walk:
         "checker",
         "context",
         "errors",
+        "flat_actions",
         "from_text",
         "keep_unknown",
         "memo",
@@ -548,6 +567,8 @@ class _Walk:
         self.context = validation_context(policy=checker.policy)
         self.from_text = False
         """Whether the spec was decoded from JSON text (then every value is JSON)."""
+        self.flat_actions: set[Path] = set()
+        """Nodes whose ``action`` came from a flat ``$action`` (their errors point there)."""
 
     def run(self, step: Callable[..., GenerativeUISpec], *args: Any) -> ValidationResult:
         """Run one validation step; turn whatever it raises into errors (never raises)."""
@@ -803,7 +824,9 @@ class _Walk:
             return None
         component = entry.component
         raw_props, key, children, children_at = (
-            self.flat_parts(value, given) if flat else self.legacy_parts(value, given, component)
+            self.flat_parts(value, given, component)
+            if flat
+            else self.legacy_parts(value, given, component)
         )
         props_at = given if flat else given + "/props"
         model, clean_props = self.props(entry, raw_props, props_at, given)
@@ -964,7 +987,7 @@ class _Walk:
         if not self.keep_unknown:
             return None
         props, key, _, _ = (
-            self.flat_parts(value, given, quiet=True)
+            self.flat_parts(value, given, None, quiet=True)
             if flat
             else self.legacy_parts(value, given, None, quiet=True)
         )
@@ -1023,7 +1046,12 @@ class _Walk:
         return props, key, value.get("children"), given + "/children"
 
     def flat_parts(
-        self, value: Mapping[str, Any], given: Path, *, quiet: bool = False
+        self,
+        value: Mapping[str, Any],
+        given: Path,
+        component: Component | None,
+        *,
+        quiet: bool = False,
     ) -> tuple[Mapping[str, Any], str | None, Any, Path]:
         """Props, key and children of a ``{"$type", ...props}`` node."""
         props: dict[str, Any] = {}
@@ -1040,15 +1068,51 @@ class _Walk:
                     )
                 continue
             props[name] = item
-        if "$action" in value and not quiet:
-            self.error(
-                given + "/$action",
-                "unknown_action",
-                "this app declares no actions",
-                "remove $action",
-            )
+        if "$action" in value and not quiet and component is not None:
+            self.flat_action(value["$action"], given, component, props)
         key = self.key(value.get("$key"), given + "/$key", allow_number=True, quiet=quiet)
         return props, key, value.get("children"), given + "/children"
+
+    def flat_action(
+        self, binding: Any, given: Path, component: Component, props: dict[str, Any]
+    ) -> None:
+        """Read a flat ``$action: {"type": name, ...params}`` into the ``action`` prop."""
+        at = given + "/$action"
+        name = binding.get("type") if isinstance(binding, Mapping) else None
+        if "action" not in component.props_model.model_fields:
+            self.error(
+                at,
+                "action_not_supported",
+                f"{component.name} cannot run an action",
+                "put the action on a Button or a Form (their submit runs it), or remove $action",
+            )
+        elif not isinstance(binding, Mapping):
+            self.error(
+                at,
+                "type_mismatch",
+                "$action must be an object",
+                'write "$action": {"type": "<action name>", <param>: <value>, ...}',
+            )
+        elif not isinstance(name, str) or not _ACTION_NAME.fullmatch(name):
+            self.error(
+                at + "/type",
+                "missing_field" if "type" not in binding else "unknown_action",
+                "$action needs a 'type': the name of a declared action",
+                action_hint("unknown_action", self.checker.actions),
+            )
+        elif "action" in props:
+            self.error(
+                at,
+                "duplicate_action",
+                "the node has both $action and an 'action' prop",
+                "keep one of them",
+            )
+        else:
+            params = {member: item for member, item in binding.items() if member != "type"}
+            props["action"] = {"name": name, "params": params}
+            self.flat_actions.add(given)
+            return
+        self.report.add(given, "$action", "invalid_action", "'$action' removed")
 
     def key(self, key: Any, at: Path, *, allow_number: bool, quiet: bool) -> str | None:
         if key is None:
@@ -1132,11 +1196,42 @@ class _Walk:
             )
             self.report.append(event)
         if not urls:
-            return model, given  # as sent, nulls left out
-        dropped = {event.prop for event in urls}
-        if dropped <= given.keys():
-            return model, {name: value for name, value in given.items() if name not in dropped}
-        return model, _clean_props(model, given)  # a URL inside a prop's value was dropped
+            clean = given  # as sent, nulls left out
+        elif {event.prop for event in urls} <= given.keys():
+            dropped = {event.prop for event in urls}
+            clean = {name: value for name, value in given.items() if name not in dropped}
+        else:
+            clean = _clean_props(model, given)  # a URL inside a prop's value was dropped
+        if entry.takes_action and isinstance(getattr(model, "action", None), ActionRef):
+            return self.bound(model, clean, props_at, node_pointer)
+        return model, clean
+
+    def bound(
+        self, model: BaseModel, clean: dict[str, Any], props_at: Path, node_at: Path
+    ) -> tuple[BaseModel, dict[str, Any]]:
+        """Check a node's action binding against the app's :class:`~genui.Actions`.
+
+        A binding the allowlist refuses is reported (one error per problem, with the
+        path of the value at fault) and removed: the control then renders disabled.
+        """
+        ref: ActionRef = getattr(model, "action")  # noqa: B009 - any model with the prop
+        actions = self.checker.actions
+        problems = actions.check(ref) if actions else _undeclared(ref)
+        if not problems:
+            return model, clean
+        flat = node_at in self.flat_actions
+        for problem in problems:
+            self.error(
+                _action_pointer(props_at, node_at, problem.loc, flat=flat),
+                problem.code,
+                problem.message,
+                action_hint(problem.code, actions, ref.name),
+            )
+        self.report.add(
+            node_at, "action", problems[0].code, f"'action' removed: {problems[0].message}"
+        )
+        kept = {name: value for name, value in clean.items() if name != "action"}
+        return model.model_copy(update={"action": None}), kept
 
     def drop_invalid(
         self,
@@ -1191,6 +1286,19 @@ class _Walk:
             del given[name]
             self.report.add(node_pointer, name, reason, f"{name!r} removed: {reason}")
         return True
+
+
+def _undeclared(ref: ActionRef) -> list[ActionProblem]:
+    return [ActionProblem(("name",), "unknown_action", "this app declares no actions")]
+
+
+def _action_pointer(props_at: Path, node_at: Path, loc: Sequence[str | int], *, flat: bool) -> Path:
+    """Where a problem with an action binding is, in the input as given."""
+    if not flat:
+        return props_at + "/action" + format_pointer(loc)
+    if tuple(loc) == ("name",):
+        return node_at + "/$action/type"
+    return node_at + "/$action" + format_pointer(loc[1:])  # params are $action's members
 
 
 def _as_sent(

@@ -25,6 +25,7 @@ from urllib.parse import parse_qs
 from markupsafe import Markup
 
 from genui import DEFAULT_LIMITS, ErrorDetail, GenerativeUIError, Renderer, SanitizeEvent, validate
+from genui.origin import cross_site_reason
 
 __all__ = [
     "DEFAULT_EXAMPLE",
@@ -260,28 +261,6 @@ def spec_field(content_type: str | None, body: bytes) -> bytes:
         raise FormError(400, "the form has too many fields") from None
     values = fields.get("spec", [""])
     return values[0].encode("latin-1")
-
-
-def cross_site_reason(headers: Mapping[str, str], scheme: str, host: str | None) -> str | None:
-    """Why a form post comes from another site (``None`` when it does not).
-
-    Browsers send ``Sec-Fetch-Site`` with every request: only ``same-origin`` (a form
-    of this page) and ``none`` (typed by the user) pass. A browser that does not send it
-    is held to its ``Origin``, which must be this server's (``null``, sent under
-    ``Referrer-Policy: no-referrer``, only counts together with ``Sec-Fetch-Site``).
-    Clients that send neither header (curl, tests) are no cross-site threat and pass.
-    """
-    site = headers.get("sec-fetch-site")
-    if site is not None:
-        if site.strip().lower() in {"same-origin", "none"}:
-            return None
-        return f"cross-site form posts are refused (Sec-Fetch-Site: {site})"
-    origin = headers.get("origin")
-    if origin is None:
-        return None
-    if host is not None and origin.strip().lower() == f"{scheme}://{host}".lower():
-        return None
-    return "form posts from another origin are refused"
 
 
 # -- the check -----------------------------------------------------------------------------

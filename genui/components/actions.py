@@ -1,15 +1,18 @@
-"""Action components: links and buttons that navigate.
+"""Action components: links, and buttons that navigate or run a declared action.
 
-Specs are display-only: nothing in them can attach behaviour to the page. A
-``Button`` with a safe ``href`` is therefore a link styled as a button, and
-one without an ``href`` is shown disabled rather than as a control that does
-nothing when pressed.
+A spec cannot attach script to the page. A ``Button`` does one of two things: with an
+``action`` the application declared (see :class:`genui.Actions`) it is the submit button
+of a small ``<form method="post">`` to the app's action endpoint, carrying the signed
+envelope (it works without JavaScript); with a safe ``href`` it is a link styled as a
+button. With neither — or when the render has no surface to sign actions for — it is
+shown disabled rather than as a control that does nothing when pressed.
 """
 
 from __future__ import annotations
 
 from typing import Final, Literal
 
+from genui.actions import ActionRef
 from genui.components.base import PropsModel
 from genui.htmltext import escape_html
 from genui.registry import Component
@@ -62,9 +65,12 @@ class ButtonProps(PropsModel):
 
     label: str | None = None
     """The button text; if absent, string children are the text."""
+    action: ActionRef | None = None
+    """The declared action pressing the button runs: `{"name": ..., "params": {...}}`
+    (the app's catalog lists the actions and their params)."""
     href: SafeUrl = None
-    """Where the button goes. Without a (safe) `href` the button is shown disabled,
-    because a spec cannot attach any other action."""
+    """Where the button goes, when it has no `action`. With neither, the button is shown
+    disabled."""
     variant: ButtonVariant = "secondary"
     """Visual weight: `primary` for the main action, `secondary`, `ghost` for a quiet
     one, `danger` for a destructive one."""
@@ -75,10 +81,17 @@ def _button(element: Element[ButtonProps]) -> str:
     ident = element.identity_attrs()
     cls = element.css_class
     content = element.content
-    # A spec cannot attach behaviour: with a safe href the button is a link; without,
-    # it is disabled.
+    # A spec cannot attach script: a signed action is a form post, a safe href a link;
+    # anything else is disabled.
+    binding = element.action
+    if binding is not None:
+        opened = f' class="{cls} genui-button--{props.variant}" type="submit"'
+        return (
+            f'<form class="genui-action"{ident}{binding.form_attrs()} data-genui-action>'
+            f"{binding.hidden_input()}<button{opened}>{content}</button></form>"
+        )
     opened = f' class="{cls} genui-button--{props.variant}"{ident}'
-    if props.href is None:
+    if props.href is None or props.action is not None:
         return f'<button{opened} type="button" disabled>{content}</button>'
     return f'<a{opened} href="{escape_html(props.href)}"{_LINK_TAIL}{content}</a>'
 
@@ -92,9 +105,9 @@ BUTTON = Component(
     inline=True,
     text_prop="label",
     description=(
-        "A call to action that navigates to href (rendered as a link styled as a button,"
-        " opening in a new tab). Specs cannot run actions, so a Button without href is"
-        " shown disabled: always give href for a usable button."
+        "A call to action: with `action` it runs one of the app's declared actions when"
+        " pressed; with `href` it navigates (a link styled as a button, opening in a new"
+        " tab). A Button with neither is shown disabled."
     ),
     example={
         "component": "Button",
