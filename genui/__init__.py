@@ -4,22 +4,29 @@ The public API is re-exported here; each name lives in a module with one job:
 ``genui.spec`` (models, parsing), ``genui.errors``, ``genui.limits``,
 ``genui.registry`` (the allowlist), ``genui.sanitize`` (URL and prop policy),
 ``genui.render``, ``genui.patch``, ``genui.stream``, ``genui.sse``,
+``genui.actions`` (the action allowlist), ``genui.envelope`` (signing),
+``genui.gate`` (verifying submissions), ``genui.nonces``, ``genui.surfaces``,
 ``genui.catalog`` (describing a registry to an LLM) and ``genui.testing``
 (hypothesis strategies, needs the ``testing`` extra).
 """
 
+from genui.actions import Action, ActionRef, ActionReply, Actions
 from genui.body import SpecBody, spec_body
 from genui.components import default_registry
 from genui.components.image import ImagePart
 from genui.components.standalone import render_image
+from genui.envelope import ActionKeys, ActionSurface
 from genui.errors import (
     ErrorDetail,
+    GenerativeUIActionError,
     GenerativeUIError,
     GenerativeUIPatchError,
     GenerativeUIRenderError,
     GenerativeUIValidationError,
 )
+from genui.gate import ActionEvent, ActionGate, ActionSource
 from genui.limits import DEFAULT_LIMITS, Limits
+from genui.nonces import MemoryNonceStore, NonceStore
 from genui.patch import apply_json_patch, apply_merge_patch, apply_patch
 from genui.registry import Component, Registry, register
 from genui.render import (
@@ -50,15 +57,28 @@ from genui.spec import (
     parse_spec,
 )
 from genui.stream import SpecStream, Update
+from genui.surfaces import StreamSurfaces
 from genui.validate import ValidationResult, validate
+from genui.writing import FormFeedback
 
 __version__ = "0.1.0"
 
 __all__ = [
     "DEFAULT_LIMITS",
     "DEFAULT_URL_POLICY",
+    "Action",
+    "ActionEvent",
+    "ActionGate",
+    "ActionKeys",
+    "ActionRef",
+    "ActionReply",
+    "ActionSource",
+    "ActionSurface",
+    "Actions",
     "Component",
     "ErrorDetail",
+    "FormFeedback",
+    "GenerativeUIActionError",
     "GenerativeUIError",
     "GenerativeUIMessagePart",
     "GenerativeUINode",
@@ -69,7 +89,9 @@ __all__ = [
     "ImagePart",
     "ImageUrl",
     "Limits",
+    "MemoryNonceStore",
     "NodeValue",
+    "NonceStore",
     "Registry",
     "RenderCache",
     "RenderResult",
@@ -79,6 +101,7 @@ __all__ = [
     "SanitizeReport",
     "SpecBody",
     "SpecStream",
+    "StreamSurfaces",
     "Update",
     "UrlPolicy",
     "ValidationResult",

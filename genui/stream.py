@@ -34,6 +34,7 @@ from typing import Any, Literal, NamedTuple
 from markupsafe import Markup
 from pydantic import ValidationError
 
+from genui.envelope import ActionSurface
 from genui.errors import GenerativeUIError, GenerativeUIPatchError, GenerativeUIValidationError
 from genui.limits import Limits, check_value_limits
 from genui.partial import SpecAssembler
@@ -45,6 +46,7 @@ from genui.spec import (
     GenerativeUINode,
     GenerativeUISpec,
     NodeValue,
+    decode_json,
     parse_spec,
     translate_validation_error,
 )
@@ -79,6 +81,10 @@ class SpecStream:
     * ``registry`` / ``renderer``: how to render (a renderer wins over a registry).
     * ``limits``: bounds on the streamed text and the resulting spec.
     * ``history``: how many update batches to keep for :meth:`updates_since`.
+    * ``surface``: the :class:`~genui.envelope.ActionSurface` that signs the spec's actions
+      (from :meth:`genui.ActionGate.surface`); the stream sets its version as it renders.
+      A node with an action is always re-rendered whole when anything in it changes, so
+      its envelope names the node as shown.
 
     Not thread-safe: one stream per agent response, used from one task.
     """
@@ -90,6 +96,7 @@ class SpecStream:
         renderer: Renderer | None = None,
         limits: Limits | None = None,
         history: int = 256,
+        surface: ActionSurface | None = None,
     ) -> None:
         self.renderer = renderer if renderer is not None else Renderer(registry)
         self.limits = limits if limits is not None else self.renderer.limits
@@ -108,6 +115,8 @@ class SpecStream:
         self._history: deque[tuple[int, list[Update]]] = deque(maxlen=history)
         self._report = SanitizeReport()
         self._html: Markup | None = Markup("")
+        self.surface = surface
+        """Signs the actions this stream shows (``None``: actionable controls are inert)."""
 
     # -- state ---------------------------------------------------------------------------
 
@@ -120,6 +129,11 @@ class SpecStream:
     def spec(self) -> GenerativeUISpec | None:
         """The last valid spec (``None`` before anything could be shown)."""
         return self._spec
+
+    @property
+    def clean_spec(self) -> GenerativeUISpec | None:
+        """The clean spec the page shows now (what submitted actions are checked against)."""
+        return self._checked.spec if self._checked is not None else None
 
     @property
     def closed(self) -> bool:
@@ -144,7 +158,10 @@ class SpecStream:
         if self._checked is None:
             self._html, self._report = Markup(""), SanitizeReport()
             return
-        self._html, self._report = self.renderer.write(self._checked, cache=self._cache)
+        surface = self.surface.at(self._version) if self.surface is not None else None
+        self._html, self._report = self.renderer.write(
+            self._checked, cache=self._cache, surface=surface
+        )
 
     # -- input ---------------------------------------------------------------------------
 
@@ -191,6 +208,20 @@ class SpecStream:
         spec = self._spec_from_document(document)
         self._document = document
         return self._change(spec, force_version=True)
+
+    def replace(self, spec: Any) -> list[Update]:
+        """Replace the whole spec (a dict, JSON text or :class:`GenerativeUISpec`).
+
+        What an action's handler answers with a new spec; as :meth:`apply`, the stream
+        is unchanged if the new spec is invalid.
+        """
+        if isinstance(spec, GenerativeUISpec):
+            document: Any = spec.model_dump(mode="json", exclude_defaults=True)
+        elif isinstance(spec, str | bytes | bytearray):
+            document = decode_json(spec, self.limits)
+        else:
+            document = spec
+        return self.apply([{"op": "replace", "path": "", "value": document}])
 
     def close(self) -> list[Update]:
         """Finish the stream: drop what is incomplete and validate the final spec strictly.
@@ -256,11 +287,12 @@ class SpecStream:
         *,
         renderer: Renderer | None = None,
         limits: Limits | None = None,
+        surface: ActionSurface | None = None,
     ) -> SpecStream:
         """Rebuild a stream from :meth:`snapshot` (same registry/renderer expected)."""
         if not isinstance(snapshot, Mapping) or snapshot.get("format") != "genui.stream/1":
             raise GenerativeUIError("not a genui stream snapshot", code="invalid_snapshot")
-        stream = cls(registry, renderer=renderer, limits=limits)
+        stream = cls(registry, renderer=renderer, limits=limits, surface=surface)
         mode = snapshot.get("mode")
         if mode == "text" and isinstance(snapshot.get("text"), str):
             stream.feed(snapshot["text"])
@@ -304,7 +336,10 @@ class SpecStream:
 
     def _render(self, value: NodeValue, path: str) -> Markup:
         assert self._pending is not None
-        return self.renderer.write_node(value, path, self._pending, cache=self._cache)
+        surface = self.surface.at(self._version + 1) if self.surface is not None else None
+        return self.renderer.write_node(
+            value, path, self._pending, cache=self._cache, surface=surface
+        )
 
     def _diff(self, old: GenerativeUISpec | None, new: GenerativeUISpec) -> list[Update]:
         if old is None:
@@ -365,7 +400,7 @@ class SpecStream:
             and len(old.children) == len(new.children)
             and old.props == new.props
         )
-        if not same_shell:
+        if not same_shell or "action" in new.props:  # an envelope names its node whole
             return [Update("replace", path, self._render(new, path))]
         updates: list[Update] = []
         for index, (before, after) in enumerate(zip(old.children, new.children, strict=True)):
