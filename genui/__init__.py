@@ -10,7 +10,7 @@ The public API is re-exported here; each name lives in a module with one job:
 (hypothesis strategies, needs the ``testing`` extra).
 """
 
-from genui.actions import Action, ActionRef, ActionReply, Actions
+from genui.actions import Action, ActionEvent, ActionRef, ActionReply, Actions, ActionSource
 from genui.body import SpecBody, spec_body
 from genui.components import default_registry
 from genui.components.image import ImagePart
@@ -24,7 +24,7 @@ from genui.errors import (
     GenerativeUIRenderError,
     GenerativeUIValidationError,
 )
-from genui.gate import ActionEvent, ActionGate, ActionSource
+from genui.gate import ActionGate
 from genui.limits import DEFAULT_LIMITS, Limits
 from genui.nonces import MemoryNonceStore, NonceStore
 from genui.patch import apply_json_patch, apply_merge_patch, apply_patch

@@ -31,21 +31,20 @@ import json
 import re
 from collections.abc import Awaitable, Callable, Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Annotated, Any, Final, NamedTuple, TypeAlias
+from typing import Annotated, Any, Final, Generic, NamedTuple, TypeAlias, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, JsonValue, ValidationError
-
-if TYPE_CHECKING:
-    from genui.gate import ActionEvent
 
 __all__ = [
     "ACTION_NAME_PATTERN",
     "MAX_PARAMS_BYTES",
     "Action",
+    "ActionEvent",
     "ActionHandler",
     "ActionProblem",
     "ActionRef",
     "ActionReply",
+    "ActionSource",
     "Actions",
 ]
 
@@ -66,8 +65,82 @@ class ActionRef(BaseModel):
     """The agent's parameters for it, checked against the action's ``params`` model."""
 
 
+ParamsT = TypeVar("ParamsT", bound=BaseModel)
+InputsT = TypeVar("InputsT", bound=BaseModel | None)
+
+
+@dataclass(frozen=True)
+class ActionSource:
+    """Where an event came from: the node as it was rendered, on which surface."""
+
+    surface: str
+    """The surface (stream) id."""
+    version: int
+    """The surface's version when the node was rendered."""
+    path: str
+    """JSON Pointer of the node in the surface's spec."""
+    key: str | None
+    """The node's key, if it had one."""
+    session_bound: bool
+    """Whether the envelope was bound to a session (and the submitting one matched)."""
+
+
+@dataclass(frozen=True)
+class ActionEvent(Generic[ParamsT, InputsT]):
+    """A verified submission: which action, the agent's parameters, what the person typed."""
+
+    action: Action
+    """The declared action (its handler, models, description)."""
+    params: ParamsT
+    """The agent's parameters, validated with the action's ``params`` model."""
+    inputs: InputsT
+    """The person's input, validated with the action's ``inputs`` model (``None`` without)."""
+    source: ActionSource
+    """Where it came from."""
+    nonce: str = field(repr=False)
+    """The envelope's single-use token (claimed by now)."""
+
+    @property
+    def name(self) -> str:
+        """The action's name."""
+        return self.action.name
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready: ``{"type": "action", "action", "params", "inputs", "source"}``."""
+        inputs = self.inputs
+        return {
+            "type": "action",
+            "action": self.action.name,
+            "params": self.params.model_dump(mode="json"),
+            "inputs": None if inputs is None else inputs.model_dump(mode="json"),
+            "source": {
+                "surface": self.source.surface,
+                "version": self.source.version,
+                "path": self.source.path,
+                "key": self.source.key,
+            },
+        }
+
+    def to_agent_message(self) -> str:
+        """What the person did, in the model's terms, for the agent's next turn.
+
+        >>> # e.g. 'The user ran the action "book_table" (Book a table) with parameters
+        >>> # {"restaurant": "Chez Lou"} and entered {"party_size": 4}.'
+        """
+        data = self.to_dict()
+        parts = [f"The user ran the action {self.action.name!r}"]
+        if self.action.description:
+            parts.append(f" ({self.action.description.rstrip('.')})")
+        parts.append(" from the UI")
+        if data["params"]:
+            parts.append(f" with parameters {json.dumps(data['params'], ensure_ascii=False)}")
+        if data["inputs"] is not None:
+            parts.append(f" and entered {json.dumps(data['inputs'], ensure_ascii=False)}")
+        return "".join(parts) + "."
+
+
 ActionHandler: TypeAlias = Callable[
-    ["ActionEvent[Any, Any]"], "Awaitable[ActionReply | None] | ActionReply | None"
+    [ActionEvent[Any, Any]], "Awaitable[ActionReply | None] | ActionReply | None"
 ]
 """``handler(event)`` → an :class:`ActionReply` (or ``None``), sync or async."""
 

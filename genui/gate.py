@@ -26,16 +26,21 @@ Only fields the ``inputs`` model declares are read from the browser.
 from __future__ import annotations
 
 import inspect
-import json
 import time
 import typing
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
-from typing import Any, Final, Generic, Protocol, TypeVar, runtime_checkable
+from typing import Any, Final, Protocol, runtime_checkable
 
 from pydantic import BaseModel, ValidationError
 
-from genui.actions import Action, ActionReply, Actions, _is_local_path
+from genui.actions import (
+    Action,
+    ActionEvent,
+    ActionReply,
+    Actions,
+    ActionSource,
+    _is_local_path,
+)
 from genui.envelope import ActionKeys, ActionSurface, Envelope, node_digest
 from genui.errors import ErrorDetail, GenerativeUIActionError
 from genui.nonces import MemoryNonceStore, NonceStore
@@ -59,9 +64,6 @@ MAX_FIELDS: Final = 200
 MAX_FIELD_LENGTH: Final = 100_000
 """Longest value of one field, in characters."""
 
-ParamsT = TypeVar("ParamsT", bound=BaseModel)
-InputsT = TypeVar("InputsT", bound=BaseModel | None)
-
 
 @runtime_checkable
 class Surfaces(Protocol):
@@ -70,76 +72,6 @@ class Surfaces(Protocol):
     def current(self, surface: str) -> GenerativeUISpec | None:
         """The clean spec the surface shows now, or ``None`` if there is no such surface."""
         ...
-
-
-@dataclass(frozen=True)
-class ActionSource:
-    """Where an event came from: the node as it was rendered, on which surface."""
-
-    surface: str
-    """The surface (stream) id."""
-    version: int
-    """The surface's version when the node was rendered."""
-    path: str
-    """JSON Pointer of the node in the surface's spec."""
-    key: str | None
-    """The node's key, if it had one."""
-    session_bound: bool
-    """Whether the envelope was bound to a session (and the submitting one matched)."""
-
-
-@dataclass(frozen=True)
-class ActionEvent(Generic[ParamsT, InputsT]):
-    """A verified submission: which action, the agent's parameters, what the person typed."""
-
-    action: Action
-    """The declared action (its handler, models, description)."""
-    params: ParamsT
-    """The agent's parameters, validated with the action's ``params`` model."""
-    inputs: InputsT
-    """The person's input, validated with the action's ``inputs`` model (``None`` without)."""
-    source: ActionSource
-    """Where it came from."""
-    nonce: str = field(repr=False)
-    """The envelope's single-use token (claimed by now)."""
-
-    @property
-    def name(self) -> str:
-        """The action's name."""
-        return self.action.name
-
-    def to_dict(self) -> dict[str, Any]:
-        """JSON-ready: ``{"type": "action", "action", "params", "inputs", "source"}``."""
-        inputs = self.inputs
-        return {
-            "type": "action",
-            "action": self.action.name,
-            "params": self.params.model_dump(mode="json"),
-            "inputs": None if inputs is None else inputs.model_dump(mode="json"),
-            "source": {
-                "surface": self.source.surface,
-                "version": self.source.version,
-                "path": self.source.path,
-                "key": self.source.key,
-            },
-        }
-
-    def to_agent_message(self) -> str:
-        """What the person did, in the model's terms, for the agent's next turn.
-
-        >>> # e.g. 'The user ran the action "book_table" (Book a table) with parameters
-        >>> # {"restaurant": "Chez Lou"} and entered {"party_size": 4}.'
-        """
-        data = self.to_dict()
-        parts = [f"The user ran the action {self.action.name!r}"]
-        if self.action.description:
-            parts.append(f" ({self.action.description.rstrip('.')})")
-        parts.append(" from the UI")
-        if data["params"]:
-            parts.append(f" with parameters {json.dumps(data['params'], ensure_ascii=False)}")
-        if data["inputs"] is not None:
-            parts.append(f" and entered {json.dumps(data['inputs'], ensure_ascii=False)}")
-        return "".join(parts) + "."
 
 
 def node_at(spec: GenerativeUISpec, path: str) -> GenerativeUINode | None:

@@ -75,7 +75,7 @@ CASES: list[Case] = [
     ("unexpected spec member", {"root": [], "theme": "dark"}, [("/theme", "extra_field")], "only 'root'"),
     ("several problems in one node", _spec(_node("Heading", {"level": 0, "text": "x", "onclick": "y", "id": 3})), [("/root/0/props/onclick", "event_handler"), ("/root/0/props/level", "invalid_value"), ("/root/0/props/id", "extra_field")], "remove"),
     ("reserved flat key", {"root": [{"$type": "Text", "text": "a", "$x": 1}]}, [("/root/0/$x", "reserved_key")], "$type"),
-    ("flat action without actions", {"root": [{"$type": "Button", "label": "a", "$action": {"type": "go"}}]}, [("/root/0/$action", "unknown_action")], "remove"),
+    ("flat action without actions", {"root": [{"$type": "Button", "label": "a", "$action": {"type": "go"}}]}, [("/root/0/$action/type", "unknown_action")], "remove"),
     ("not finite", _spec(_node("Text", None, children=[math.nan])), [("/root/0/children/0", "not_finite")], "finite"),
 ]  # fmt: skip
 
@@ -277,7 +277,7 @@ def test_flat_nodes_read_dollar_key_and_report_other_dollar_keys() -> None:
 
 def test_an_action_is_an_error_while_the_app_declares_none() -> None:
     result = validate({"root": {"$type": "Button", "label": "Go", "$action": {"type": "x"}}})
-    assert _found(result) == [("/root/$action", "unknown_action")]
+    assert _found(result) == [("/root/$action/type", "unknown_action")]
 
 
 @pytest.mark.parametrize(
