@@ -178,6 +178,8 @@ def action_hint(code: str, actions: Actions, name: str = "") -> str:
         return f"{lead}use one of the declared actions: {_listing(actions, name)}"
     if code == "action_params_too_large":
         return f"keep an action's params under {MAX_PARAMS_BYTES} bytes of JSON"
+    if code == "nested_action":
+        return "a form runs one action: remove this action, or move the node out of the form"
     if code == "invalid_action_params":
         return "give the params the action's schema lists (see the catalog's actions)"
     return ""

@@ -495,6 +495,18 @@ class _Entry:
     """Whether the component has an ``action`` prop (an :class:`~genui.ActionRef`)."""
 
 
+@dataclass(slots=True)
+class _Form:
+    """A node bound to an action, while its subtree is walked."""
+
+    path: Path
+    action: str
+    inputs: frozenset[str]
+    """The field names the action's inputs model declares."""
+    seen: set[str] = field(default_factory=set)
+    """The field names found under the node so far."""
+
+
 class _Placement:
     """Where a node sits when it has no parent entry: at the root, or anywhere."""
 
@@ -541,6 +553,7 @@ class _Walk:
         "context",
         "errors",
         "flat_actions",
+        "forms",
         "from_text",
         "keep_unknown",
         "memo",
@@ -567,6 +580,8 @@ class _Walk:
         self.context = validation_context(policy=checker.policy)
         self.from_text = False
         """Whether the spec was decoded from JSON text (then every value is JSON)."""
+        self.forms: list[_Form] = []
+        """The action-bound nodes being walked (innermost last): their fields are checked."""
         self.flat_actions: set[Path] = set()
         """Nodes whose ``action`` came from a flat ``$action`` (their errors point there)."""
 
@@ -761,7 +776,7 @@ class _Walk:
 
     def node(self, value: Any, given: Path, parent: _Parent, depth: int) -> NodeValue | None:
         """The clean node for ``value`` (``None`` when it is dropped)."""
-        memo = self.memo
+        memo = self.memo if not self.forms else None  # inside a form, rules see the form
         limits = self.checker.limits
         if memo is not None:
             hit = memo.checked.get((id(value), given))
@@ -830,13 +845,16 @@ class _Walk:
         )
         props_at = given if flat else given + "/props"
         model, clean_props = self.props(entry, raw_props, props_at, given)
-        if model is None:
+        if model is None or not self.field_declared(entry, model, props_at, given):
             return None
+        form = self.enter_form(entry, model, given)
         kept: list[NodeValue] = []
         for child, child_at in _children(children, children_at):
             clean = self.node(child, child_at, entry, depth + 1)
             if clean is not None:
                 kept.append(clean)
+        if form is not None:
+            self.leave_form(form)
         node = GenerativeUINode.model_construct(
             component=name, props=clean_props, children=kept, key=key
         )
@@ -859,8 +877,9 @@ class _Walk:
             return None
         props = value.props
         model, clean_props = self.model_props(entry, props, given)
-        if model is None:
+        if model is None or not self.field_declared(entry, model, given + "/props", given):
             return None
+        form = self.enter_form(entry, model, given)
         same = len(clean_props) == len(props)
         kept: list[NodeValue] = []
         at = given + "/children/"
@@ -869,6 +888,8 @@ class _Walk:
             if clean is not None:
                 kept.append(clean)
             same = same and clean is child
+        if form is not None:
+            self.leave_form(form)
         if same:
             node = value
         else:
@@ -886,7 +907,7 @@ class _Walk:
         Streaming rebuilds the nodes along a changed path with the same props (the same
         dict, or an equal one): validating them again would give the same result.
         """
-        memo = self.memo
+        memo = self.memo if not self.forms else None
         if memo is None:
             return self.props(entry, props, given + "/props", given, structured=True)
         name = entry.component.name
@@ -912,6 +933,58 @@ class _Walk:
             self.report.events_since(events),
         )
         return model, clean
+
+    def enter_form(self, entry: _Entry, model: BaseModel, given: Path) -> _Form | None:
+        """Start checking the fields under a node bound to an action (None: no binding)."""
+        ref = getattr(model, "action", None) if entry.takes_action else None
+        if not isinstance(ref, ActionRef):
+            return None
+        action = self.checker.actions.get(ref.name)
+        form = _Form(given, ref.name, action.input_names() if action is not None else frozenset())
+        self.forms.append(form)
+        return form
+
+    def leave_form(self, form: _Form) -> None:
+        """Report the action's required inputs that no field under the form asks for."""
+        self.forms.pop()
+        action = self.checker.actions.get(form.action)
+        if action is None or action.inputs is None:
+            return
+        for name, info in action.inputs.model_fields.items():
+            field_name = info.alias or name
+            if info.is_required() and field_name not in form.seen:
+                self.error(
+                    form.path,
+                    "missing_input",
+                    f"the action {form.action!r} needs the input {field_name!r}"
+                    " and no field asks for it",
+                    f"add a field named {field_name!r} (a TextInput, Select, ...) to the form",
+                )
+
+    def field_declared(self, entry: _Entry, model: BaseModel, props_at: Path, given: Path) -> bool:
+        """Whether a form field under an action-bound node names one of the action's inputs.
+
+        A field the action does not declare would only be refused on submit: it is
+        reported and removed here.
+        """
+        if not self.forms or "name" not in entry.prop_names:
+            return True
+        name = getattr(model, "name", None)
+        if not isinstance(name, str):
+            return True
+        form = self.forms[-1]
+        form.seen.add(name)
+        if name in form.inputs:
+            return True
+        declared = ", ".join(sorted(form.inputs)) or "none"
+        self.error(
+            props_at + "/name",
+            "unknown_input",
+            f"the action {form.action!r} takes no input {name!r} (its inputs: {declared})",
+            f"name the field after one of the action's inputs: {declared}",
+        )
+        self.report.add(given, "component", "unknown_input", f"field {name!r} removed")
+        return False
 
     def placed(self, entry: _Entry, given: Path, parent: _Parent) -> bool:
         """Whether a node of ``entry``'s component may sit under ``parent`` (else reported)."""
@@ -1216,7 +1289,16 @@ class _Walk:
         """
         ref: ActionRef = getattr(model, "action")  # noqa: B009 - any model with the prop
         actions = self.checker.actions
-        problems = actions.check(ref) if actions else _undeclared(ref)
+        if self.forms:
+            problems = [
+                ActionProblem(
+                    ("name",),
+                    "nested_action",
+                    f"this node is inside {self.forms[-1].path}, which runs an action already",
+                )
+            ]
+        else:
+            problems = actions.check(ref) if actions else _undeclared(ref)
         if not problems:
             return model, clean
         flat = node_at in self.flat_actions
