@@ -115,14 +115,14 @@ def _pairs(form: Any) -> list[tuple[str, str]]:
             for item in (value if isinstance(value, list | tuple) else [value])
         )
     else:
-        items = form
+        items = form if isinstance(form, Iterable) and not isinstance(form, str | bytes) else [form]
     pairs: list[tuple[str, str]] = []
     for pair in items:
         if len(pairs) >= MAX_FIELDS:
             raise GenerativeUIActionError(
                 f"a submission has at most {MAX_FIELDS} fields", code="too_large", status=413
             )
-        name, value = pair
+        name, value = pair if isinstance(pair, tuple | list) and len(pair) == 2 else (None, None)
         if not isinstance(name, str) or not isinstance(value, str):
             raise GenerativeUIActionError(
                 "only text fields are accepted", code="invalid_input", status=422
