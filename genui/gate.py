@@ -314,7 +314,7 @@ class ActionGate:
                 details.append(
                     ErrorDetail(f"/{escape_token(name)}", "too_many_values", "Send one value.")
                 )
-            elif values[0] != "":  # an empty field is a field not filled in
+            elif values[0] != "" or name not in action.input_names():  # empty: not filled in
                 data[name] = values[0]
         try:
             inputs = model.model_validate(data)
