@@ -5,7 +5,7 @@ text may take the one-pass validator of :mod:`genui.compiled`). A module that se
 ``pytestmark = pytest.mark.usefixtures("spec_form")`` runs every test once per form: under
 ``"text"`` every spec given to :meth:`genui.Renderer.render_with_report` (which ``render``,
 ``render_page`` and the module-level functions all go through) as a mapping is sent as its
-JSON text instead.
+JSON text instead, with the same ``surface`` and ``feedback``.
 """
 
 from __future__ import annotations
@@ -16,7 +16,9 @@ from typing import Any
 
 import pytest
 
+from genui.envelope import ActionSurface
 from genui.render import RenderCache, Renderer, RenderResult
+from genui.writing import FormFeedback
 
 FORMS = ("data", "text")
 
@@ -39,9 +41,14 @@ def spec_form(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -
         original = Renderer.render_with_report
 
         def render_with_report(
-            self: Renderer, spec: Any, *, cache: RenderCache | None = None
+            self: Renderer,
+            spec: Any,
+            *,
+            cache: RenderCache | None = None,
+            surface: ActionSurface | None = None,
+            feedback: FormFeedback | None = None,
         ) -> RenderResult:
-            return original(self, as_text(spec), cache=cache)
+            return original(self, as_text(spec), cache=cache, surface=surface, feedback=feedback)
 
         monkeypatch.setattr(Renderer, "render_with_report", render_with_report)
     yield form
