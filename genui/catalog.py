@@ -57,6 +57,9 @@ def _children_items(component: Component, registry: Registry) -> dict[str, Any] 
 
 def _node_schema(component: Component, registry: Registry, defs: dict[str, Any]) -> dict[str, Any]:
     props = _props_schema(component, defs)
+    if "action" in props.get("properties", {}):  # no actions offered: no binding to write
+        props = {**props, "properties": dict(props["properties"])}
+        del props["properties"]["action"]
     properties: dict[str, Any] = {
         "component": {"const": component.name},
         "props": props,
