@@ -436,7 +436,7 @@ class Renderer:
         ``feedback`` are as for :meth:`render`.
         """
         if cache is None and isinstance(spec, str | bytes | bytearray):
-            fast = self._render_compiled(spec, surface)
+            fast = self._render_compiled(spec)  # never a node with an action (see the walk)
             if fast is not None:
                 return fast
         checked = self.check(spec, cache=cache)
@@ -520,9 +520,7 @@ class Renderer:
                 raise GenerativeUIValidationError(errors)
         return result.spec
 
-    def _render_compiled(
-        self, text: str | bytes | bytearray, surface: ActionSurface | None
-    ) -> RenderResult | None:
+    def _render_compiled(self, text: str | bytes | bytearray) -> RenderResult | None:
         """Render JSON text through the registry's one-pass validator (see :mod:`genui.compiled`).
 
         Returns None when the text needs the precise path: anything to report other
@@ -541,7 +539,6 @@ class Renderer:
         except ValidationError:
             return None
         walk = _CompiledWalk(self, collector, compiled.counted)
-        del surface  # nodes with actions take the precise path (their binding is checked there)
         try:
             if type(root) is list:
                 html = "".join(
