@@ -8,8 +8,9 @@ import itertools
 import json
 import re
 import threading
-from collections.abc import Iterable
-from typing import Any
+from collections.abc import Coroutine, Iterable
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any, TypeVar
 
 import pytest
 from hypothesis import assume, given
@@ -38,6 +39,15 @@ KEY = "k" * 32
 OLD_KEY = "o" * 32
 START = 1_700_000_000
 TTL = 600
+
+
+T = TypeVar("T")
+
+
+def _run(coroutine: Coroutine[Any, Any, T]) -> T:
+    """Run ``coroutine`` to completion in a thread of its own (the test may be inside a loop)."""
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
 
 
 class BookParams(BaseModel):
@@ -224,9 +234,9 @@ def test_a_mapping_or_a_multi_dict_is_a_form_too() -> None:
 def test_dispatch_calls_sync_and_async_handlers() -> None:
     setup = Setup()
     book, cancel = setup.show({"root": [_button(), _button(name="cancel")]})
-    reply = asyncio.run(setup.gate.dispatch(setup.submit(book, ("party_size", "5"))))
+    reply = _run(setup.gate.dispatch(setup.submit(book, ("party_size", "5"))))
     assert reply == ActionReply(message="booked Chez Lou for 5")
-    assert asyncio.run(setup.gate.dispatch(setup.submit(cancel))) == ActionReply()
+    assert _run(setup.gate.dispatch(setup.submit(cancel))) == ActionReply()
 
 
 def test_a_handler_that_returns_something_else_is_a_programming_error() -> None:
@@ -239,7 +249,7 @@ def test_a_handler_that_returns_something_else_is_a_programming_error() -> None:
     setup = Setup(actions=actions)
     event = setup.submit(_envelope(setup, {"root": _button(name="odd")}))
     with pytest.raises(TypeError, match="ActionReply"):
-        asyncio.run(setup.gate.dispatch(event))
+        _run(setup.gate.dispatch(event))
 
 
 def test_the_gate_refuses_a_bad_configuration() -> None:
