@@ -38,6 +38,7 @@ from pydantic import (
     create_model,
     model_validator,
 )
+from typing_extensions import TypeAliasType
 
 from genui.registry import Component, Registry
 from genui.sanitize import (
@@ -175,9 +176,14 @@ def _spec_validator(registry: Registry, *, normalize: bool, counted: frozenset[s
     if nodes:
         union: Any = Union[tuple(nodes)]  # noqa: UP007 - built at run time
         node = Annotated[union, Field(discriminator="component")]
-        child: Any = Annotated[leaf | node, Field(union_mode="left_to_right")]
+        value: Any = Annotated[leaf | node, Field(union_mode="left_to_right")]
     else:
-        child = leaf
+        value = leaf
+    # A named alias is one schema definition that every node model refers to, so
+    # building the schema goes one model deep, not one level per component (a chain
+    # of model references as deep as the registry is long, which overflowed the
+    # stack when the first validation came from a deep call).
+    child: Any = TypeAliasType("_Child", value)
     namespace["_Child"] = child
     for model in nodes:
         namespace[model.__name__] = model
