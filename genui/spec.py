@@ -139,11 +139,17 @@ class GenerativeUINode(BaseModel):
     def to_flat(self) -> dict[str, JsonValue]:
         """The node in assistant-ui's flat shape: ``{"$type", <prop>..., "children", "$key"}``.
 
+        An ``action`` binding is written as assistant-ui's ``$action: {"type", ...params}``.
+
         >>> GenerativeUINode(component="Text", props={"text": "hi"}, key="k").to_flat()
         {'$type': 'Text', 'text': 'hi', '$key': 'k'}
         """
         flat: dict[str, JsonValue] = {"$type": self.component}
         flat.update(self.props)
+        binding = _flat_action(flat.get("action"))
+        if binding is not None:  # assistant-ui's spelling of an action binding
+            del flat["action"]
+            flat["$action"] = binding
         if self.children:
             flat["children"] = [_flat_value(child) for child in self.children]
         if self.key is not None:
@@ -190,6 +196,25 @@ class GenerativeUISpec(BaseModel):
         """The root nodes as a tuple, whichever form ``root`` has."""
         root = self.root
         return tuple(root) if isinstance(root, list) else (root,)
+
+
+def _flat_action(action: JsonValue | None) -> dict[str, JsonValue] | None:
+    """An ``action`` prop ``{"name", "params"}`` as a flat ``$action: {"type", ...params}``.
+
+    ``None`` when the prop is not a binding of that shape, has a param named ``type``
+    (which ``$action`` cannot carry) or an empty ``params`` (which reads back without
+    it): the prop is then written as it is, and either spelling reads back the same.
+    """
+    if not isinstance(action, dict) or not action.keys() <= {"name", "params"}:
+        return None
+    name, params = action.get("name"), action.get("params")
+    if params is None and "params" not in action:
+        params = {}
+    elif not isinstance(params, dict) or not params or "type" in params:
+        return None
+    if not isinstance(name, str):
+        return None
+    return {"type": name, **params}
 
 
 def _flat_value(value: NodeValue) -> JsonValue:

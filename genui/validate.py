@@ -854,7 +854,7 @@ class _Walk:
             if clean is not None:
                 kept.append(clean)
         if form is not None:
-            self.leave_form(form)
+            model, clean_props = self.leave_form(form, model, clean_props)
         node = GenerativeUINode.model_construct(
             component=name, props=clean_props, children=kept, key=key
         )
@@ -889,7 +889,8 @@ class _Walk:
                 kept.append(clean)
             same = same and clean is child
         if form is not None:
-            self.leave_form(form)
+            model, clean_props = self.leave_form(form, model, clean_props)
+            same = same and len(clean_props) == len(props)
         if same:
             node = value
         else:
@@ -944,22 +945,38 @@ class _Walk:
         self.forms.append(form)
         return form
 
-    def leave_form(self, form: _Form) -> None:
-        """Report the action's required inputs that no field under the form asks for."""
+    def leave_form(
+        self, form: _Form, model: BaseModel, clean: dict[str, Any]
+    ) -> tuple[BaseModel, dict[str, Any]]:
+        """The node's model and clean props once its subtree is walked.
+
+        Each of the action's required inputs that no field under the node asks for is
+        reported; the binding is then removed (nothing could ever submit it validly), so
+        the control renders disabled and the clean spec validates.
+        """
         self.forms.pop()
         action = self.checker.actions.get(form.action)
         if action is None or action.inputs is None:
-            return
-        for name, info in action.inputs.model_fields.items():
-            field_name = info.alias or name
-            if info.is_required() and field_name not in form.seen:
-                self.error(
-                    form.path,
-                    "missing_input",
-                    f"the action {form.action!r} needs the input {field_name!r}"
-                    " and no field asks for it",
-                    f"add a field named {field_name!r} (a TextInput, Select, ...) to the form",
-                )
+            return model, clean
+        missing = [
+            info.alias or name
+            for name, info in action.inputs.model_fields.items()
+            if info.is_required() and (info.alias or name) not in form.seen
+        ]
+        for field_name in missing:
+            self.error(
+                form.path,
+                "missing_input",
+                f"the action {form.action!r} needs the input {field_name!r}"
+                " and no field asks for it",
+                f"add a field named {field_name!r} (a TextInput, Select, ...) to the form",
+            )
+        if not missing:
+            return model, clean
+        self.report.add(
+            form.path, "action", "missing_input", f"'action' removed: no field for {missing[0]!r}"
+        )
+        return _unbound(model, clean)
 
     def field_declared(self, entry: _Entry, model: BaseModel, props_at: Path, given: Path) -> bool:
         """Whether a form field under an action-bound node names one of the action's inputs.
@@ -1182,7 +1199,7 @@ class _Walk:
             )
         else:
             params = {member: item for member, item in binding.items() if member != "type"}
-            props["action"] = {"name": name, "params": params}
+            props["action"] = {"name": name, "params": params} if params else {"name": name}
             self.flat_actions.add(given)
             return
         self.report.add(given, "$action", "invalid_action", "'$action' removed")
@@ -1236,8 +1253,12 @@ class _Walk:
                     removed.add(name)
                     continue
             if not (self.from_text or structured) and not _is_json(value):
+                at = _at(props_at, name)
+                if name == "action" and node_pointer in self.flat_actions:
+                    culprit = _not_json_at(value)
+                    at = _action_pointer(props_at, node_pointer, culprit, flat=True)
                 self.error(
-                    _at(props_at, name),
+                    at,
                     "type_mismatch",
                     "a prop value must be JSON",
                     prop_hint(component, name, "type_mismatch"),
@@ -1312,8 +1333,7 @@ class _Walk:
         self.report.add(
             node_at, "action", problems[0].code, f"'action' removed: {problems[0].message}"
         )
-        kept = {name: value for name, value in clean.items() if name != "action"}
-        return model.model_copy(update={"action": None}), kept
+        return _unbound(model, clean)
 
     def drop_invalid(
         self,
@@ -1368,6 +1388,12 @@ class _Walk:
             del given[name]
             self.report.add(node_pointer, name, reason, f"{name!r} removed: {reason}")
         return True
+
+
+def _unbound(model: BaseModel, clean: dict[str, Any]) -> tuple[BaseModel, dict[str, Any]]:
+    """A node's model and clean props without its action binding."""
+    kept = {name: value for name, value in clean.items() if name != "action"}
+    return model.model_copy(update={"action": None}), kept
 
 
 def _undeclared(ref: ActionRef) -> list[ActionProblem]:
@@ -1470,6 +1496,27 @@ def _is_json(value: Any) -> bool:
         else:
             return False
     return True
+
+
+def _not_json_at(value: Any) -> tuple[str | int, ...]:
+    """Where in ``value``, which is not :func:`_is_json`, the first non-JSON part is.
+
+    A mapping with a key that is not a string is the part at fault itself. Only run on
+    refused values: it may look at a member again at each level it descends.
+    """
+    loc: list[str | int] = []
+    item = value
+    while True:
+        if type(item) is dict and all(type(key) is str for key in item):
+            key = next(key for key, member in item.items() if not _is_json(member))
+            loc.append(key)
+            item = item[key]
+        elif type(item) is list:
+            index = next(index for index, member in enumerate(item) if not _is_json(member))
+            loc.append(index)
+            item = item[index]
+        else:
+            return tuple(loc)
 
 
 def _json_type(value: Any) -> str:

@@ -29,7 +29,7 @@ from genui import (
     validate,
 )
 from genui.actions import MAX_PARAMS_BYTES
-from genui.spec import GenerativeUISpec
+from genui.spec import GenerativeUINode, GenerativeUISpec
 from tests.strategies import json_values
 
 
@@ -48,6 +48,14 @@ class BookInputs(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     note: str = ""
+
+
+class Typed(BaseModel):
+    """Params with a member named ``type``."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    type: str
 
 
 def _handler(event: ActionEvent[Any, Any]) -> None:
@@ -236,10 +244,10 @@ def _forms(spec: Any) -> Iterator[tuple[str, Any, str]]:
 
 
 def _only_node(spec: GenerativeUISpec) -> Any:
-    """The one root node of ``spec``, in the flat shape."""
-    flat: Any = spec.to_flat()
-    (node,) = flat["root"]
-    return node
+    """The one root node of ``spec``: its name and its props side by side."""
+    (node,) = spec.roots
+    assert isinstance(node, GenerativeUINode) and not node.children
+    return {"$type": node.component, **node.props}
 
 
 def _found(result: ValidationResult) -> list[tuple[str, str]]:
@@ -309,6 +317,36 @@ def test_a_valid_binding_is_kept_in_both_shapes_and_in_every_form(spec: Any) -> 
     assert legacy.ok and legacy.spec == clean
 
 
+def test_to_flat_writes_a_binding_as_assistant_uis_dollar_action() -> None:
+    clean = validate(VALID[0], actions=ACTIONS).spec
+    assert clean is not None
+    assert clean.to_flat() == {
+        "root": [
+            {
+                "$type": "Button",
+                "label": "Book",
+                "variant": "primary",
+                "$action": {"type": "book_table", "restaurant": "Lou"},
+            }
+        ]
+    }
+
+
+def test_to_flat_keeps_a_binding_with_a_type_param_as_the_action_prop() -> None:
+    """``$action`` spells the name ``type``: a param of that name needs the prop."""
+    actions = Actions()
+    actions.add(Action("tag", _handler, params=Typed))
+    spec = _legacy({"name": "tag", "params": {"type": "urgent"}})
+    clean = validate(spec, actions=actions).spec
+    assert clean is not None
+    root = clean.to_flat()["root"]
+    assert isinstance(root, list)
+    (node,) = root
+    assert isinstance(node, dict) and "$action" not in node
+    assert node["action"] == {"name": "tag", "params": {"type": "urgent"}}
+    assert validate(clean.to_flat(), actions=actions).spec == clean
+
+
 def test_the_flat_and_legacy_shapes_bind_the_same_action() -> None:
     legacy = validate(VALID[0], actions=ACTIONS).spec
     flat = validate(
@@ -324,10 +362,6 @@ def test_an_unbound_button_renders_disabled_and_a_bound_one_without_a_surface_to
         assert "disabled" in html and "<form" not in html
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="missing_input is reported but nothing is removed: the clean spec is not valid",
-)
 def test_the_clean_spec_of_a_button_whose_action_needs_an_input_is_valid() -> None:
     class Required(BaseModel):
         model_config = ConfigDict(extra="forbid")
@@ -359,7 +393,7 @@ _PARAMS = st.dictionaries(
     st.sampled_from(["restaurant", "party_max", "x", "type"]) | st.text(max_size=6),
     st.sampled_from(["Lou", "", 3, 8, None, "x" * 50]) | json_values(4).filter(_json_ready),
     max_size=4,
-)  # non-finite numbers: see the xfail test below
+)  # non-finite numbers: see the test below
 
 
 @given(name=_NAMES, params=_PARAMS, flat=st.booleans(), as_text=st.booleans())
@@ -385,22 +419,20 @@ def test_any_binding_validates_to_a_clean_spec_that_is_valid_in_both_shapes(
     node = _only_node(result.spec)
     assert ("action" in node) == result.ok
     if result.ok:
-        assert node["action"] == {"name": name, "params": spec_params(spec)}
+        assert node["action"] == spec_binding(spec)
 
 
-def spec_params(spec: Any) -> Any:
-    """The params a one-button spec binds, in either shape."""
+def spec_binding(spec: Any) -> Any:
+    """The ``action`` prop a one-button spec binds, in either shape (a flat binding
+    without params reads as a binding with no ``params`` member)."""
     node = spec["root"][0]
-    if "$action" in node:
-        return {k: v for k, v in node["$action"].items() if k != "type"}
-    return node["props"]["action"]["params"]
+    if "$action" not in node:
+        return node["props"]["action"]
+    params = {k: v for k, v in node["$action"].items() if k != "type"}
+    name = node["$action"]["type"]
+    return {"name": name, "params": params} if params else {"name": name}
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="a non-finite number in a flat $action's params is reported at /root/0/action, "
-    "a path that is not in the input",
-)
 def test_a_non_finite_param_in_a_flat_action_is_reported_where_it_is() -> None:
     result = validate(_flat({"type": "book_table", "restaurant": [float("inf")]}), actions=ACTIONS)
     assert [error.path for error in result.errors] == ["/root/0/$action/restaurant/0"]
