@@ -12,9 +12,10 @@ code. In order:
 5. ``wrong_session`` — rendered for another session than the one submitting;
 6. ``unknown_action`` — the action is no longer declared (the parameters it carries no
    longer fit its model count as ``stale``);
-7. ``stale`` — the surface no longer shows that node as rendered (the agent replaced
+7. ``replayed`` — the envelope was used already (checked before staleness: a form sent
+   again after its answer replaced the page is a replay, whatever the page shows now);
+8. ``stale`` — the surface no longer shows that node as rendered (the agent replaced
    or changed it, or the surface is gone);
-8. ``replayed`` — the envelope was used already;
 9. ``invalid_input`` — the fields fail the action's ``inputs`` model (undeclared fields
    included), one :class:`~genui.ErrorDetail` per field; the envelope stays usable so the
    person can correct and submit again.
@@ -222,12 +223,13 @@ class ActionGate:
                 "the submission needs exactly one action envelope", code="tampered"
             )
         envelope = self.keys.read(sealed[0])
-        action, params = self._check_envelope(envelope, session)
+        action = self._check_envelope(envelope, session)
         nonces = self.nonces
         if nonces.used(envelope.nonce):
             raise GenerativeUIActionError(
                 "this action was submitted already", code="replayed", status=409
             )
+        params = self._current_params(action, envelope)
         try:
             inputs = self._inputs(action, [(n, v) for n, v in pairs if n != ENVELOPE_FIELD])
         except GenerativeUIActionError as error:
@@ -246,7 +248,8 @@ class ActionGate:
         )
         return ActionEvent(action, params, inputs, source, envelope.nonce)
 
-    def _check_envelope(self, envelope: Envelope, session: str | None) -> tuple[Action, Any]:
+    def _check_envelope(self, envelope: Envelope, session: str | None) -> Action:
+        """The declared action of an authentic envelope that is in date, for this session."""
         if self.clock() > envelope.expires:
             raise GenerativeUIActionError(
                 "this form has expired; reload the page", code="expired", status=410
@@ -261,11 +264,15 @@ class ActionGate:
                 raise GenerativeUIActionError(
                     "this form was shown to another session", code="wrong_session", status=403
                 )
-        action = self.actions.get(envelope.action)
+        action: Action | None = self.actions.get(envelope.action)
         if action is None:
             raise GenerativeUIActionError(
                 f"the action {envelope.action!r} is not declared", code="unknown_action", status=404
             )
+        return action
+
+    def _current_params(self, action: Action, envelope: Envelope) -> Any:
+        """The envelope's params, validated, if the surface still shows its node (else stale)."""
         try:
             params = action.params.model_validate(envelope.params)
         except ValidationError:
@@ -274,7 +281,7 @@ class ActionGate:
         node = node_at(spec, envelope.path) if spec is not None else None
         if node is None or node_digest(node) != envelope.digest:
             raise self._stale("the page has changed since this form was shown; reload it")
-        return action, params
+        return params
 
     @staticmethod
     def _stale(message: str) -> GenerativeUIActionError:

@@ -339,6 +339,15 @@ def test_expiry_is_checked_before_staleness_and_replay() -> None:
     _refused("expired", [(ENVELOPE_FIELD, envelope)], setup.gate)
 
 
+def test_a_used_envelope_is_a_replay_even_after_the_page_changed() -> None:
+    """The handler's answer usually replaces the form: sending it again is still a replay."""
+    setup = Setup()
+    envelope = _envelope(setup)
+    setup.submit(envelope)
+    setup.shown.specs.clear()  # the surface no longer shows the node
+    _refused("replayed", [(ENVELOPE_FIELD, envelope)], setup.gate)
+
+
 # -- wrong_session -------------------------------------------------------------------------
 
 
