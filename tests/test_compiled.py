@@ -8,7 +8,10 @@ report and the same errors, and that the fast path is really taken where it shou
 
 from __future__ import annotations
 
+import inspect
 import json
+import sys
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -26,6 +29,7 @@ from genui import (
     default_registry,
 )
 from genui.testing import hostile_specs, specs
+from genui.writing import Element
 from tests import examples
 
 
@@ -202,3 +206,22 @@ def test_limits_are_enforced_before_the_fast_path() -> None:
     text = json.dumps({"root": [{"component": "Text", "children": ["a", "b", "c"]}]})
     assert _agree(small, text) is False
     assert _outcome(lambda: small.render_with_report(text))[0] == "error"
+
+
+def _deep_call(depth: int, call: Callable[[], str]) -> str:
+    """``call()`` from ``depth`` Python frames down (a web framework's stack, say)."""
+    return call() if depth == 0 else _deep_call(depth - 1, call)
+
+
+def test_the_first_render_of_a_registry_works_from_a_deep_call() -> None:
+    """Building the one-pass validator must not need a stack as deep as the registry is long."""
+
+    def write(element: Element[Any]) -> str:
+        return f"<p{element.identity_attrs()}></p>"
+
+    deep = Component("DeepNote", NoteProps, writer=write, children="none")
+    renderer = Renderer(default_registry().extend(deep))  # new: nothing built for it yet
+    text = json.dumps({"root": [{"component": "Card"}, {"component": "DeepNote"}]})
+    budget = sys.getrecursionlimit() - len(inspect.stack(0)) - 200
+    html = _deep_call(budget, lambda: str(renderer.render(text)))
+    assert 'class="genui-card"' in html and '<p data-genui-path="/root/1">' in html
