@@ -24,8 +24,9 @@ __all__ = ["ENVELOPE_FIELD", "ActionBinding", "Element", "FieldFeedback", "FormF
 
 PropsT = TypeVar("PropsT")
 
-ENVELOPE_FIELD = "genui_action"
-"""The name of the hidden form field that carries a signed action envelope."""
+ENVELOPE_FIELD = "genui-action"
+"""The name of the hidden form field that carries a signed action envelope (with a hyphen:
+no field a spec declares can have it, their names are identifiers)."""
 
 
 class ActionBinding(NamedTuple):

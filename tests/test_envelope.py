@@ -203,7 +203,7 @@ def test_a_surface_signs_what_the_node_and_the_surface_say() -> None:
     assert (read.path, read.key, read.digest) == ("/root/1", None, node_digest(node))
     assert (read.surface, read.version, read.expires) == ("chat-7", 2, 1_060)
     assert read.session == keys.tag("session", "alice")
-    assert 'name="genui_action"' in binding.hidden_input()
+    assert 'name="genui-action"' in binding.hidden_input()
     assert binding.form_attrs() == ' method="post" action="/act"'
     assert keys.read(surface.at(3).bind(ref, node, "/root/1").envelope).version == 3
 
