@@ -33,7 +33,7 @@ from collections.abc import Awaitable, Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Annotated, Any, Final, Generic, NamedTuple, TypeAlias, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, JsonValue, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, JsonValue, ValidationError, field_validator
 
 __all__ = [
     "ACTION_NAME_PATTERN",
@@ -62,7 +62,17 @@ class ActionRef(BaseModel):
     name: Annotated[str, Field(pattern=ACTION_NAME_PATTERN)]
     """The name of an action the application declared."""
     params: dict[str, JsonValue] = Field(default_factory=dict)
-    """The agent's parameters for it, checked against the action's ``params`` model."""
+    """The agent's parameters for it, checked against the action's ``params`` model.
+
+    A ``null`` parameter means "not given", as a ``null`` prop does: the model's default
+    applies (a strict-mode catalog makes every optional parameter nullable)."""
+
+    @field_validator("params")
+    @classmethod
+    def _nulls_are_not_given(cls, params: dict[str, JsonValue]) -> dict[str, JsonValue]:
+        if None not in params.values():
+            return params
+        return {name: value for name, value in params.items() if value is not None}
 
 
 ParamsT = TypeVar("ParamsT", bound=BaseModel)

@@ -14,6 +14,9 @@ from __future__ import annotations
 import json
 from typing import Any, Literal
 
+from pydantic import BaseModel
+
+from genui.actions import Action, Actions
 from genui.components import default_registry
 from genui.hints import type_text
 from genui.registry import Component, Registry
@@ -55,9 +58,11 @@ def _children_items(component: Component, registry: Registry) -> dict[str, Any] 
     return {"oneOf": leaves}
 
 
-def _node_schema(component: Component, registry: Registry, defs: dict[str, Any]) -> dict[str, Any]:
+def _node_schema(
+    component: Component, registry: Registry, defs: dict[str, Any], *, actions: bool
+) -> dict[str, Any]:
     props = _props_schema(component, defs)
-    if "action" in props.get("properties", {}):  # no actions offered: no binding to write
+    if not actions and "action" in props.get("properties", {}):  # no binding to write
         props = {**props, "properties": dict(props["properties"])}
         del props["properties"]["action"]
     properties: dict[str, Any] = {
@@ -157,18 +162,61 @@ def _strictify(schema: Any) -> Any:
     return result
 
 
-def json_schema(registry: Registry | None = None, *, strict: bool = False) -> dict[str, Any]:
+def _params_schema(action: Action, defs: dict[str, Any]) -> dict[str, Any]:
+    """The action's params schema, its ``$defs`` moved into ``defs`` under its name."""
+    prefix = f"action.{action.name}."
+    schema = action.params.model_json_schema(
+        mode="validation", ref_template=f"#/$defs/{prefix}{{model}}"
+    )
+    for def_name, definition in schema.pop("$defs", {}).items():
+        defs[prefix + def_name] = definition
+    schema.pop("title", None)
+    return schema
+
+
+def _bind_actions(defs: dict[str, Any], actions: Actions) -> None:
+    """Make every action binding one of the declared actions, with that action's params.
+
+    Each option fixes ``name`` to one declared name (``enum``) and ``params`` to the
+    action's own params schema, so a constrained model emits only bindings that validate.
+    """
+    options: list[dict[str, Any]] = []
+    for action in _sorted_actions(actions):
+        params = _params_schema(action, defs)
+        option: dict[str, Any] = {
+            "type": "object",
+            "properties": {"name": {"enum": [action.name]}, "params": params},
+            "required": ["name", "params"] if params.get("required") else ["name"],
+            "additionalProperties": False,
+        }
+        if action.description:
+            option["description"] = action.description
+        options.append(option)
+    binding = {
+        "description": "One of the app's declared actions, with its params.",
+        "anyOf": options,
+    }
+    for def_name in [name for name in defs if name.rsplit(".", 1)[-1] == "ActionRef"]:
+        defs[def_name] = binding
+
+
+def json_schema(
+    registry: Registry | None = None, *, strict: bool = False, actions: Actions | None = None
+) -> dict[str, Any]:
     """JSON Schema (draft 2020-12) of specs that use only ``registry``'s components.
 
-    With ``strict=True`` the schema fits OpenAI's strict structured outputs.
+    With ``strict=True`` the schema fits OpenAI's strict structured outputs. With
+    ``actions`` (and at least one declared), an ``action`` prop may name only those.
     """
     registry = registry if registry is not None else default_registry()
     defs: dict[str, Any] = {}
     component_refs: list[dict[str, str]] = []
     for name, component in registry.items():
-        defs[f"{name}Node"] = _node_schema(component, registry, defs)
+        defs[f"{name}Node"] = _node_schema(component, registry, defs, actions=bool(actions))
         if component.standalone:
             component_refs.append({"$ref": f"#/$defs/{name}Node"})
+    if actions:
+        _bind_actions(defs, actions)
     defs["Node"] = {
         "description": "A text leaf, a number leaf, or a component node.",
         "oneOf": [{"type": "string"}, {"type": "number"}, *component_refs],
@@ -214,15 +262,17 @@ def render_gui_tool(
     provider: Literal["openai", "anthropic"] = "openai",
     strict: bool = True,
     name: str = "render_gui",
+    actions: Actions | None = None,
 ) -> dict[str, Any]:
     """A ``render_gui`` tool definition whose input is ``{"spec": <spec>}``.
 
     ``provider="openai"`` returns a Chat Completions function tool (strict
     mode by default); ``"anthropic"`` returns a Messages API tool with an
     ``input_schema``. The result of the call goes to
-    :func:`genui.parse_render_gui_result`.
+    :func:`genui.parse_render_gui_result`. ``actions`` restricts action bindings to
+    the declared names and lists them in the tool's description.
     """
-    spec_schema = json_schema(registry, strict=strict)
+    spec_schema = json_schema(registry, strict=strict, actions=actions)
     defs = spec_schema.pop("$defs")
     spec_schema.pop("$schema", None)
     parameters = {
@@ -232,11 +282,18 @@ def render_gui_tool(
         "additionalProperties": False,
         "$defs": defs,
     }
+    description = _TOOL_DESCRIPTION
+    if actions:
+        description += (
+            " Controls may run only these actions of the app: "
+            + "; ".join(_action_summary(action) for action in _sorted_actions(actions))
+            + "."
+        )
     if provider == "anthropic":
-        return {"name": name, "description": _TOOL_DESCRIPTION, "input_schema": parameters}
+        return {"name": name, "description": description, "input_schema": parameters}
     function: dict[str, Any] = {
         "name": name,
-        "description": _TOOL_DESCRIPTION,
+        "description": description,
         "parameters": parameters,
     }
     if strict:
@@ -244,8 +301,60 @@ def render_gui_tool(
     return {"type": "function", "function": function}
 
 
-def prompt(registry: Registry | None = None) -> str:
-    """Text for a system prompt: the format, then every component with one example."""
+def _sorted_actions(actions: Actions) -> list[Action]:
+    return [actions[name] for name in sorted(actions)]
+
+
+def _action_summary(action: Action) -> str:
+    """``name(param, ...)`` and what it does, in a few words."""
+    params = ", ".join(action.params.model_fields)
+    text = f"{action.name}({params})"
+    return f"{text}: {action.description.rstrip('.')}" if action.description else text
+
+
+def _field_lines(model: type[BaseModel], label: str) -> list[str]:
+    """One line per field of ``model``: ``- <label> name: type, required. description``."""
+    schema = model.model_json_schema(mode="validation")
+    required = set(schema.get("required", ()))
+    lines = []
+    for field, field_schema in schema.get("properties", {}).items():
+        detail = type_text(field_schema) + (", required" if field in required else "")
+        text = f"- {label} {field}: {detail}"
+        if field_schema.get("description"):
+            text += f". {field_schema['description']}"
+        lines.append(text)
+    return lines
+
+
+def _action_lines(actions: Actions) -> list[str]:
+    """The prompt's section on actions: how to bind one, then every declared action."""
+    lines = [
+        "",
+        "Actions:",
+        'A component with an action prop (a Button) runs one of these actions: give it "action":',
+        '{"name": <action>, "params": {<param>: <value>, ...}} with the params listed (or, in',
+        'the flat node shape, "$action": {"type": <action>, <param>: <value>, ...}). The params',
+        "are fixed by you; inputs are what the user types into the form's fields. No other",
+        "action exists.",
+    ]
+    for action in _sorted_actions(actions):
+        lines.append("")
+        header = f"## action {action.name}"
+        if action.description:
+            header += f" — {action.description}"
+        lines.append(header)
+        params = _field_lines(action.params, "param")
+        lines.extend(params or ["- (no params)"])
+        if action.inputs is not None:
+            lines.extend(_field_lines(action.inputs, "input"))
+    return lines
+
+
+def prompt(registry: Registry | None = None, *, actions: Actions | None = None) -> str:
+    """Text for a system prompt: the format, then every component with one example.
+
+    With ``actions``, then every declared action: its name, description, params and inputs.
+    """
     registry = registry if registry is not None else default_registry()
     lines = [
         "You can show UI by emitting a generative UI spec (JSON):",
@@ -282,4 +391,6 @@ def prompt(registry: Registry | None = None) -> str:
             lines.append("- only inside a parent that lists it (never at the root)")
         if component.example is not None:
             lines.append("Example: " + json.dumps(component.example, ensure_ascii=False))
+    if actions:
+        lines.extend(_action_lines(actions))
     return "\n".join(lines) + "\n"

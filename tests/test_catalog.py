@@ -7,12 +7,15 @@ from typing import Any
 
 import jsonschema
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
+from pydantic import BaseModel, ConfigDict, Field
 
+from genui import Action, Actions, validate
 from genui.catalog import json_schema, prompt, render_gui_tool
 from genui.cli import main
 from genui.components import default_registry
-from genui.testing import specs
+from genui.testing import from_schema, specs
+from tests import examples
 
 
 @pytest.mark.parametrize("strict", [False, True])
@@ -45,6 +48,19 @@ def _keywords(schema: Any) -> set[str]:
         for value in schema:
             found |= _keywords(value)
     return found
+
+
+_ANNOTATIONS = {"$schema", "$defs", "title", "description", "default", "examples", "discriminator"}
+"""Keywords that validate nothing (``discriminator`` is OpenAPI's, which pydantic writes)."""
+
+
+@pytest.mark.parametrize("strict", [False, True])
+def test_every_keyword_of_the_catalog_schema_is_a_json_schema_keyword(strict: bool) -> None:
+    """A constraint pydantic cannot translate (``gt`` on a union) is written under its own
+    name, which JSON Schema ignores: the model would be told less than the props model
+    checks, and specs drawn from the schema would fail validation."""
+    known = set(jsonschema.Draft202012Validator.VALIDATORS) | _ANNOTATIONS
+    assert _keywords(json_schema(strict=strict)) - known == set()
 
 
 def test_strict_schema_uses_no_keywords_openai_rejects() -> None:
@@ -151,3 +167,116 @@ def test_cli_prints_the_registry_schema(capsys: pytest.CaptureFixture[str]) -> N
     assert main(["schema", "--registry", "default"]) == 0
     assert json.loads(capsys.readouterr().out) == json_schema()
     assert main(["schema", "--registry", "nope"]) == 2
+
+
+# -- actions -------------------------------------------------------------------------------
+
+
+class _BookParams(BaseModel):
+    restaurant: str = Field(description="The restaurant's id")
+    seats: int = 2
+
+
+class _BookInputs(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    party_size: int = Field(default=2, ge=1, description="How many people")
+
+
+def _declared() -> Actions:
+    actions = Actions()
+    actions.add(Action("book_table", print, _BookParams, _BookInputs, "Book a table."))
+    actions.add(Action("cancel", print))
+    return actions
+
+
+def _button(action: Any) -> dict[str, Any]:
+    return {"root": {"component": "Button", "props": {"label": "Go", "action": action}}}
+
+
+def _bindings(schema: dict[str, Any]) -> list[dict[str, Any]]:
+    return [d for name, d in schema["$defs"].items() if name.rsplit(".", 1)[-1] == "ActionRef"]
+
+
+@pytest.mark.parametrize("strict", [False, True])
+def test_the_schema_with_actions_is_valid_and_names_only_declared_actions(strict: bool) -> None:
+    schema = json_schema(strict=strict, actions=_declared())
+    jsonschema.Draft202012Validator.check_schema(schema)
+    for binding in _bindings(schema):
+        names = [option["properties"]["name"]["enum"] for option in binding["anyOf"]]
+        assert names == [["book_table"], ["cancel"]]
+    if strict:
+        for obj in _objects(schema):
+            assert obj["additionalProperties"] is False
+            assert sorted(obj["required"]) == sorted(obj["properties"])
+
+
+def test_the_schema_with_actions_accepts_exactly_the_bindings_validate_accepts() -> None:
+    actions = _declared()
+    validator = jsonschema.Draft202012Validator(json_schema(actions=actions))
+    for action, valid in [
+        ({"name": "book_table", "params": {"restaurant": "lou"}}, True),
+        ({"name": "book_table", "params": {"restaurant": "lou", "seats": 4}}, True),
+        ({"name": "cancel"}, True),
+        ({"name": "book_table"}, False),
+        ({"name": "book_table", "params": {"restaurant": 3}}, False),
+        ({"name": "book_tabel", "params": {"restaurant": "lou"}}, False),
+        ({"name": "cancel", "params": {"x": 1}}, False),
+    ]:
+        assert validator.is_valid(_button(action)) is valid, action
+        assert validate(_button(action), actions=actions).ok is valid, action
+
+
+@pytest.mark.parametrize("strict", [False, True])
+def test_specs_drawn_from_the_schema_with_actions_validate(strict: bool) -> None:
+    """What a model constrained by the schema writes validates: in strict mode that
+    includes ``null`` for every optional param, which means "not given".
+
+    Whether a form's field names are its action's inputs is a rule across nodes that
+    the schema does not express (the prompt says it; validate reports it with a hint).
+    """
+    actions = _declared()
+    schema = json_schema(strict=strict, actions=actions)
+    across_nodes = {"unknown_input", "missing_input"}
+
+    @settings(max_examples=examples(60), deadline=None)
+    @given(from_schema(schema))
+    def check(spec: dict[str, Any]) -> None:
+        result = validate(spec, actions=actions)
+        assert {error.code for error in result.errors} <= across_nodes, result.errors
+
+    check()
+
+
+def test_a_null_param_means_not_given() -> None:
+    actions = _declared()
+    result = validate(
+        _button({"name": "book_table", "params": {"restaurant": "lou", "seats": None}}),
+        actions=actions,
+    )
+    assert result.ok, result.errors
+
+
+def test_without_actions_the_schema_is_unchanged() -> None:
+    assert json_schema(actions=Actions()) == json_schema()
+    assert prompt(actions=Actions()) == prompt()
+
+
+@pytest.mark.parametrize("provider", ["openai", "anthropic"])
+def test_the_tool_with_actions_constrains_and_lists_them(provider: str) -> None:
+    tool = render_gui_tool(provider=provider, actions=_declared())  # type: ignore[arg-type]
+    body = tool["function"] if provider == "openai" else tool
+    parameters = body["parameters"] if provider == "openai" else body["input_schema"]
+    jsonschema.Draft202012Validator.check_schema(parameters)
+    assert "book_table(restaurant, seats): Book a table" in body["description"]
+    assert "cancel()" in body["description"]
+    assert _bindings(parameters)
+
+
+def test_the_prompt_lists_every_action_with_params_and_inputs() -> None:
+    text = prompt(actions=_declared())
+    assert "Actions:" in text and '"$action": {"type": <action>' in text
+    assert "## action book_table — Book a table." in text
+    assert "- param restaurant: string, required. The restaurant's id" in text
+    assert "- param seats: integer" in text
+    assert "- input party_size: integer (>= 1). How many people" in text
+    assert "## action cancel\n- (no params)" in text
