@@ -43,6 +43,12 @@ DOC_ORDER = [
     "Alert",
     "Link",
     "Button",
+    "Form",
+    "TextInput",
+    "TextArea",
+    "Select",
+    "Checkbox",
+    "RadioGroup",
     "Stat",
     "List",
     "ListItem",
@@ -55,8 +61,15 @@ MINIMAL_PROPS: dict[str, dict[str, Any]] = {
     "Stat": {"label": "Revenue", "value": 1},
     "Progress": {"value": 1},
     "Image": {"image": "https://example.com/a.png"},
+    "TextInput": {"name": "email", "label": "Email"},
+    "TextArea": {"name": "message", "label": "Message"},
+    "Select": {"name": "size", "label": "Size", "options": [{"value": "s", "label": "S"}]},
+    "Checkbox": {"name": "agree", "label": "I agree"},
+    "RadioGroup": {"name": "size", "label": "Size", "options": [{"value": "s", "label": "S"}]},
 }
 """Props every node of the component needs to validate (required props)."""
+CHOSEN_FROM_OPTIONS = frozenset({"Select", "RadioGroup"})
+"""Components whose ``value`` must be one of their options' values."""
 
 PAYLOAD = "<script>alert(1)</script>\"'&"
 ESCAPED = str(escape(PAYLOAD))
@@ -79,10 +92,12 @@ def node(
     return result
 
 
-# Component-level tests render ListItem on its own; where it may appear is tested separately.
+# Component-level tests render ListItem and the form fields on their own; where they may
+# appear is tested separately.
 _ISOLATED = Renderer(
     default_registry().extend(
-        dataclasses.replace(default_registry()["ListItem"], standalone=True), replace=True
+        *(dataclasses.replace(c, standalone=True) for c in BUILTIN_COMPONENTS if not c.standalone),
+        replace=True,
     )
 )
 
@@ -502,6 +517,82 @@ RENDER_CASES: list[tuple[str, dict[str, Any], list[str]]] = [
         node("Badge", {"label": "x"}, key='k"1'),
         ['<span class="genui-badge genui-tone-default" ', ' data-genui-key="k&#34;1"', ">x</span>"],
     ),
+    (
+        "form-inert",
+        node("Form", {"title": "Contact", "submit_label": "Send"}, [node("Text", {"text": "Hi"})]),
+        [
+            '<div class="genui-form genui-form--inert" data-genui-path="/root"'
+            ' aria-labelledby="genui-_2froot-title">'
+            '<fieldset class="genui-form__fieldset" disabled>',
+            '<h3 class="genui-form__title" id="genui-_2froot-title">Contact</h3>',
+            '<div class="genui-form__summary" role="alert" id="genui-_2froot-summary"'
+            " hidden></div>",
+            '<button class="genui-button genui-button--primary" type="button" disabled>'
+            "Send</button>",
+        ],
+    ),
+    (
+        "text-input",
+        node(
+            "TextInput",
+            {"name": "qty", "label": "Qty", "kind": "number", "min": 1, "step": 1, "help": "1+"},
+        ),
+        [
+            '<div class="genui-field genui-text-input" data-genui-path="/root">'
+            '<label class="genui-field__label" for="genui-_2froot">Qty</label>',
+            '<input class="genui-field__control" id="genui-_2froot" name="qty" type="number"'
+            ' min="1" step="1" aria-describedby="genui-_2froot-help genui-_2froot-error">',
+            '<p id="genui-_2froot-help" class="genui-field__help">1+</p>',
+            '<p id="genui-_2froot-error" class="genui-field__error" hidden></p></div>',
+        ],
+    ),
+    (
+        "text-area",
+        node("TextArea", {"name": "note", "label": "Note", "rows": 3, "value": "Hi"}),
+        [
+            '<div class="genui-field genui-text-area" data-genui-path="/root">',
+            ' name="note" rows="3" aria-describedby="genui-_2froot-error">\nHi</textarea>',
+        ],
+    ),
+    (
+        "select",
+        node(
+            "Select",
+            {
+                "name": "size",
+                "label": "Size",
+                "value": "m",
+                "options": [{"value": "m", "label": "M"}],
+            },
+        ),
+        [
+            '<div class="genui-field genui-select" data-genui-path="/root">',
+            '<select class="genui-field__control" id="genui-_2froot" name="size"',
+            '<option value="m" selected>M</option></select>',
+        ],
+    ),
+    (
+        "checkbox",
+        node("Checkbox", {"name": "agree", "label": "I agree", "required": True, "checked": True}),
+        [
+            '<div class="genui-field genui-checkbox" data-genui-path="/root">',
+            ' name="agree" type="checkbox" value="true" checked required',
+            'I agree<span class="genui-field__required" aria-hidden="true">*</span></label>',
+        ],
+    ),
+    (
+        "radio-group",
+        node(
+            "RadioGroup",
+            {"name": "size", "label": "Size", "options": [{"value": "s", "label": "S"}]},
+        ),
+        [
+            '<fieldset class="genui-field genui-radio-group" data-genui-path="/root">'
+            '<legend class="genui-field__label">Size</legend>',
+            ' name="size" type="radio" value="s" aria-describedby="genui-_2froot-error">'
+            "<span>S</span>",
+        ],
+    ),
 ]
 
 
@@ -570,7 +661,18 @@ INLINE_ONLY = [c.name for c in BUILTIN_COMPONENTS if c.children == "inline"]
 
 
 def test_children_policies_follow_html_content_models() -> None:
-    assert CHILDLESS == ["Divider", "Stat", "Table", "Progress", "Image"]
+    assert CHILDLESS == [
+        "Divider",
+        "TextInput",
+        "TextArea",
+        "Select",
+        "Checkbox",
+        "RadioGroup",
+        "Stat",
+        "Table",
+        "Progress",
+        "Image",
+    ]
     assert TEXT_ONLY == ["Code", "Badge", "Link", "Button"]
     assert INLINE_ONLY == ["Heading", "Text"]
     assert [c.name for c in BUILTIN_COMPONENTS if c.inline] == ["Badge", "Link", "Button"]
@@ -589,7 +691,9 @@ def test_components_without_children_reject_children(name: str) -> None:
 @pytest.mark.parametrize("name", CHILDLESS)
 def test_drop_mode_drops_children_of_childless_components_and_reports_them(name: str) -> None:
     value = node(name, MINIMAL_PROPS.get(name, {}), ["surprise", node("Badge", {"label": "b"})])
-    result = Renderer(on_invalid_props="drop").render_with_report({"root": value})
+    result = Renderer(_ISOLATED.registry, on_invalid_props="drop").render_with_report(
+        {"root": value}
+    )
     assert "surprise" not in result.html
     assert "genui-badge" not in result.html
     assert [(e.path, e.reason) for e in result.report] == [
@@ -782,6 +886,8 @@ def test_every_text_prop_is_escaped(name: str, prop: str) -> None:
     props = {**MINIMAL_PROPS.get(name, {}), prop: hostile(props_schema(name, prop), PAYLOAD)}
     if name == "Table" and prop == "rows":
         props["columns"] = ["c"]
+    if name in CHOSEN_FROM_OPTIONS and prop == "value":
+        props["options"] = [{"value": PAYLOAD, "label": "x"}]
     html = html_of(node(name, props))
     assert ESCAPED in html
     assert "<script" not in html.lower()
@@ -815,6 +921,8 @@ def test_no_url_attribute_carries_a_script_url_whatever_the_string_props(
             props[prop] = hostile(props_schema(name, prop), url)
     if name == "Table":
         props["columns"] = ["c"]
+    if name in CHOSEN_FROM_OPTIONS:
+        props["options"] = [{"value": url, "label": url}]
     result = _ISOLATED.render_with_report({"root": node(name, props)})
     html = str(result.html)
     assert parse_errors(html) == []

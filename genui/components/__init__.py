@@ -12,6 +12,7 @@ from functools import cache
 
 from genui.components.actions import BUTTON, LINK
 from genui.components.data import LIST, LIST_ITEM, PROGRESS, STAT, TABLE
+from genui.components.forms import CHECKBOX, FORM, RADIO_GROUP, SELECT, TEXT_AREA, TEXT_INPUT
 from genui.components.image import IMAGE
 from genui.components.layout import CARD, DIVIDER, GRID, STACK
 from genui.components.text import ALERT, BADGE, CODE, HEADING, TEXT
@@ -31,6 +32,12 @@ BUILTIN_COMPONENTS: tuple[Component, ...] = (
     ALERT,
     LINK,
     BUTTON,
+    FORM,
+    TEXT_INPUT,
+    TEXT_AREA,
+    SELECT,
+    CHECKBOX,
+    RADIO_GROUP,
     STAT,
     LIST,
     LIST_ITEM,
@@ -43,5 +50,5 @@ BUILTIN_COMPONENTS: tuple[Component, ...] = (
 
 @cache
 def default_registry() -> Registry:
-    """The built-in, display-oriented components (built once, shared, immutable)."""
+    """The built-in components (built once, shared, immutable)."""
     return Registry(BUILTIN_COMPONENTS)
