@@ -11,9 +11,12 @@ from dataclasses import dataclass
 from typing import Any
 
 import html5lib
+from pydantic import BaseModel, ConfigDict
 
+from genui import ActionEvent, ActionGate, Actions
 from genui.htmltext import replace_invalid_characters
 from genui.sanitize import URL_ATTRIBUTES, UrlContext, sanitize_srcset, sanitize_url
+from genui.spec import GenerativeUISpec
 
 FORBIDDEN_ELEMENTS = frozenset(
     {
@@ -109,3 +112,72 @@ def as_browsers_read(text: str) -> str:
     """``text`` as it reads back from the DOM: disallowed characters replaced, newlines
     normalized by the parser (CRLF and CR become LF)."""
     return replace_invalid_characters(text).replace("\r\n", "\n").replace("\r", "\n")
+
+
+def form_target_violations(html: str | Any, endpoint: str) -> list[Violation]:
+    """Every form that posts anywhere but ``endpoint``, and every ``formaction`` at all.
+
+    ``html`` is a fragment, or a tree :func:`parse` made of one. A spec never chooses
+    where a form goes: the app's endpoint is the only target.
+    """
+    found: list[Violation] = []
+    for element in elements(parse(html) if isinstance(html, str) else html):
+        name = local_name(element.tag)
+        attributes = {local_name(a): v for a, v in element.attrib.items()}
+        if "formaction" in attributes:
+            found.append(Violation("formaction", name, attributes["formaction"]))
+        if name == "form" and (
+            attributes.get("action") != endpoint or attributes.get("method") != "post"
+        ):
+            found.append(Violation("form_target", name, repr(attributes)))
+    return found
+
+
+# --- a declared action for the walls' forms ----------------------------------------------
+
+WALL_ENDPOINT = "/app/genui-actions"
+"""Where the walls' forms post."""
+WALL_FIELDS = ("x", "a", "b", "c", "d", "e")
+"""The field names the walls' forms use (``x`` is the minimal props' filler)."""
+
+
+class WallInputs(BaseModel):
+    """The inputs of the walls' action: every field name they use, all optional."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    x: str | None = None
+    a: str | None = None
+    b: str | None = None
+    c: str | None = None
+    d: str | None = None
+    e: str | None = None
+
+
+def _wall_actions() -> Actions:
+    actions = Actions()
+
+    @actions.action(inputs=WallInputs, description="Send the form.")
+    def send(event: ActionEvent[Any, WallInputs]) -> None:
+        return None
+
+    return actions
+
+
+WALL_ACTIONS = _wall_actions()
+WALL_BINDING = {"name": "send"}
+"""The ``action`` prop of a form bound to the walls' action."""
+
+
+class NoSurfaces:
+    """The Surfaces protocol for rendering only (nothing is verified)."""
+
+    def current(self, surface: str) -> GenerativeUISpec | None:
+        """Nothing is shown anywhere."""
+        return None
+
+
+WALL_GATE = ActionGate(
+    WALL_ACTIONS, ["k" * 32], surfaces=NoSurfaces(), endpoint=WALL_ENDPOINT, clock=lambda: 1.7e9
+)
+"""Signs the walls' forms; its fixed clock makes a spec always sign to the same bytes."""

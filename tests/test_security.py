@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from genui import (
     GenerativeUIError,
@@ -22,10 +23,23 @@ from genui import (
 )
 from genui.catalog import json_schema
 from genui.sanitize import url_fields
-from genui.testing import hostile_specs
+from genui.testing import hostile_specs, hostile_text
+from genui.writing import FormFeedback
 from tests import examples
 from tests.figures import record_figure
-from tests.security import as_browsers_read, by_path, elements, parse, text_content, violations
+from tests.security import (
+    WALL_ACTIONS,
+    WALL_BINDING,
+    WALL_ENDPOINT,
+    WALL_GATE,
+    as_browsers_read,
+    by_path,
+    elements,
+    form_target_violations,
+    parse,
+    text_content,
+    violations,
+)
 from tests.support import load_corpus
 
 pytestmark = pytest.mark.usefixtures("spec_form")  # every test, from data and from JSON text
@@ -46,13 +60,20 @@ def _is_free_text(schema: dict[str, Any]) -> bool:
     )
 
 
-def _filler(schema: dict[str, Any]) -> Any:
+def _filler(schema: dict[str, Any], defs: dict[str, Any]) -> Any:
+    if "$ref" in schema:
+        schema = defs[schema["$ref"].rsplit("/", 1)[-1]]
     kind = schema.get("type") or next(
         (o.get("type") for o in schema.get("anyOf", []) if o.get("type") != "null"), "string"
     )
     if "enum" in schema:
         return schema["enum"][0]
-    return {"string": "x", "integer": 1, "number": 1, "boolean": False, "array": []}.get(kind, "x")
+    if kind == "array":  # as many filled items as the array needs (a Select's options)
+        return [_filler(schema["items"], defs)] * schema.get("minItems", 0)
+    if kind == "object":
+        properties = schema.get("properties", {})
+        return {prop: _filler(properties[prop], defs) for prop in schema.get("required", [])}
+    return {"string": "x", "integer": 1, "number": 1, "boolean": False}.get(kind, "x")
 
 
 def _max_length(schema: dict[str, Any]) -> int | None:
@@ -67,7 +88,8 @@ def _component_props() -> dict[str, tuple[dict[str, Any], dict[str, int | None]]
     for name, component in default_registry().items():
         props_schema = schema["$defs"][f"{name}Node"]["properties"]["props"]
         properties = props_schema.get("properties", {})
-        minimal = {prop: _filler(properties[prop]) for prop in props_schema.get("required", [])}
+        required = props_schema.get("required", [])
+        minimal = {prop: _filler(properties[prop], schema["$defs"]) for prop in required}
         urls = url_fields(component.props_model)
         for prop, field in urls.items():
             if prop in minimal:
@@ -75,12 +97,18 @@ def _component_props() -> dict[str, tuple[dict[str, Any], dict[str, int | None]]
         text = {
             prop: _max_length(sub)
             for prop, sub in properties.items()
-            if prop not in urls and _is_free_text(sub)
+            if prop not in urls
+            and _is_free_text(sub)
+            and not (name in CHOSEN_FROM_OPTIONS and prop == "value")
         }
         result[name] = (minimal, text)
     return result
 
 
+CHOSEN_FROM_OPTIONS = frozenset({"Select", "RadioGroup"})
+"""Components whose ``value`` must be one of their options' (placed with the options)."""
+OPTION_LENGTH = 200
+"""The longest option value and label."""
 COMPONENT_PROPS = _component_props()
 
 
@@ -113,6 +141,10 @@ def _in_table_cell(minimal: dict[str, Any], payload: str) -> dict[str, Any]:
     return {**minimal, "columns": ["c"], "rows": [[payload]]}
 
 
+def _in_options(minimal: dict[str, Any], payload: str) -> dict[str, Any]:
+    return {**minimal, "options": [{"value": payload, "label": payload}], "value": payload}
+
+
 def _placements() -> Iterator[tuple[str, tuple[str, int | None, PropsFor]]]:
     """(placement name, function payload -> (node, text the DOM must show at the node))."""
     for name, (minimal, text_props) in COMPONENT_PROPS.items():
@@ -121,6 +153,8 @@ def _placements() -> Iterator[tuple[str, tuple[str, int | None, PropsFor]]]:
         if name == "Table":
             yield "Table.columns", (name, None, functools.partial(_in_table_column, minimal))
             yield "Table.cell", (name, None, functools.partial(_in_table_cell, minimal))
+        if name in CHOSEN_FROM_OPTIONS:  # an option's value and label, chosen as the value
+            yield f"{name}.options", (name, OPTION_LENGTH, functools.partial(_in_options, minimal))
 
 
 def _batches(items: list[Any]) -> Iterator[list[Any]]:
@@ -170,6 +204,169 @@ def test_every_payload_in_every_text_prop_renders_inert_and_round_trips(
             checked += 1
     assert checked == len(PAYLOADS)
     record_figure(f"xss corpus: text prop {placement}", checked, "payloads inert + round-trip")
+
+
+BOUND_RENDERER = Renderer(actions=WALL_ACTIONS, fallback="default")
+FIELD_NAMES = frozenset(name for name, c in default_registry().items() if not c.standalone)
+
+
+def _in_bound_form(name: str, props: dict[str, Any]) -> tuple[dict[str, Any], str]:
+    """A Form bound to the walls' action holding a node of ``name`` (or being it)."""
+    if name == "Form":
+        return {"component": "Form", "props": {**props, "action": WALL_BINDING}}, ""
+    field = {"component": name, "props": props}
+    return {"component": "Form", "props": {"action": WALL_BINDING}, "children": [field]}, (
+        "/children/0"
+    )
+
+
+FORM_COMPONENTS = frozenset(
+    {"Form"} | {name for name in default_registry()["Form"].children_policy if name in FIELD_NAMES}
+)
+"""The Form and the fields that live only in it."""
+BOUND_SAMPLE = PAYLOADS[::8]
+"""Every eighth payload: each one already passed through each of these props in an unbound form
+(the text-prop wall above); bound, the render adds only the signed envelope and the target."""
+FORM_PLACEMENTS = [
+    (placement, make) for placement, make in _placements() if make[0] in FORM_COMPONENTS
+]
+
+
+def test_the_form_placements_cover_every_field_of_a_form() -> None:
+    names = {make[0] for _, make in FORM_PLACEMENTS}
+    assert names == {"Form", "TextInput", "TextArea", "Select", "Checkbox", "RadioGroup"}
+
+
+@pytest.mark.parametrize(
+    ("placement", "make"), FORM_PLACEMENTS, ids=lambda v: v if isinstance(v, str) else ""
+)
+def test_every_payload_in_every_bound_form_position_renders_inert_and_posts_only_to_the_app(
+    placement: str, make: tuple[str, int | None, PropsFor]
+) -> None:
+    name, limit, props_for = make
+    fitting = [p for p in BOUND_SAMPLE if limit is None or len(p) <= limit]
+    for batch in _batches(fitting):
+        nodes, suffixes = [], []
+        for payload in batch:
+            node, suffix = _in_bound_form(name, props_for(payload))
+            nodes.append(node)
+            suffixes.append(suffix)
+        surface = WALL_GATE.surface("wall")
+        html = str(BOUND_RENDERER.render({"root": nodes}, surface=surface))
+        assert violations(html) == []
+        assert form_target_violations(html, WALL_ENDPOINT) == []
+        assert html.count("<form ") == len(batch)
+        found = by_path(html)
+        for index, payload in enumerate(batch):
+            element = found[f"/root/{index}{suffixes[index]}"]
+            shown = [text_content(element)]
+            shown += [value for child in element.iter() for value in child.attrib.values()]
+            assert any(as_browsers_read(payload) in value for value in shown), (placement, payload)
+    record_figure(f"xss corpus: bound form {placement}", len(fitting), "payloads inert")
+
+
+FEEDBACK_FORM = {
+    "component": "Form",
+    "props": {"action": WALL_BINDING, "title": "t"},
+    "children": [
+        {"component": "TextInput", "props": {"name": "a", "label": "a"}},
+        {"component": "TextArea", "props": {"name": "b", "label": "b"}},
+        {
+            "component": "Select",
+            "props": {"name": "c", "label": "c", "options": [{"value": "v", "label": "v"}]},
+        },
+        {"component": "Checkbox", "props": {"name": "d", "label": "d"}},
+        {
+            "component": "RadioGroup",
+            "props": {"name": "e", "label": "e", "options": [{"value": "v", "label": "v"}]},
+        },
+    ],
+}
+
+
+def test_every_payload_as_submitted_values_and_errors_renders_inert_and_round_trips() -> None:
+    """What the browser sent back (and the app's messages) are shown again, escaped."""
+    spec = {"root": FEEDBACK_FORM}
+    names = "abcde"
+    for batch in _batches(PAYLOADS):
+        fragments = []
+        for payload in batch:  # one refused form per render; the batch is parsed at once
+            feedback = FormFeedback(
+                "/root", {n: (payload,) for n in names}, {n: payload for n in names}, payload
+            )
+            surface = WALL_GATE.surface("wall")
+            fragments.append(str(BOUND_RENDERER.render(spec, surface=surface, feedback=feedback)))
+        html = "".join(fragments)
+        assert violations(html) == []
+        tree = parse(html)
+        assert form_target_violations(tree, WALL_ENDPOINT) == []
+        forms = list(tree)
+        assert len(forms) == len(batch)
+        for form, payload in zip(forms, batch, strict=True):
+            read = as_browsers_read(payload)
+            parsed = list(elements(form))
+            assert [e.get("value") for e in parsed if e.get("name") == "a"] == [read], payload
+            (area,) = [e for e in parsed if e.tag == "textarea"]
+            assert text_content(area) == read
+            errors = [e for e in parsed if e.get("class") == "genui-field__error"]
+            assert [text_content(e) for e in errors] == [read] * 5
+            (summary,) = [e for e in parsed if e.get("class") == "genui-form__summary"]
+            assert text_content(summary) == read
+            assert len([e for e in parsed if e.get("autofocus") is not None]) == 1
+    record_figure("xss corpus: submitted values and errors", len(PAYLOADS), "payloads")
+
+
+_TARGET_PROPS = ["action", "formaction", "formAction", "FORMACTION", " formaction", "method"]
+_TARGET_PROPS += ["target", "enctype", "form", "submit_label", "title", "href", "$action"]
+_TARGETS = st.one_of(
+    hostile_text(),
+    st.sampled_from(
+        ["https://evil.example/", "//evil.example/x", "javascript:alert(1)", "/elsewhere"]
+    ),
+    st.just(WALL_BINDING),
+    st.fixed_dictionaries(
+        {
+            "name": st.sampled_from(["send", "nope", "javascript:alert(1)"]),
+            "params": st.dictionaries(st.sampled_from(["url", "action"]), hostile_text()),
+        }
+    ),
+    st.fixed_dictionaries({"type": st.sampled_from(["send", "nope"])}),
+)
+_TARGETED = st.dictionaries(st.sampled_from(_TARGET_PROPS), _TARGETS, max_size=4)
+
+
+@st.composite
+def _forms_aiming_elsewhere(draw: st.DrawFn) -> dict[str, Any]:
+    """Forms, fields and buttons whose props try to choose where a submission goes."""
+    fields: list[dict[str, Any]] = [
+        {
+            "component": draw(st.sampled_from(["TextInput", "Checkbox", "Button", "Link"])),
+            "props": {"name": "x", "label": "x", **draw(_TARGETED)},
+        }
+        for _ in range(draw(st.integers(0, 3)))
+    ]
+    forms: list[dict[str, Any]] = []
+    for _ in range(draw(st.integers(1, 3))):
+        props: dict[str, Any] = {"action": WALL_BINDING, **draw(_TARGETED)}
+        if draw(st.booleans()):  # the flat node shape: props beside $type, $action
+            forms.append({"$type": "Form", **props, "children": fields})
+        else:
+            forms.append({"component": "Form", "props": props, "children": fields})
+    return {"root": forms}
+
+
+@settings(max_examples=examples(300))
+@given(st.one_of(_forms_aiming_elsewhere(), hostile_specs(payloads=PAYLOADS[::50])))
+def test_every_rendered_form_posts_to_the_apps_endpoint_and_nothing_has_formaction(
+    spec: Any,
+) -> None:
+    renderer = Renderer(actions=WALL_ACTIONS, on_invalid_props="drop", fallback="default")
+    try:
+        html = str(renderer.render(spec, surface=WALL_GATE.surface("wall")))
+    except GenerativeUIError:
+        return
+    assert violations(html) == []
+    assert form_target_violations(html, WALL_ENDPOINT) == []
 
 
 @pytest.mark.parametrize("parent", ["Card", "Text", "Alert", "Heading"])
