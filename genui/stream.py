@@ -46,7 +46,6 @@ from genui.spec import (
     GenerativeUINode,
     GenerativeUISpec,
     NodeValue,
-    decode_json,
     parse_spec,
     translate_validation_error,
 )
@@ -210,17 +209,20 @@ class SpecStream:
         return self._change(spec, force_version=True)
 
     def replace(self, spec: Any) -> list[Update]:
-        """Replace the whole spec (a dict, JSON text or :class:`GenerativeUISpec`).
+        """Replace the whole spec: a dict or JSON text (either node shape), or a spec.
 
-        What an action's handler answers with a new spec; as :meth:`apply`, the stream
-        is unchanged if the new spec is invalid.
+        What an action's handler answers with a new spec. A dict or text is read as
+        :func:`genui.validate` reads it (so assistant-ui's flat ``$type`` nodes work) and
+        checked by this stream's renderer; the stream keeps its clean spec. As with
+        :meth:`apply`, an invalid spec raises :class:`GenerativeUIPatchError` and leaves
+        the stream unchanged.
         """
-        if isinstance(spec, GenerativeUISpec):
-            document: Any = spec.model_dump(mode="json", exclude_defaults=True)
-        elif isinstance(spec, str | bytes | bytearray):
-            document = decode_json(spec, self.limits)
-        else:
-            document = spec
+        if not isinstance(spec, GenerativeUISpec):
+            try:
+                spec = _clean_spec(self.renderer.check(spec))
+            except GenerativeUIValidationError as exc:
+                raise self._patch_error(exc) from None
+        document = spec.model_dump(mode="json", exclude_defaults=True)
         return self.apply([{"op": "replace", "path": "", "value": document}])
 
     def close(self) -> list[Update]:

@@ -15,7 +15,7 @@ from genui.actions import ActionReply
 from genui.spec import GenerativeUISpec
 from genui.stream import SpecStream, Update
 
-__all__ = ["StreamSurfaces"]
+__all__ = ["StreamSurfaces", "apply_reply"]
 
 
 class StreamSurfaces:
@@ -64,10 +64,18 @@ class StreamSurfaces:
         surface is gone). An invalid spec or patch raises and leaves the stream as it was.
         """
         stream = self._streams.get(surface)
-        if stream is None:
-            return []
-        if reply.spec is not None:
-            return stream.replace(reply.spec)
-        if reply.patches is not None:
-            return stream.apply(reply.patches)
-        return []
+        return apply_reply(stream, reply) if stream is not None else []
+
+
+def apply_reply(stream: SpecStream, reply: ActionReply) -> list[Update]:
+    """Apply a handler's reply to ``stream``: its new spec, or its patches (or nothing).
+
+    For an app keeping its streams its own way (a ``surfaces`` of its own for the gate).
+    An invalid spec or patch raises :class:`~genui.GenerativeUIPatchError` and leaves the
+    stream as it was.
+    """
+    if reply.spec is not None:
+        return stream.replace(reply.spec)
+    if reply.patches is not None:
+        return stream.apply(reply.patches)
+    return []

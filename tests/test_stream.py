@@ -14,6 +14,7 @@ from genui.render import render
 from genui.sse import end_event, parse_last_event_id, resume_events, sse_event
 from genui.stream import SpecStream, Update
 from genui.testing import specs
+from genui.validate import validate
 from tests.dom import Container, normalized
 
 DASHBOARD = {
@@ -343,3 +344,35 @@ def test_building_any_spec_by_patches_ends_byte_identical_to_render(spec: dict[s
             dom.apply(update)
         assert same_dom(dom.html(), stream.html())
     assert stream.html() == render(spec)
+
+
+FLAT_CARD: dict[str, Any] = {
+    "root": [{"$type": "Card", "title": "Booked", "children": [{"$type": "Text", "text": "4"}]}]
+}
+
+
+@pytest.mark.parametrize("form", ["data", "text", "model"])
+def test_replace_reads_either_node_shape_as_validate_does(form: str) -> None:
+    clean = render(FLAT_CARD)  # what the same spec renders to outside a stream
+    given: Any = {"data": FLAT_CARD, "text": json.dumps(FLAT_CARD)}.get(form)
+    if form == "model":
+        given = validate(FLAT_CARD).spec
+    stream = SpecStream()
+    stream.replace({"root": "before"})
+    updates = stream.replace(given)
+    assert stream.html() == clean
+    assert updates and stream.version == 2
+    assert stream.spec is not None
+    assert [getattr(node, "component", None) for node in stream.spec.roots] == ["Card"]
+
+
+@pytest.mark.parametrize("bad", [{"root": [{"$type": "Nope"}]}, '{"root": [{"$type": 1}]}', "{"])
+def test_replace_with_an_invalid_spec_in_either_shape_leaves_the_stream_untouched(
+    bad: Any,
+) -> None:
+    stream = SpecStream()
+    stream.replace({"root": "before"})
+    with pytest.raises(GenerativeUIPatchError) as raised:
+        stream.replace(bad)
+    assert raised.value.code == "invalid_spec" and raised.value.errors
+    assert stream.html() == "before" and stream.version == 1
