@@ -102,6 +102,13 @@ def test_file_markers_name_python_modules() -> None:
             assert re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*\.py", block.file), block.id
 
 
+def test_the_actions_guide_runs_every_example() -> None:
+    guide = [b for b in BLOCKS if b.doc.name == "actions.md"]
+    assert len(guide) >= 6
+    assert all(block.skip is None for block in guide)
+    assert "def run_action(request: Request)" in "".join(block.code for block in guide)
+
+
 def test_getting_started_streams_a_page_in_under_30_lines() -> None:
     first = next(b for b in BLOCKS if b.doc.name == "getting-started.md" and b.file)
     assert len(first.code.splitlines()) < 30
