@@ -5,6 +5,8 @@
  *   (replace / append / reset) to the element. EventSource resumes with Last-Event-ID.
  * - [data-genui-copy]: copy buttons (shown only when this script runs).
  * - [data-genui-event]: buttons that dispatch an app-named CustomEvent (image regenerate).
+ * - form[data-genui-action]: action forms (genui.starlette's endpoint) submitted with fetch
+ *   and answered in place: updates applied, inline errors, refusals in the form's summary.
  */
 (function () {
   "use strict";
@@ -29,6 +31,24 @@
     return true;
   }
 
+  /* A batch the container shows already (an action's answer applied it first) is skipped.
+   * A batch without a version is not part of the stream's history: always applied. */
+  function isNew(container, version) {
+    if (typeof version !== "number") return true;
+    var current = parseInt(container.getAttribute("data-genui-version"), 10);
+    return isNaN(current) || version > current;
+  }
+
+  function applyBatch(container, batch) {
+    if (!isNew(container, batch.version)) return false;
+    batch.updates.forEach(function (update) { applyUpdate(container, update); });
+    if (typeof batch.version === "number") {
+      container.setAttribute("data-genui-version", String(batch.version));
+    }
+    enhance(container);
+    return true;
+  }
+
   function subscribe(container) {
     var url = container.getAttribute("data-genui-stream");
     if (!url || container.genuiSource) return;
@@ -37,10 +57,9 @@
     container.setAttribute("aria-busy", "true");
     source.addEventListener("genui", function (event) {
       var batch = JSON.parse(event.data);
-      batch.updates.forEach(function (update) { applyUpdate(container, update); });
-      container.setAttribute("data-genui-version", String(batch.version));
-      container.dispatchEvent(new CustomEvent("genui:update", { detail: batch }));
-      enhance(container);
+      if (applyBatch(container, batch)) {
+        container.dispatchEvent(new CustomEvent("genui:update", { detail: batch }));
+      }
     });
     source.addEventListener("genui-end", function () {
       source.close();
@@ -92,9 +111,148 @@
     });
   }
 
+  /* Action forms. A field's name can shadow a form's own properties (a field named
+   * "getAttribute" or "action" is form.getAttribute / form.action), so a form is only ever
+   * used through the prototypes' methods. Field names starting with "genui" are refused by
+   * the server, so the genui* expandos are safe. */
+  var element = Element.prototype;
+  var NOT_SENT = "The action could not be sent. Check your connection and try again.";
+  var NOT_DONE = "The server could not complete the action. Try again later.";
+
+  function attribute(form, name) { return element.getAttribute.call(form, name); }
+  function within(form, selector) { return element.querySelectorAll.call(form, selector); }
+
+  function errorNote(form, control) {
+    var ids = (control.getAttribute("aria-describedby") || "").split(/\s+/);
+    for (var i = 0; i < ids.length; i += 1) {
+      if (ids[i].slice(-6) === "-error") {
+        return element.querySelector.call(form, "#" + CSS.escape(ids[i]));
+      }
+    }
+    return null;
+  }
+
+  function summaryOf(form) {
+    var summary = element.querySelector.call(form, ".genui-form__summary");
+    if (!summary) {  /* a Button's form has none: the message goes after the button */
+      summary = document.createElement("div");
+      summary.className = "genui-form__summary";
+      summary.setAttribute("role", "alert");
+      element.append.call(form, summary);
+    }
+    return summary;
+  }
+
+  function showSummary(form, message) {
+    var summary = summaryOf(form);
+    summary.textContent = message;
+    summary.hidden = false;
+  }
+
+  function hideSummary(form) {
+    within(form, ".genui-form__summary").forEach(function (summary) {
+      summary.textContent = "";
+      summary.hidden = true;
+    });
+  }
+
+  /* Mark each named field invalid or valid again; return the first invalid control. */
+  function markFields(form, errors) {
+    var messages = new Map();
+    errors.forEach(function (error) {
+      if (!messages.has(error.field)) messages.set(error.field, error.message);
+    });
+    var first = null;
+    var shown = new Set();
+    within(form, "input, select, textarea").forEach(function (control) {
+      if (!control.name || control.type === "hidden") return;
+      var note = errorNote(form, control);
+      if (!messages.has(control.name)) {
+        control.removeAttribute("aria-invalid");
+        if (note) { note.textContent = ""; note.hidden = true; }
+        return;
+      }
+      shown.add(control.name);
+      control.setAttribute("aria-invalid", "true");
+      if (note) { note.textContent = messages.get(control.name); note.hidden = false; }
+      if (!first) first = control;
+    });
+    var unmatched = [];
+    messages.forEach(function (message, name) { if (!shown.has(name)) unmatched.push(message); });
+    return { first: first, unmatched: unmatched };
+  }
+
+  function fieldsSummary(count, unmatched) {
+    var text = count === 1 ? "1 field needs attention." : count + " fields need attention.";
+    return [text].concat(unmatched).join(" ");
+  }
+
+  function setBusy(form, busy) {
+    if (busy) element.setAttribute.call(form, "aria-busy", "true");
+    else element.removeAttribute.call(form, "aria-busy");
+    within(form, "button[type=submit], button:not([type]), input[type=submit]").forEach(
+      function (button) { button.disabled = busy; }
+    );
+  }
+
+  function answered(form, container, body) {
+    var target = document.contains(form) ? form : (container || document);
+    if (body.ok) {
+      markFields(form, []);
+      hideSummary(form);
+      if (container) applyBatch(container, body);
+      target = document.contains(form) ? form : (container || document);
+    } else if (body.code === "invalid_input") {
+      var marked = markFields(form, body.errors || []);
+      showSummary(form, fieldsSummary((body.errors || []).length, marked.unmatched));
+      if (marked.first) marked.first.focus();
+    } else {
+      markFields(form, []);
+      showSummary(form, body.message || NOT_DONE);
+    }
+    var event = new CustomEvent("genui:action", { bubbles: true, detail: body });
+    EventTarget.prototype.dispatchEvent.call(target, event);
+    if (body.ok && body.redirect) window.location.assign(body.redirect);
+  }
+
+  function submitAction(form, submit) {
+    submit.preventDefault();
+    if (form.genuiBusy) return;
+    var container = element.closest.call(form, "[data-genui-stream]");
+    var version = container ? container.getAttribute("data-genui-version") : null;
+    var body = new URLSearchParams(new FormData(form, submit.submitter || null));
+    form.genuiBusy = true;
+    setBusy(form, true);
+    fetch(attribute(form, "action"), {
+      method: "POST",
+      body: body,
+      headers: { "Accept": "application/json", "GenUI-Version": version || "0" },
+      credentials: "same-origin"
+    }).then(function (response) {
+      return response.json().catch(function () {
+        return { ok: false, code: "unreadable", message: NOT_DONE, errors: [] };
+      });
+    }, function () {
+      return { ok: false, code: "network", message: NOT_SENT, errors: [] };
+    }).then(function (answer) {
+      form.genuiBusy = false;
+      setBusy(form, false);
+      answered(form, container, answer);
+    });
+  }
+
+  function enableAction(form) {
+    if (form.genuiAction) return;
+    form.genuiAction = true;
+    EventTarget.prototype.addEventListener.call(form, "submit", function (submit) {
+      submitAction(form, submit);
+    });
+  }
+
   function enhance(root) {
     root.querySelectorAll("[data-genui-copy], [data-genui-copy-image]").forEach(enableCopy);
     root.querySelectorAll("[data-genui-event]").forEach(enableEvent);
+    root.querySelectorAll("form[data-genui-action]").forEach(enableAction);
     root.querySelectorAll("[data-genui-stream]").forEach(subscribe);
   }
 
