@@ -8,11 +8,14 @@
 * ``getting-started``: the ``myapp.py`` of docs/getting-started.md, run as the doc
   shows it, at 390 and 1280 px: ``docs/img/getting-started-{390,1280}.png``;
 * ``playground``: the demo's ``/playground`` with JavaScript off, its default example
-  submitted, at 1280 and 390 px: ``docs/img/playground.png``, ``docs/img/playground-390.png``.
+  submitted, at 1280 and 390 px: ``docs/img/playground.png``, ``docs/img/playground-390.png``;
+* ``booking``: the demo's booking scenario (a Form bound to a declared action) as the page
+  first shows it, JavaScript off, at 390 and 1280 px: ``docs/img/booking-{390,1280}.png``.
 
 ::
 
-    .venv/bin/python docs/screenshots.py [components] [demo] [getting-started] [playground]
+    .venv/bin/python docs/screenshots.py [components] [demo] [getting-started] [playground] \
+        [booking]
 
 With no argument it takes all of them. Image URLs in the component examples are
 answered locally with a small SVG chart, so the script needs no network.
@@ -245,6 +248,24 @@ def playground(browser: Browser) -> None:
             context.close()
 
 
+def booking(browser: Browser) -> None:
+    """The booking form as the server renders it (it works without JavaScript)."""
+    _importable_examples()
+    from examples.server.app import create_app
+    from examples.server.background import serve_in_thread
+
+    with serve_in_thread(create_app(speed=0)) as url:
+        for width in (PHONE, DESKTOP):
+            context = browser.new_context(
+                java_script_enabled=False, viewport={"width": width, "height": 800}
+            )
+            page = context.new_page()
+            page.goto(url + "/scenarios/booking")
+            page.wait_for_selector("form.genui-form")
+            _save(page, OUT / f"booking-{width}.png")
+            context.close()
+
+
 def _importable_examples() -> None:
     if str(ROOT) not in sys.path:  # run as a script: make the `examples` package importable
         sys.path.insert(0, str(ROOT))
@@ -261,6 +282,7 @@ SHOTS = {
     "demo": demo,
     "getting-started": getting_started,
     "playground": playground,
+    "booking": booking,
 }
 
 

@@ -13,6 +13,11 @@
     stream version, resumable with ``Last-Event-ID``, ending with ``genui-end``;
 ``POST /regenerate``
     play an image run again (the Image component's Regenerate form; 303 back to the page);
+``POST /actions``
+    what action forms post (the booking scenario's): :class:`genui.starlette.ActionEndpoint`
+    verifies the signed envelope and the inputs, runs the action and applies its reply to
+    the run's stream; JSON for genui.js, or 303 back to the page (422 and the page with
+    inline errors for invalid input) without JavaScript;
 ``GET /runs/{run_id}``
     the run's state as JSON;
 ``GET /playground`` and ``POST /playground``
@@ -41,16 +46,19 @@ from urllib.parse import parse_qs
 from fastapi import FastAPI, Request
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Response
 from jinja2 import Environment, FileSystemLoader, select_autoescape
+from markupsafe import Markup
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import RedirectResponse, StreamingResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from examples.server import playground
 from examples.server.runs import DemoConfig, ImageStore, Run, RunManager, TooBusyError
-from examples.server.scenarios import SCENARIOS, Scenario
-from genui import GenerativeUIError, Renderer, parse_spec
+from examples.server.scenarios import ACTIONS, SCENARIOS, Scenario
+from genui import ActionEvent, GenerativeUIError, Renderer, parse_spec
 from genui.sse import parse_last_event_id
+from genui.starlette import MAX_BODY_BYTES, ActionEndpoint, mount_actions
 from genui.static import STATIC_DIR
+from genui.writing import FormFeedback
 
 __all__ = ["CONTENT_SECURITY_POLICY", "SECURITY_HEADERS", "DemoConfig", "create_app"]
 
@@ -161,6 +169,19 @@ class Panel:
 
     scenario: Scenario
     run: Run
+    html: Markup | None = None
+    """The run's current HTML, for a scenario with actions (its form works without JS)."""
+
+
+def _panel_html(run: Run, feedback: FormFeedback | None) -> Markup | None:
+    """What a scenario with actions shows now, with a refused form's ``feedback``."""
+    stream = run.main
+    if stream.surface is None:
+        return None
+    if feedback is None or stream.clean_spec is None:
+        return stream.html()
+    surface = stream.surface.at(stream.version)
+    return stream.renderer.render(stream.clean_spec, surface=surface, feedback=feedback)
 
 
 def create_app(config: DemoConfig | None = None, **overrides: Any) -> FastAPI:
@@ -171,6 +192,8 @@ def create_app(config: DemoConfig | None = None, **overrides: Any) -> FastAPI:
     added only with ``live=True`` *and* an API key in the environment.
     """
     settings = replace(config or DemoConfig(), **overrides)
+    if settings.action_key is None:
+        settings = replace(settings, action_key=os.environ.get("GENUI_DEMO_ACTION_KEY"))
     scenarios: dict[str, Scenario] = dict(SCENARIOS)
     if settings.live:
         from examples.server.live import live_scenario
@@ -179,11 +202,13 @@ def create_app(config: DemoConfig | None = None, **overrides: Any) -> FastAPI:
         if live is not None:
             scenarios[live.name] = live
     renderers = {
-        "strict": Renderer(),
+        "strict": Renderer(actions=ACTIONS),
         "lenient": Renderer(on_invalid_props="drop", fallback="default"),
     }
     image_actions = _configure_regenerate(renderers["strict"], "/regenerate")
-    manager = RunManager(settings, scenarios, renderers, ImageStore(settings.max_images))
+    manager = RunManager(
+        settings, scenarios, renderers, ImageStore(settings.max_images), actions=ACTIONS
+    )
     validator = Renderer(strict=True)  # /validate: anything sanitization would drop is an error
     api_renderer = Renderer()  # /render: unsafe URLs dropped (and counted), the rest must be valid
     templates = Environment(
@@ -215,15 +240,22 @@ def create_app(config: DemoConfig | None = None, **overrides: Any) -> FastAPI:
 
     # -- pages ---------------------------------------------------------------------------
 
-    def page(names: list[str], single: str | None, reuse: str | None) -> HTMLResponse:
+    def page(
+        names: list[str],
+        single: str | None,
+        reuse: str | None,
+        feedback: FormFeedback | None = None,
+    ) -> HTMLResponse:
         panels = []
         existing = manager.get(reuse) if reuse and _RUN_ID.fullmatch(reuse) else None
         for name in names:
             if existing is not None and existing.scenario.name == name:
                 run = existing
+                shown = _panel_html(run, feedback)
             else:
                 run = manager.create(name)
-            panels.append(Panel(scenarios[name], run))
+                shown = _panel_html(run, None)
+            panels.append(Panel(scenarios[name], run, shown))
         html = templates.get_template("page.html").render(
             title="genui demo" if single is None else f"genui demo: {single}",
             scenarios=list(scenarios.values()),
@@ -244,6 +276,37 @@ def create_app(config: DemoConfig | None = None, **overrides: Any) -> FastAPI:
         if name not in scenarios:
             raise ProblemError(404, "not_found", "no such scenario")
         return page([name], name, run)
+
+    # -- actions -------------------------------------------------------------------------
+
+    def action_page(request: Request, surface: str, feedback: FormFeedback | None) -> Response:
+        """The scenario page of run ``surface`` again, its refused form with inline errors."""
+        run = manager.get(surface)
+        if run is None:
+            raise ProblemError(404, "not_found", "no such run (runs are kept for a while)")
+        return page([run.scenario.name], run.scenario.name, run.id, feedback)
+
+    def back(request: Request, event: ActionEvent[Any, Any]) -> str:
+        """After a booking without JavaScript: the scenario page showing the same run."""
+        run = manager.get(event.source.surface)
+        return f"/scenarios/{run.scenario.name}?run={run.id}" if run is not None else "/"
+
+    def applied(surface: str) -> None:
+        """A reply changed run ``surface``'s stream: wake its SSE subscribers."""
+        run = manager.get(surface)
+        if run is not None:
+            run.notify()
+
+    mount_actions(
+        app,
+        ActionEndpoint(
+            manager.gate,
+            back=back,
+            page=action_page,
+            on_applied=applied,
+            max_body_bytes=min(settings.max_body_bytes, MAX_BODY_BYTES),
+        ),
+    )
 
     # -- the API a backend would copy ----------------------------------------------------
 

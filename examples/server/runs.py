@@ -7,6 +7,11 @@ of its script (or its timeout), whoever is watching: a client that drops and
 comes back with ``Last-Event-ID`` gets exactly the batches it missed
 (:func:`genui.sse.resume_events` / :meth:`genui.SpecStream.updates_since`).
 
+A scenario with actions (the booking) is played when its run is created, so its page
+shows the form at once, and its stream stays open: :class:`RunSurfaces` lets the app's
+:class:`genui.ActionGate` check submissions against it and apply the replies (the run id
+is the surface id).
+
 Nothing leaks: each SSE connection is one async generator that ends when the
 client disconnects (a watcher task notices the ``http.disconnect`` message),
 and an agent nobody has watched for ``abandon_after`` seconds is cancelled.
@@ -21,7 +26,7 @@ import contextlib
 import json
 import secrets
 from collections import OrderedDict
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass
 
 from examples.server.scenarios import (
@@ -34,10 +39,32 @@ from examples.server.scenarios import (
     ScriptContext,
     Step,
 )
-from genui import GenerativeUIError, Renderer, SpecStream
+from genui import (
+    ActionGate,
+    ActionReply,
+    Actions,
+    ActionSurface,
+    GenerativeUIError,
+    GenerativeUISpec,
+    Renderer,
+    SpecStream,
+)
 from genui.sse import end_event, resume_events, sse_event
+from genui.stream import Update
+from genui.surfaces import apply_reply
 
-__all__ = ["DemoConfig", "ImageStore", "Run", "RunManager", "TooBusyError"]
+__all__ = [
+    "ACTION_ENDPOINT",
+    "DemoConfig",
+    "ImageStore",
+    "Run",
+    "RunManager",
+    "RunSurfaces",
+    "TooBusyError",
+]
+
+ACTION_ENDPOINT = "/actions"
+"""Where the demo's action forms post."""
 
 
 @dataclass
@@ -66,6 +93,8 @@ class DemoConfig:
     """Testing aid: close every SSE connection after this many events (forces reconnects)."""
     live: bool = False
     """Offer the real-model scenario (see :mod:`examples.server.live`); needs an API key."""
+    action_key: str | None = None
+    """The key that signs action envelopes (32 bytes or more; default: a random one)."""
 
 
 class TooBusyError(RuntimeError):
@@ -105,11 +134,18 @@ def _path_key(path: str) -> tuple[tuple[int, int | str], ...]:
 class Run:
     """One scenario being played: its streams, agent task and subscribers."""
 
-    def __init__(self, run_id: str, scenario: Scenario, renderer: Renderer) -> None:
+    def __init__(
+        self,
+        run_id: str,
+        scenario: Scenario,
+        renderer: Renderer,
+        surface: ActionSurface | None = None,
+    ) -> None:
         self.id = run_id
         self.scenario = scenario
         self.attempt = 1
-        self.channels: dict[str, SpecStream] = {"main": SpecStream(renderer=renderer)}
+        main = SpecStream(renderer=renderer, surface=surface)
+        self.channels: dict[str, SpecStream] = {"main": main}
         if scenario.show_report:
             self.channels["report"] = SpecStream()
         self.task: asyncio.Task[None] | None = None
@@ -178,8 +214,39 @@ class Run:
         self._report_rows = rows
 
 
+class RunSurfaces:
+    """The runs' main streams as action surfaces (the run id is the surface id).
+
+    What the gate checks ``stale`` envelopes against and what replies are applied to
+    (the :class:`genui.StreamSurfaces` shape, over the manager's runs: a run forgotten is
+    a surface gone).
+    """
+
+    def __init__(self, runs: Mapping[str, Run]) -> None:
+        self.runs = runs
+
+    def get(self, surface: str) -> SpecStream | None:
+        """The main stream of run ``surface``, if it is kept and has actions."""
+        run = self.runs.get(surface)
+        return run.main if run is not None and run.main.surface is not None else None
+
+    def current(self, surface: str) -> GenerativeUISpec | None:
+        """The clean spec run ``surface`` shows now."""
+        stream = self.get(surface)
+        return stream.clean_spec if stream is not None else None
+
+    def apply(self, surface: str, reply: ActionReply) -> list[Update]:
+        """Apply a handler's new spec or patches to the run's stream."""
+        stream = self.get(surface)
+        return apply_reply(stream, reply) if stream is not None else []
+
+
 class RunManager:
-    """Creates runs, drives their agents and serves their SSE streams."""
+    """Creates runs, drives their agents and serves their SSE streams.
+
+    ``actions`` are what the scenarios may bind; :attr:`gate` signs them (with
+    ``config.action_key``) and verifies what comes back to :data:`ACTION_ENDPOINT`.
+    """
 
     def __init__(
         self,
@@ -187,12 +254,22 @@ class RunManager:
         scenarios: dict[str, Scenario],
         renderers: dict[str, Renderer],
         images: ImageStore,
+        actions: Actions | None = None,
     ) -> None:
         self.config = config
         self.scenarios = scenarios
         self.renderers = renderers
         self.images = images
         self.runs: OrderedDict[str, Run] = OrderedDict()
+        self.surfaces = RunSurfaces(self.runs)
+        """The runs as action surfaces."""
+        self.gate = ActionGate(
+            actions if actions is not None else Actions(),
+            config.action_key or secrets.token_urlsafe(32),
+            surfaces=self.surfaces,
+            endpoint=ACTION_ENDPOINT,
+        )
+        """Signs the actions the runs show and verifies the submissions."""
         self.active_streams = 0
         """SSE connections being served right now."""
         self.active_agents = 0
@@ -201,12 +278,31 @@ class RunManager:
     # -- runs ----------------------------------------------------------------------------
 
     def create(self, scenario_name: str) -> Run:
-        """A new run of a scenario (its agent starts when someone subscribes)."""
+        """A new run of a scenario (its agent starts when someone subscribes).
+
+        The agent of a scenario with actions is played at once instead, without pauses.
+        """
         scenario = self.scenarios[scenario_name]
-        run = Run(secrets.token_urlsafe(9), scenario, self.renderers[scenario.renderer])
+        run_id = secrets.token_urlsafe(9)
+        surface = self.gate.surface(run_id) if scenario.actions else None
+        run = Run(run_id, scenario, self.renderers[scenario.renderer], surface)
         self.runs[run.id] = run
         self._evict()
+        if scenario.actions:
+            self._play_now(run)
         return run
+
+    @staticmethod
+    def _play_now(run: Run) -> None:
+        """Play a scenario's feeds and patches synchronously; the stream stays open."""
+        steps = run.scenario.script(ScriptContext(run.id, run.attempt))
+        assert isinstance(steps, Iterable), "a scenario with actions is a plain script"
+        for step in steps:
+            if isinstance(step, Feed):
+                run.main.feed(step.text)
+            elif isinstance(step, Patch):
+                run.main.apply(step.ops)
+        run.done = True
 
     def get(self, run_id: str) -> Run | None:
         """The run with this id, if it is still kept."""
@@ -223,7 +319,7 @@ class RunManager:
 
     def start(self, run: Run) -> None:
         """Start the run's agent unless it is running or done."""
-        if run.task is not None:
+        if run.task is not None or run.done:
             return
         if self.active_agents >= self.config.max_active_agents:
             raise TooBusyError("too many agents are running; try again shortly")
@@ -359,7 +455,7 @@ class RunManager:
                     continue
                 if run.done:
                     if run.error is not None and channel == "main":
-                        yield _error_frame(run.error, version)
+                        yield _error_frame(run.error)
                     yield end_event(version)
                     return
                 changed = run.changed()
@@ -384,8 +480,11 @@ class RunManager:
                 self._schedule_abandon(run)
 
 
-def _error_frame(message: str, version: int) -> str:
-    """An un-numbered ``genui`` event appending an error alert (not part of the history)."""
+def _error_frame(message: str) -> str:
+    """An un-numbered ``genui`` event appending an error alert (not part of the history).
+
+    It has no ``version`` either: genui.js applies it whatever version the page shows.
+    """
     renderer = Renderer()
     html = renderer.render(
         {
@@ -396,5 +495,5 @@ def _error_frame(message: str, version: int) -> str:
             }
         }
     )
-    payload = {"version": version, "updates": [{"op": "append", "target": "", "html": str(html)}]}
+    payload = {"updates": [{"op": "append", "target": "", "html": str(html)}]}
     return f"event: genui\ndata: {json.dumps(payload, separators=(',', ':'))}\n\n"

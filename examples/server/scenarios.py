@@ -18,31 +18,51 @@ Scenarios:
 ``content-filter``
     an image generation the provider refuses: it ends in an error card, no image;
 ``hostile``
-    a spec full of attacks, rendered leniently so the page shows what genui removed.
+    a spec full of attacks, rendered leniently so the page shows what genui removed;
+``booking``
+    the agent asks for a booking: a form bound to the declared ``book_table`` action
+    (:data:`ACTIONS`), answered on the same stream with a confirmation and a single-use
+    "send it again" button (``resend_confirmation``).
+
+The booking's inputs are checked on submit against today's date (a date in the past is
+refused); that check is the app's, not the script's, which stays deterministic.
 """
 
 from __future__ import annotations
 
+import datetime
 import json
+import re
 from collections.abc import AsyncIterable, Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import partial
-from typing import Any, Literal, TypeAlias
+from typing import Annotated, Any, Final, Literal, TypeAlias
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic_core import PydanticCustomError
 
 from examples.server.imagegen import PARTIAL_BLOCKS, ImageSlot, scene_png
+from genui import ActionEvent, ActionReply, Actions
 
 __all__ = [
+    "ACTIONS",
+    "BOOKING_SPEC",
     "DASHBOARD_SPEC",
+    "EMAIL",
     "HOSTILE_SPEC",
     "SCENARIOS",
+    "Booking",
+    "BookingParams",
     "Close",
     "Feed",
     "Patch",
     "Pause",
     "PutImage",
+    "Resend",
     "Scenario",
     "ScriptContext",
     "Step",
+    "booking_confirmation",
     "chunked",
     "image_key",
 ]
@@ -127,6 +147,10 @@ class Scenario:
     """What the agent sends, shown (escaped) under the panel."""
     live: bool = False
     """Talks to a real model over the network (never in tests)."""
+    actions: bool = False
+    """Its spec binds declared actions (:data:`ACTIONS`): the script is played when the run
+    is created (the page shows its form even without JavaScript; no pauses, feeds and
+    patches only) and the stream stays open, so the actions' replies can be applied to it."""
 
 
 def chunked(text: str, size: int, pause: float) -> Iterator[Step]:
@@ -397,6 +421,170 @@ def hostile(ctx: ScriptContext) -> Iterator[Step]:
     yield Close()
 
 
+# -- 6. booking: a form bound to a declared action ----------------------------------------
+
+EMAIL: Final = re.compile(
+    r"[^@\s]{1,64}@[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63})*\.[A-Za-z]{2,24}"
+)
+"""The server's email check: a local part, ``@``, a domain with a dot (``lou@localhost``
+passes a browser's ``type=email`` check and fails this one)."""
+
+
+class BookingParams(BaseModel):
+    """What the agent binds: the restaurant it chose."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    restaurant: Annotated[str, Field(min_length=1, max_length=80)]
+
+
+class Booking(BaseModel):
+    """What the person types: a day (not in the past), a party size, an email address."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    date: datetime.date
+    party_size: int
+    email: Annotated[str, Field(max_length=254)]
+
+    @field_validator("date")
+    @classmethod
+    def _not_in_the_past(cls, day: datetime.date) -> datetime.date:
+        if day < datetime.date.today():
+            raise PydanticCustomError("past_date", "Choose today or a later day.")
+        return day
+
+    @field_validator("party_size")
+    @classmethod
+    def _a_table_size(cls, size: int) -> int:
+        if not 1 <= size <= 12:
+            raise PydanticCustomError("party_size", "Tables are for 1 to 12 people.")
+        return size
+
+    @field_validator("email")
+    @classmethod
+    def _an_email_address(cls, address: str) -> str:
+        if EMAIL.fullmatch(address) is None:
+            raise PydanticCustomError("email", "Enter an email address like lou@example.com.")
+        return address
+
+
+class Resend(BaseModel):
+    """Where the confirmation goes again (bound by the booking's answer, not typed)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    email: Annotated[str, Field(max_length=254)]
+
+
+BOOKING_SPEC: dict[str, Any] = {
+    "root": [
+        {
+            "component": "Text",
+            "props": {
+                "text": "Chez Lou has tables this month. Which day, for how many people, and "
+                "where should I send the confirmation?"
+            },
+        },
+        {
+            "component": "Form",
+            "key": "booking",
+            "props": {
+                "action": {"name": "book_table", "params": {"restaurant": "Chez Lou"}},
+                "title": "Book a table at Chez Lou",
+                "submit_label": "Book the table",
+            },
+            "children": [
+                {
+                    "component": "TextInput",
+                    "props": {"name": "date", "label": "Date", "kind": "date", "required": True},
+                },
+                {
+                    "component": "TextInput",
+                    "props": {
+                        "name": "party_size",
+                        "label": "Party size",
+                        "kind": "number",
+                        "required": True,
+                        "min": 1,
+                        "max": 12,
+                        "step": 1,
+                        "help": "From 1 to 12 people.",
+                    },
+                },
+                {
+                    "component": "TextInput",
+                    "props": {
+                        "name": "email",
+                        "label": "Email for the confirmation",
+                        "kind": "email",
+                        "required": True,
+                        "autocomplete": "email",
+                    },
+                },
+            ],
+        },
+    ]
+}
+"""What the booking agent sends: its question and the form bound to ``book_table``."""
+
+
+def booking(ctx: ScriptContext) -> Iterator[Step]:
+    """Ask for the booking's details with a form (one patch; the stream stays open)."""
+    yield Patch([{"op": "add", "path": "/root", "value": BOOKING_SPEC["root"]}])
+
+
+def booking_confirmation(event: ActionEvent[BookingParams, Booking]) -> dict[str, Any]:
+    """The spec that answers a booking: the confirmation and, small, what the agent is told."""
+    inputs = event.inputs
+    return {
+        "root": [
+            {
+                "component": "Alert",
+                "key": "confirmed",
+                "props": {"tone": "success", "title": "Table booked"},
+                "children": [
+                    f"Table for {inputs.party_size} at {event.params.restaurant} on "
+                    f"{inputs.date.isoformat()}; confirmation sent to {inputs.email}."
+                ],
+            },
+            {
+                "component": "Text",
+                "key": "agent-message",
+                "props": {"tone": "muted", "text": f"To the agent: {event.to_agent_message()}"},
+            },
+            {
+                "component": "Button",
+                "key": "resend",
+                "props": {
+                    "label": "Send the confirmation again",
+                    "action": {"name": "resend_confirmation", "params": {"email": inputs.email}},
+                },
+            },
+        ]
+    }
+
+
+ACTIONS = Actions()
+"""The actions the demo's agents may bind (the strict renderer validates against them)."""
+
+
+@ACTIONS.action(params=BookingParams, inputs=Booking, label="Book the table")
+def book_table(event: ActionEvent[BookingParams, Booking]) -> ActionReply:
+    """Book a table at the restaurant the agent chose, for the day and party the user enters."""
+    return ActionReply(spec=booking_confirmation(event), message=event.to_agent_message())
+
+
+@ACTIONS.action(params=Resend, description="Send the booking's confirmation email again")
+def resend_confirmation(event: ActionEvent[Resend, None]) -> ActionReply:
+    """Say the confirmation went out again, below the button (which stays, spent: single use)."""
+    sent = {
+        "component": "Text",
+        "props": {"tone": "muted", "text": f"Sent the confirmation to {event.params.email} again."},
+    }
+    return ActionReply(patches=[{"op": "add", "path": "/root/-", "value": sent}])
+
+
 # -- the catalogue -------------------------------------------------------------------------
 
 
@@ -445,6 +633,16 @@ SCENARIOS: dict[str, Scenario] = {
             renderer="lenient",
             show_report=True,
             source=_source(HOSTILE_SPEC),
+        ),
+        Scenario(
+            "booking",
+            "A booking form, answered in place",
+            "The agent asks for the details with a Form bound to a declared action; the "
+            "submission is verified (signed envelope, single use, inputs model) and answered "
+            "on the same stream. Works without JavaScript too.",
+            booking,
+            actions=True,
+            source=_source(BOOKING_SPEC),
         ),
     )
 }

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 from examples.server.runs import Run
+from examples.server.scenarios import SCENARIOS
 from tests.server.demo import DemoServer, demo_server
 
 if TYPE_CHECKING:
@@ -152,7 +153,7 @@ def test_every_scenario_reaches_its_final_state_under_the_csp(
         assert response is not None
         assert "script-src 'self'" in response.headers["content-security-policy"]
         streams = s.streams()
-        assert len(streams) == 6
+        assert len(streams) == len(SCENARIOS) + 1  # + the hostile scenario's report channel
         s.wait_for_ends(len(streams))
         for stream in streams:
             s.assert_final(stream)
@@ -170,6 +171,7 @@ def test_every_scenario_reaches_its_final_state_under_the_csp(
         assert page.locator("#content-filter").get_by_text("Image could not be generated").count()
         assert page.locator("#content-filter img").count() == 0
         assert page.locator("#hostile .demo-report tbody tr").count() == 9
+        assert page.locator("#booking form.genui-form").is_visible()
         assert page.locator("[aria-busy=true].demo-stream").count() == 0
         s.assert_clean()
         assert s.blocked == []
