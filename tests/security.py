@@ -67,10 +67,16 @@ def elements(tree: Any) -> Iterator[Any]:
         stack.extend(reversed(list(element)))
 
 
-def violations(html: str) -> list[Violation]:
-    """Every breach of guarantees 4 and 5 (docs/security.md) in a rendered fragment."""
+def _tree(html: str | Any) -> Any:
+    """A fragment parsed, or the tree :func:`parse` already made of one."""
+    return parse(html) if isinstance(html, str) else html
+
+
+def violations(html: str | Any) -> list[Violation]:
+    """Every breach of guarantees 4 and 5 (docs/security.md) in a rendered fragment (or its
+    :func:`parse` tree)."""
     found: list[Violation] = []
-    for element in elements(parse(html)):
+    for element in elements(_tree(html)):
         name = local_name(element.tag)
         if name in FORBIDDEN_ELEMENTS:
             found.append(Violation("forbidden_element", name, ""))
@@ -95,11 +101,11 @@ def violations(html: str) -> list[Violation]:
     return found
 
 
-def by_path(html: str) -> dict[str, Any]:
-    """Elements that carry ``data-genui-path``, by path."""
+def by_path(html: str | Any) -> dict[str, Any]:
+    """Elements that carry ``data-genui-path``, by path (in a fragment or its tree)."""
     return {
         element.get("data-genui-path"): element
-        for element in elements(parse(html))
+        for element in elements(_tree(html))
         if element.get("data-genui-path") is not None
     }
 
@@ -121,7 +127,7 @@ def form_target_violations(html: str | Any, endpoint: str) -> list[Violation]:
     where a form goes: the app's endpoint is the only target.
     """
     found: list[Violation] = []
-    for element in elements(parse(html) if isinstance(html, str) else html):
+    for element in elements(_tree(html)):
         name = local_name(element.tag)
         attributes = {local_name(a): v for a, v in element.attrib.items()}
         if "formaction" in attributes:
