@@ -46,7 +46,7 @@ from genui.envelope import ActionKeys, ActionSurface, Envelope, node_digest
 from genui.errors import ErrorDetail, GenerativeUIActionError
 from genui.nonces import MemoryNonceStore, NonceStore
 from genui.origin import cross_site_reason
-from genui.pointer import escape_token, format_pointer, parse_pointer
+from genui.pointer import ARRAY_INDEX, escape_token, format_pointer, parse_pointer
 from genui.spec import GenerativeUINode, GenerativeUISpec
 from genui.writing import ENVELOPE_FIELD, FormFeedback
 
@@ -86,7 +86,7 @@ def node_at(spec: GenerativeUISpec, path: str) -> GenerativeUINode | None:
     current: Any = spec.root
     rest = tokens[1:]
     if isinstance(current, list):
-        if not rest or not rest[0].isdigit():
+        if not rest or not ARRAY_INDEX.fullmatch(rest[0]):
             return None
         index = int(rest[0])
         current = current[index] if index < len(current) else None
@@ -94,7 +94,7 @@ def node_at(spec: GenerativeUISpec, path: str) -> GenerativeUINode | None:
     while rest:
         if not isinstance(current, GenerativeUINode) or len(rest) < 2 or rest[0] != "children":
             return None
-        if not rest[1].isdigit() or int(rest[1]) >= len(current.children):
+        if not ARRAY_INDEX.fullmatch(rest[1]) or int(rest[1]) >= len(current.children):
             return None
         current = current.children[int(rest[1])]
         rest = rest[2:]

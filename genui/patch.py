@@ -31,7 +31,6 @@ Error codes (see :data:`PATCH_ERROR_CODES`): ``invalid_json``, ``duplicate_key``
 
 from __future__ import annotations
 
-import re
 import reprlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -40,7 +39,7 @@ from typing import Any, Final, NoReturn
 from genui.errors import GenerativeUIPatchError, GenerativeUIValidationError
 from genui.jsontext import loads
 from genui.limits import Limits
-from genui.pointer import format_pointer, parse_pointer
+from genui.pointer import ARRAY_INDEX, format_pointer, parse_pointer
 from genui.spec import GenerativeUISpec, parse_spec
 
 __all__ = [
@@ -100,7 +99,6 @@ _MEMBERS: Final[Mapping[str, tuple[str, ...]]] = {
 }
 """The members each op requires besides ``op`` and ``path``; any other member is ignored."""
 
-_INDEX: Final = re.compile(r"0|[1-9][0-9]*")
 _MAX_INDEX_DIGITS: Final = 19
 _JSON_WHITESPACE: Final = " \t\r\n"
 _MISSING: Final = object()
@@ -504,7 +502,7 @@ class _Patcher:
                 f"'-' (past the end of {_array_name(tokens[:depth])}) "
                 "is only valid as the target of add, move or copy",
             )
-        if not _INDEX.fullmatch(token):
+        if not ARRAY_INDEX.fullmatch(token):
             _fail(
                 "invalid_index",
                 f"{token!r} is not an array index (digits only, no leading zeros) "

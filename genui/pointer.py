@@ -6,9 +6,15 @@ raises carries one, so an agent can be told exactly which value to repair.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
+from typing import Final
 
-__all__ = ["escape_token", "format_pointer", "parse_pointer", "unescape_token"]
+__all__ = ["ARRAY_INDEX", "escape_token", "format_pointer", "parse_pointer", "unescape_token"]
+
+ARRAY_INDEX: Final = re.compile(r"0|[1-9][0-9]*")
+"""An array index token (``fullmatch``): ASCII digits without a leading zero, as RFC 6901
+says (``str.isdigit`` would also take ``"²"``, which ``int`` refuses)."""
 
 
 def escape_token(token: str | int) -> str:

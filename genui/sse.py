@@ -13,7 +13,7 @@ from collections.abc import Iterable, Sequence
 
 from genui.stream import SpecStream, Update
 
-__all__ = ["end_event", "parse_last_event_id", "resume_events", "sse_event"]
+__all__ = ["end_event", "parse_last_event_id", "parse_version", "resume_events", "sse_event"]
 
 
 def _frame(event: str, data: str, event_id: int | None) -> str:
@@ -36,14 +36,23 @@ def end_event(version: int) -> str:
     return _frame("genui-end", json.dumps({"version": version}), version)
 
 
-def parse_last_event_id(header: str | None) -> int | None:
-    """The version in a ``Last-Event-ID`` header, or ``None`` if absent or malformed."""
+def parse_version(header: str | None) -> int | None:
+    """A stream version a client sent in a header, or ``None`` if absent or malformed.
+
+    At most 18 ASCII digits, spaces around allowed (``"²"`` or ``"١٢"`` are malformed,
+    not an error).
+    """
     if header is None:
         return None
     text = header.strip()
-    if not text.isdigit() or len(text) > 18:
+    if not (text.isascii() and text.isdigit()) or len(text) > 18:
         return None
     return int(text)
+
+
+def parse_last_event_id(header: str | None) -> int | None:
+    """The version in a ``Last-Event-ID`` header (:func:`parse_version`)."""
+    return parse_version(header)
 
 
 def resume_events(stream: SpecStream, last_event_id: str | None) -> Iterable[str]:

@@ -44,6 +44,7 @@ from genui.actions import ActionEvent, ActionReply, _is_local_path
 from genui.errors import GenerativeUIActionError
 from genui.gate import MAX_FIELDS, ActionGate
 from genui.htmltext import escape_html
+from genui.sse import parse_version
 from genui.stream import SpecStream, Update
 from genui.writing import FormFeedback
 
@@ -181,7 +182,9 @@ class ActionEndpoint:
     async def _body(self, request: Request) -> bytes:
         limit = self.max_body_bytes
         declared = request.headers.get("content-length")
-        if declared is not None and (not declared.isdigit() or int(declared) > limit):
+        if declared is not None and not (
+            declared.isascii() and declared.isdigit() and int(declared) <= limit
+        ):
             raise _too_large(limit)
         chunks: list[bytes] = []
         size = 0
@@ -211,7 +214,7 @@ class ActionEndpoint:
         version = None
         if stream is not None:
             version = stream.version
-            since = _client_version(request.headers.get(VERSION_HEADER))
+            since = parse_version(request.headers.get(VERSION_HEADER))
             if since is not None:
                 missed = stream.updates_since(since)
                 updates = missed if missed is not None else [stream.reset_update()]
@@ -266,14 +269,6 @@ def _accepts_json(accept: str) -> bool:
     return any(
         item.split(";", 1)[0].strip().lower() == "application/json" for item in accept.split(",")
     )
-
-
-def _client_version(header: str | None) -> int | None:
-    """The version a client says it shows (``GenUI-Version``), or ``None``."""
-    if header is None:
-        return None
-    text = header.strip()
-    return int(text) if text.isdigit() and len(text) <= 18 else None
 
 
 def _too_large(limit: int) -> GenerativeUIActionError:

@@ -263,7 +263,10 @@ def test_sse_events_carry_the_version_as_id_and_one_line_of_json() -> None:
 
 @pytest.mark.parametrize(
     ("header", "value"),
-    [(None, None), ("5", 5), (" 12 ", 12), ("x", None), ("-1", None), ("9" * 40, None)],
+    [
+        *[(None, None), ("5", 5), (" 12 ", 12), ("x", None), ("-1", None), ("9" * 40, None)],
+        *[("\u00b2", None), ("\u0661\u0662", None), ("\uff11", None), ("1\u00b2", None)],
+    ],
 )
 def test_last_event_id_is_parsed_defensively(header: str | None, value: int | None) -> None:
     assert parse_last_event_id(header) == value

@@ -136,7 +136,7 @@ async def read_body(request: Request, limit: int) -> bytes:
     """The request body, refusing (413) anything over ``limit`` bytes, declared or streamed."""
     declared = request.headers.get("content-length")
     if declared is not None:
-        if not declared.isdigit():
+        if not (declared.isascii() and declared.isdigit()):
             raise ProblemError(400, "bad_request", "invalid Content-Length")
         if int(declared) > limit:
             raise ProblemError(413, "too_large", f"the body is larger than {limit} bytes")
