@@ -491,9 +491,9 @@ def test_bodies_over_the_cap_are_refused_declared_or_streamed(demo: Demo) -> Non
     )
     assert streamed.status_code == 413
     form = b"application/x-www-form-urlencoded"
-    for declared in (b"x", "²".encode("latin-1"), b"-1"):  # isdigit() takes "²"; int() does not
-        response = _raw(demo, [(b"content-type", form), (b"content-length", declared)])
-        assert response.status_code == 413, declared
+    for length in (b"x", "²".encode("latin-1"), b"-1"):  # isdigit() takes "²"; int() does not
+        response = _raw(demo, [(b"content-type", form), (b"content-length", length)])
+        assert response.status_code == 413, length
 
 
 def test_only_form_bodies_are_read(demo: Demo) -> None:
