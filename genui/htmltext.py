@@ -99,15 +99,43 @@ def escape_html(text: str) -> str:
 
 
 def format_number(value: int | float) -> str:
-    """Format a number leaf the way JavaScript would print it (``1.0`` → ``1``)."""
-    if (
-        isinstance(value, float)
-        and math.isfinite(value)
-        and value.is_integer()
-        and abs(value) < 1e21
-    ):
-        return str(int(value))
-    return str(value) if isinstance(value, int) else repr(value)
+    """Write a number leaf as JavaScript's ``String(number)`` does (``1.0`` → ``1``).
+
+    The value is first the double ``JSON.parse`` would make of it (an integer beyond 2**53
+    is rounded, as in the browser), then written per ECMAScript's Number::toString: the
+    shortest digits that read back, positional from 1e-6 up to 1e21 (``0.00001``,
+    ``1152921504606847000``), exponential outside it (``1e-7``, ``1.5e+21``).
+    """
+    try:
+        number = float(value)
+    except OverflowError:  # an integer no double holds: JSON.parse makes it Infinity
+        number = math.inf if value > 0 else -math.inf
+    if not math.isfinite(number):
+        return "NaN" if math.isnan(number) else ("Infinity" if number > 0 else "-Infinity")
+    if number == 0:
+        return "0"  # and -0
+    if number < 0:
+        return "-" + format_number(-number)
+    digits, point = _shortest_digits(number)
+    count = len(digits)
+    if count <= point <= 21:
+        return digits + "0" * (point - count)
+    if 0 < point <= 21:
+        return f"{digits[:point]}.{digits[point:]}"
+    if -6 < point <= 0:
+        return "0." + "0" * -point + digits
+    exponent = f"e{'+' if point > 0 else '-'}{abs(point - 1)}"
+    return (digits if count == 1 else f"{digits[0]}.{digits[1:]}") + exponent
+
+
+def _shortest_digits(number: float) -> tuple[str, int]:
+    """``(digits, point)`` of a positive finite double: ``number == 0.digits × 10**point``,
+    with the shortest digits that read back (Python's ``repr``), no zeros at either end."""
+    mantissa, _, exponent = repr(number).partition("e")
+    whole, _, fraction = mantissa.partition(".")
+    significant = (whole + fraction).lstrip("0")
+    point = len(whole) + int(exponent or 0) - (len(whole + fraction) - len(significant))
+    return significant.rstrip("0"), point
 
 
 def dom_id(prefix: str, path: str) -> str:
