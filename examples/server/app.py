@@ -391,8 +391,14 @@ def create_app(config: DemoConfig | None = None, **overrides: Any) -> FastAPI:
         """Play an image run again (next attempt); 303 back to a page showing it.
 
         The target of the Image component's Regenerate form, which posts the image
-        node's ``genui_key`` (``image-<run id>``, see the image scenarios).
+        node's ``genui_key`` (``image-<run id>``, see the image scenarios). Refuses
+        cross-site posts (403), as every form endpoint of the demo does.
         """
+        reason = playground.cross_site_reason(
+            request.headers, request.url.scheme, request.headers.get("host")
+        )
+        if reason is not None:
+            raise ProblemError(403, "cross_site", reason)
         body = await read_body(request, 4096)
         form = parse_qs(body.decode("utf-8", "replace"))
         key = form.get("genui_key", [""])[0]

@@ -556,6 +556,21 @@ def test_regenerate_refuses_other_scenarios_and_unknown_runs(server: DemoServer)
     assert garbage.status_code == 404
 
 
+@pytest.mark.parametrize(
+    "headers",
+    [{"Sec-Fetch-Site": "cross-site"}, {"Sec-Fetch-Site": "same-site"}, {"Origin": "https://evil"}],
+)
+def test_regenerate_refuses_cross_site_posts(server: DemoServer, headers: dict[str, str]) -> None:
+    run_id = server.new_run("image")
+    stream_all(server, run_id)
+    with server.client() as client:
+        refused = client.post("/regenerate", data={"genui_key": f"image-{run_id}"}, headers=headers)
+        state = client.get(f"/runs/{run_id}").json()
+    assert refused.status_code == 403
+    assert refused.json()["errors"][0]["code"] == "cross_site"
+    assert state["attempt"] == 1  # nothing was played again
+
+
 def test_scenarios_are_deterministic_scripts() -> None:
     context = ScriptContext("run1", attempt=1)
     for scenario in SCENARIOS.values():
