@@ -129,8 +129,10 @@ def format_number(value: int | float) -> str:
 
 
 def _shortest_digits(number: float) -> tuple[str, int]:
-    """``(digits, point)`` of a positive finite double: ``number == 0.digits × 10**point``,
-    with the shortest digits that read back (Python's ``repr``), no zeros at either end."""
+    """``(digits, point)`` of a positive finite double, ``number == 0.digits * 10**point``.
+
+    The digits are the shortest that read back (Python's ``repr``), no zeros at either end.
+    """
     mantissa, _, exponent = repr(number).partition("e")
     whole, _, fraction = mantissa.partition(".")
     significant = (whole + fraction).lstrip("0")

@@ -36,10 +36,15 @@ import contextlib
 import hashlib
 import os
 import re
+import sys
 import tempfile
-from collections.abc import Callable, Mapping
+import threading
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any, Final, Protocol, runtime_checkable
+
+if sys.platform != "win32":
+    import fcntl
 
 from genui.components.image import ImagePart
 from genui.errors import GenerativeUIError
@@ -248,6 +253,10 @@ class BlobStore(Protocol):
         ...
 
 
+_ID_LOCK_STRIPES: Final = 64
+"""Locks the stores' writes of an id are spread over (ids with one hash share one)."""
+
+
 class _KeyedStore:
     """What the local and fsspec stores share: keys ``{blob_id}.{ext}`` under a URL prefix."""
 
@@ -261,6 +270,17 @@ class _KeyedStore:
             raise ValueError(f"max_bytes must be a positive int, got {max_bytes!r}")
         self.url_prefix = url_prefix
         self.max_bytes = max_bytes
+        self._id_locks = tuple(threading.Lock() for _ in range(_ID_LOCK_STRIPES))
+
+    @contextlib.contextmanager
+    def _writing(self, blob_id: str) -> Iterator[None]:
+        """Hold ``blob_id`` while it is written and its other types removed.
+
+        Without it, two puts of one id with different image types can each remove the
+        other's file, leaving none. Ids share a fixed set of locks (bounded memory).
+        """
+        with self._id_locks[hash(blob_id) % _ID_LOCK_STRIPES]:
+            yield
 
     def _find(self, blob_id: str) -> str | None:
         """The stored key for ``blob_id`` (``id.png``...), or None."""
@@ -354,7 +374,9 @@ class LocalBlobStore(_KeyedStore):
                 handle.flush()
                 os.fsync(handle.fileno())
             os.chmod(temporary, self.file_mode)
-            os.replace(temporary, target)
+            with self._writing(blob_id), self._directory_lock():
+                os.replace(temporary, target)
+                self._remove_other_types(blob_id, key)
         except BaseException as exc:
             with contextlib.suppress(OSError):
                 os.unlink(temporary)
@@ -364,9 +386,25 @@ class LocalBlobStore(_KeyedStore):
                     code="storage_failed",
                 ) from exc
             raise
-        self._remove_other_types(blob_id, key)
         self._sync_directory()
         return self.url_prefix + key
+
+    @contextlib.contextmanager
+    def _directory_lock(self) -> Iterator[None]:
+        """Hold a ``flock`` on the directory itself (no lock file): one id replaced at a time.
+
+        Workers sharing the directory take turns; where the OS has no ``flock``, only the
+        threads of one process do (:meth:`_writing`).
+        """
+        if sys.platform == "win32":
+            yield
+            return
+        descriptor = os.open(self.directory, os.O_RDONLY)
+        try:
+            fcntl.flock(descriptor, fcntl.LOCK_EX)
+            yield
+        finally:
+            os.close(descriptor)  # releases the lock
 
     def _remove_other_types(self, blob_id: str, keep: str) -> None:
         """An id rewritten with another image type must not leave the old file behind."""
@@ -465,28 +503,29 @@ class FsspecBlobStore(_KeyedStore):
         key = self._prepare(data, blob_id)
         target = self._path(key)
         payload = bytes(data)
-        try:
-            if self._local:
-                temporary = self._path(f".tmp-{os.urandom(8).hex()}.part")
-                try:
-                    self.fs.pipe_file(temporary, payload)
-                    self.fs.mv(temporary, target)
-                except BaseException:
+        with self._writing(blob_id):
+            try:
+                if self._local:
+                    temporary = self._path(f".tmp-{os.urandom(8).hex()}.part")
+                    try:
+                        self.fs.pipe_file(temporary, payload)
+                        self.fs.mv(temporary, target)
+                    except BaseException:
+                        with contextlib.suppress(Exception):
+                            self.fs.rm_file(temporary)
+                        raise
+                else:
+                    self.fs.pipe_file(target, payload)
+            except Exception as exc:  # any backend's error (botocore, gcsfs...): nothing stored
+                raise StorageError(
+                    f"could not write blob {blob_id!r}: {exc}", code="storage_failed"
+                ) from exc
+            for extension in _TYPES_BY_EXTENSION:
+                other = f"{blob_id}.{extension}"
+                if other != key:
                     with contextlib.suppress(Exception):
-                        self.fs.rm_file(temporary)
-                    raise
-            else:
-                self.fs.pipe_file(target, payload)
-        except Exception as exc:  # any backend's error (botocore, gcsfs...): nothing stored
-            raise StorageError(
-                f"could not write blob {blob_id!r}: {exc}", code="storage_failed"
-            ) from exc
-        for extension in _TYPES_BY_EXTENSION:
-            other = f"{blob_id}.{extension}"
-            if other != key:
-                with contextlib.suppress(Exception):
-                    if self.fs.isfile(self._path(other)):
-                        self.fs.rm_file(self._path(other))
+                        if self.fs.isfile(self._path(other)):
+                            self.fs.rm_file(self._path(other))
         return self.url_prefix + key
 
     def get(self, blob_id: str) -> bytes:

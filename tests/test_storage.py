@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import builtins
 import json
+import multiprocessing
 import os
 import stat
 import sys
+import threading
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -152,6 +154,70 @@ def test_rewriting_an_id_replaces_the_blob_and_drops_the_old_type(local: LocalBl
     assert local.get("same") == GIF
     assert local.delete("same") and not local.delete("same")
     assert not local.exists("same")
+
+
+def _race(store: LocalBlobStore | FsspecBlobStore, rounds: int) -> list[int]:
+    """Two threads put one id as PNG and as GIF at once, ``rounds`` times; blobs left each time."""
+    left = []
+    for index in range(rounds):
+        blob_id = f"race-{index}"
+        start = threading.Barrier(2)
+
+        def put(data: bytes, blob_id: str = blob_id, start: threading.Barrier = start) -> None:
+            start.wait()
+            store.put(data, blob_id=blob_id)
+
+        threads = [threading.Thread(target=put, args=(data,)) for data in (PNG, GIF)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        left.append(_stored_types(store, blob_id))
+    return left
+
+
+def _stored_types(store: LocalBlobStore | FsspecBlobStore, blob_id: str) -> int:
+    if isinstance(store, LocalBlobStore):
+        return len([name for name in files(store.directory) if name.startswith(f"{blob_id}.")])
+    names = fsspec.filesystem("memory").ls(store.root, detail=False)
+    return len([n for n in names if n.rsplit("/", 1)[-1].startswith(f"{blob_id}.")])
+
+
+def test_concurrent_puts_of_one_id_with_two_types_leave_exactly_one(
+    local: LocalBlobStore, memory: FsspecBlobStore
+) -> None:
+    for store in (local, memory):
+        assert _race(store, 200) == [1] * 200
+
+
+def _put_many(directory: str, data: bytes, rounds: int) -> None:
+    """Put one id ``rounds`` times; after each put some blob of that id must exist.
+
+    Checked with one ``listdir`` (one ``getdents``, which a rename in the directory cannot
+    interleave), not with ``exists``, whose checks of each type one after another can miss
+    a blob that changed type in between.
+    """
+    store = LocalBlobStore(directory)
+    missing = 0
+    for _ in range(rounds):
+        store.put(data, blob_id="race")
+        missing += not any(name.startswith("race.") for name in os.listdir(directory))
+    if missing:
+        raise SystemExit(f"the blob was gone after {missing} of {rounds} puts")
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="flock: workers share a directory on POSIX")
+def test_workers_sharing_a_directory_never_remove_each_other_s_blob(tmp_path: Path) -> None:
+    context = multiprocessing.get_context("spawn")
+    workers = [
+        context.Process(target=_put_many, args=(str(tmp_path), data, 400)) for data in (PNG, GIF)
+    ]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join(timeout=120)
+        assert worker.exitcode == 0
+    assert len(files(tmp_path)) == 1
 
 
 @pytest.mark.parametrize(
