@@ -59,6 +59,7 @@ __all__ = [
     "CONTEXT_REPORT",
     "CONTEXT_STRICT",
     "DEFAULT_URL_POLICY",
+    "MAX_PROP_NAME_LENGTH",
     "PROP_REASONS",
     "URL_ATTRIBUTES",
     "URL_REASONS",
@@ -966,6 +967,9 @@ _PROTOTYPE_NAMES = frozenset({"__proto__", "constructor", "prototype"})
 _DIRECTIVE_PREFIX = re.compile(r"(?:data-)?(?:hx|x|v|ng)[-:]")
 _EVENT_NAME = re.compile(r"on(?:[^\W\d_]|[-_:.])")
 _ASCII_LOWER = {code: code + 32 for code in range(ord("A"), ord("Z") + 1)}
+MAX_PROP_NAME_LENGTH: Final = 256
+"""Longest prop name looked at; a longer one is ``forbidden_prop`` before any normalization
+(NFKC can make a name 18 times longer)."""
 _NOT_IN_ATTRIBUTE_NAME = re.compile(r"[\s\"'<>/=\x00-\x1f\x7f-\x9f]")
 
 
@@ -1019,9 +1023,11 @@ def forbidden_prop_reason(name: str) -> str | None:
       ``xmlns*``, and framework directives (``hx-*``, ``x-*``, ``v-*``, ``ng-*``, ``:attr``,
       ``[attr]``, ``*ngIf``, ``#ref``) that make a page run code or requests;
     * ``forbidden_prop`` -- ``__proto__``, ``constructor``, ``prototype``, dunder names, an
-      empty name, or one containing characters that cannot appear in an attribute name.
+      empty name, one containing characters that cannot appear in an attribute name, or one
+      longer than :data:`MAX_PROP_NAME_LENGTH` characters (refused as it is: the cost of
+      the check is bounded by that length, whatever the input).
     """
-    if not isinstance(name, str):
+    if not isinstance(name, str) or len(name) > MAX_PROP_NAME_LENGTH:
         return "forbidden_prop"
     forms = _name_forms(name)
     for form in forms:

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import unicodedata
+from typing import Any
 
 import pytest
 from pydantic import BaseModel, ValidationError
 
 from genui.sanitize import (
     DEFAULT_URL_POLICY,
+    MAX_PROP_NAME_LENGTH,
     PROP_REASONS,
     URL_ATTRIBUTES,
     URL_REASONS,
@@ -32,6 +35,7 @@ from genui.sanitize import (
     url_fields,
     validation_context,
 )
+from genui.validate import validate
 
 PNG = (
     "data:image/png;base64,"
@@ -688,6 +692,26 @@ def test_forbidden_prop_names_are_caught_with_a_reason(name: str, reason: str) -
 )
 def test_ordinary_prop_names_pass(name: str) -> None:
     assert forbidden_prop_reason(name) is None
+
+
+def test_a_name_longer_than_the_cap_is_refused_without_being_normalized(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    seen: list[int] = []
+    normalize = unicodedata.normalize
+
+    def recording(form: Any, text: str) -> str:
+        seen.append(len(text))
+        return normalize(form, text)
+
+    monkeypatch.setattr(unicodedata, "normalize", recording)
+    assert forbidden_prop_reason("a" * MAX_PROP_NAME_LENGTH) is None
+    assert forbidden_prop_reason("a" * (MAX_PROP_NAME_LENGTH + 1)) == "forbidden_prop"
+    assert forbidden_prop_reason("\ufdfa" * 1_000_000) == "forbidden_prop"  # NFKC: 18 chars each
+    spec = {"root": {"component": "Text", "props": {"text": "x", "\ufdfa" * 100_000: 1}}}
+    result = validate(spec)
+    assert [error.code for error in result.errors] == ["forbidden_prop"]
+    assert max(seen) <= MAX_PROP_NAME_LENGTH
 
 
 def test_words_starting_with_on_are_treated_as_handlers_on_purpose() -> None:
