@@ -307,6 +307,10 @@ _FORBIDDEN_HOST_CHARS = frozenset(
     "\x00\t\n\r #/:<>?@[\\]^|%\x7f" + "".join(chr(code) for code in range(0x20))
 )
 _MAX_FORMS = 128
+_FORM_CHARS_PER_CHAR = 16
+_FORM_CHARS_FLOOR = 64 * 1024
+"""The decoded forms of a URL hold at most ``16 * len(url) + 64 Ki`` characters together: a
+10 MB image URL encoded many ways over is refused instead of kept 128 times (2.5 GB)."""
 
 
 def _browser_normalize(text: str) -> str:
@@ -362,11 +366,13 @@ def _decision_forms(literal: str) -> list[str] | None:
     zero-width characters (``javasc&#\x00x09;ript:`` is ``javascript:`` to a parser that
     drops NUL before decoding).
 
-    Each decoding step shortens a string it changes, so this terminates; the count is
-    capped anyway, and ``None`` means "encoded too many ways over".
+    Each decoding step shortens a string it changes, so this terminates; the count and
+    the characters kept are capped anyway (``_MAX_FORMS``, ``_FORM_CHARS_PER_CHAR``), and
+    ``None`` means "encoded too many ways over".
     """
     forms = [literal]
     seen = {literal}
+    budget = _FORM_CHARS_PER_CHAR * len(literal) + _FORM_CHARS_FLOOR - len(literal)
     index = 0
     while index < len(forms):
         current = forms[index]
@@ -377,7 +383,8 @@ def _decision_forms(literal: str) -> list[str] | None:
                 continue
             normalized = _browser_normalize(decoded)
             if normalized not in seen:
-                if len(forms) >= _MAX_FORMS:
+                budget -= len(normalized)
+                if len(forms) >= _MAX_FORMS or budget < 0:
                     return None
                 seen.add(normalized)
                 forms.append(normalized)

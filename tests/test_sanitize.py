@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import tracemalloc
 import unicodedata
 from typing import Any
 
@@ -712,6 +713,30 @@ def test_a_name_longer_than_the_cap_is_refused_without_being_normalized(
     result = validate(spec)
     assert [error.code for error in result.errors] == ["forbidden_prop"]
     assert max(seen) <= MAX_PROP_NAME_LENGTH
+
+
+@pytest.mark.parametrize("size", [200_000, 400_000])
+def test_a_long_url_encoded_many_ways_over_costs_memory_linear_in_its_length(size: int) -> None:
+    """Each decoding of ``%2525...41`` peels one layer: 127 forms as long as the URL.
+
+    They used to be kept all (and the raw text's too), 128 copies of a 20 MB data URL; the
+    forms' characters are now capped at 16 times the URL's (+ 64 Ki), so the peak is too.
+    """
+    group = "%" + "25" * 126 + "41"
+    url = "data:image/png;base64," + group * (size // len(group))
+    tracemalloc.start()
+    try:
+        verdict = check_url(url, context="img")
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert verdict.reason == "invalid_url"
+    assert peak < 24 * len(url) + 2_000_000
+
+
+def test_a_long_plain_data_image_url_has_one_form_and_passes() -> None:
+    url = "data:image/png;base64," + "QUFB" * 250_000
+    assert check_url(url, context="img").url == url
 
 
 def test_words_starting_with_on_are_treated_as_handlers_on_purpose() -> None:
