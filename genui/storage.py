@@ -48,6 +48,7 @@ if sys.platform != "win32":
 
 from genui.components.image import ImagePart
 from genui.errors import GenerativeUIError
+from genui.imagebytes import EXTENSIONS, image_media_type
 from genui.sanitize import check_url
 from genui.spec import GenerativeUINode, GenerativeUISpec, parse_spec
 
@@ -77,17 +78,8 @@ _BLOB_ID: Final = re.compile(BLOB_ID_PATTERN, re.ASCII)
 _KEY: Final = re.compile(rf"({BLOB_ID_PATTERN})\.([a-z]{{3,4}})", re.ASCII)
 _DATA_URL: Final = re.compile(r"data:(image/[a-z0-9.+\-]+);base64,", re.ASCII | re.IGNORECASE)
 
-_EXTENSIONS: Final[Mapping[str, str]] = {
-    "image/png": "png",
-    "image/jpeg": "jpg",
-    "image/gif": "gif",
-    "image/webp": "webp",
-    "image/avif": "avif",
-    "image/bmp": "bmp",
-}
+_EXTENSIONS: Final = EXTENSIONS
 _TYPES_BY_EXTENSION: Final = {ext: kind for kind, ext in _EXTENSIONS.items()}
-_BMP_HEADER_SIZES: Final = frozenset({12, 40, 52, 56, 64, 108, 124})
-_AVIF_BRANDS: Final = frozenset({b"avif", b"avis"})
 
 
 class StorageError(GenerativeUIError):
@@ -106,36 +98,6 @@ class StorageError(GenerativeUIError):
 
 
 # -- content checks ------------------------------------------------------------------------
-
-
-def image_media_type(data: bytes) -> str | None:
-    """The image type the bytes' magic numbers say (``image/png``...), or None.
-
-    Recognizes PNG, JPEG, GIF (87a/89a), WebP (RIFF/WEBP), AVIF (ISO-BMFF ``ftyp`` with an
-    ``avif``/``avis`` brand) and BMP (``BM`` with a known header size). Anything else,
-    SVG included, is None.
-    """
-    head = bytes(data[:64])
-    if head.startswith(b"\x89PNG\r\n\x1a\n"):
-        return "image/png"
-    if head.startswith(b"\xff\xd8\xff"):
-        return "image/jpeg"
-    if head[:6] in (b"GIF87a", b"GIF89a"):
-        return "image/gif"
-    if len(head) >= 12 and head[:4] == b"RIFF" and head[8:12] == b"WEBP":
-        return "image/webp"
-    if len(head) >= 16 and head[4:8] == b"ftyp":
-        box = int.from_bytes(head[:4], "big")
-        brands = [head[8:12]] + [head[i : i + 4] for i in range(16, min(box, len(head)), 4)]
-        if any(brand in _AVIF_BRANDS for brand in brands):
-            return "image/avif"
-    if (
-        len(head) >= 18
-        and head[:2] == b"BM"
-        and int.from_bytes(head[14:18], "little") in _BMP_HEADER_SIZES
-    ):
-        return "image/bmp"
-    return None
 
 
 def _check_image(data: bytes, max_bytes: int, path: str = "") -> str:

@@ -275,6 +275,37 @@ def test_download_names_come_from_the_mime_type_or_the_url_path(url: str, name: 
 
 
 @pytest.mark.parametrize(
+    ("url", "filename", "name"),
+    [
+        (PNG, "invoice.html", "invoice.png"),
+        (PNG, "chart.svg", "chart.png"),
+        (PNG, "setup.exe", "setup.png"),
+        (PNG, "q3.jpeg", "q3.png"),
+        (data_url(png_bytes(2, 2), "image/svg+xml"), "x.svg", "x.png"),  # the bytes decide
+        (data_url(b"\xff\xd8\xff\xe0", "image/png"), "a.png", "a.jpg"),
+        ("https://cdn.example/a.webp", "a.html", "a.webp"),
+        ("https://cdn.example/a.svg", "a.svg", "a"),
+        ("https://cdn.example/render?id=1", "run.exe", "run"),
+        ("blob:https://app.example.com/6f1c", "x.html", "x"),
+    ],
+)
+def test_the_download_extension_is_what_the_image_is_never_the_filename_s(
+    url: str, filename: str, name: str
+) -> None:
+    assert ImagePart(image=url, filename=filename).download_name == name
+
+
+@pytest.mark.parametrize("declared", ["image/png", "image/gif", "image/svg+xml"])
+def test_a_data_url_whose_bytes_are_no_raster_image_is_not_offered_as_a_download(
+    declared: str,
+) -> None:
+    for data in (b"<!doctype html><script>alert(1)</script>", b"GIF8", b""):
+        part = ImagePart(image=data_url(data, declared), filename="a.png")
+        assert part.download_url is None, (declared, data)
+    assert ImagePart(image="data:image/png,plain-text").download_url is None  # not base64
+
+
+@pytest.mark.parametrize(
     ("raw", "expected"),
     [
         ("sunset.png", "sunset.png"),

@@ -182,6 +182,34 @@ def test_the_download_link_carries_the_file_name(browser_oracle: BrowserOracle) 
             assert link.is_visible()
 
 
+HTML_BYTES = b"<!doctype html><script>alert(document.domain)</script>"
+
+
+def test_chromium_saves_a_download_under_the_type_of_its_bytes_never_the_agent_s(
+    browser_oracle: BrowserOracle,
+) -> None:
+    """The agent names the file; the bytes type it (invoice.html of PNG bytes is a .png)."""
+    for filename, saved in (
+        ("invoice.html", "invoice.png"),
+        ("chart.svg", "chart.png"),
+        ("setup.exe", "setup.png"),
+        ("report.final.htm", "report.final.png"),
+        ("hills.png", "hills.png"),
+    ):
+        with browser_oracle.open(
+            page_for(browser_oracle, {"image": FINAL, "filename": filename})
+        ) as page:
+            with page.expect_download() as download:
+                page.locator("a[download]").click()
+            assert download.value.suggested_filename == saved, filename
+    # bytes that are no raster image, whatever the URL declares: no download link at all
+    for declared in ("image/png", "image/svg+xml", "text/html"):
+        props = {"image": data_url(HTML_BYTES, declared), "filename": "invoice.html"}
+        with browser_oracle.open(page_for(browser_oracle, props)) as page:
+            assert page.locator("a[download]").count() == 0, declared
+            assert_quiet(browser_oracle, page)
+
+
 def test_copy_is_hidden_without_the_script_and_offered_with_it(
     browser_oracle: BrowserOracle,
 ) -> None:

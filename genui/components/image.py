@@ -35,6 +35,7 @@ from pydantic import ConfigDict, Field
 
 from genui.components.base import PropsModel
 from genui.htmltext import escape_html
+from genui.imagebytes import EXTENSIONS, data_url_media_type
 from genui.registry import Component, Registry
 from genui.sanitize import DEFAULT_URL_POLICY, ImageUrl, UrlPolicy, sanitize_url
 from genui.writing import Element
@@ -141,6 +142,7 @@ _EXTENSIONS: Final[Mapping[str, str]] = MappingProxyType(
         "svg": "svg",
     }
 )
+_RASTER_EXTENSIONS: Final = frozenset(EXTENSIONS.values())
 _DATA_IMAGE: Final = re.compile(r"data:image/([a-z0-9.+\-]+)[;,]", re.ASCII | re.IGNORECASE)
 _SCHEME: Final = re.compile(r"([A-Za-z][A-Za-z0-9+.\-]*):", re.ASCII)
 _DOWNLOAD_SCHEMES: Final = frozenset({"http", "https", "blob", "data"})
@@ -175,6 +177,7 @@ def safe_filename(
     extension: str | None = None,
     default_stem: str = "image",
     max_length: int = 120,
+    replace_extension: bool = False,
 ) -> str:
     r"""Turn an untrusted file name into one that is safe to offer as a download name.
 
@@ -182,8 +185,9 @@ def safe_filename(
     bidirectional overrides), private-use and unassigned characters, replaces characters
     Windows forbids with ``_``, collapses whitespace, strips leading and trailing dots and
     spaces, defuses Windows device names (``CON``, ``LPT1``...), appends ``extension`` when
-    the name has none, and shortens the stem so the whole name fits ``max_length``.
-    An empty result becomes ``default_stem`` (plus the extension).
+    the name has none (or instead of the name's own with ``replace_extension``: then the
+    name never chooses the type), and shortens the stem so the whole name fits
+    ``max_length``. An empty result becomes ``default_stem`` (plus the extension).
     """
     text = unicodedata.normalize("NFC", name or "")
     text = re.split(r"[/\\]", text)[-1]
@@ -193,6 +197,8 @@ def safe_filename(
     found = _EXTENSION.search(text)
     if found is not None and found.start() > 0:
         stem, suffix = text[: found.start()], found.group(1)
+        if replace_extension:
+            suffix = extension or ""
     else:
         stem, suffix = text, extension or ""
     suffix = suffix.strip(" .")
@@ -366,20 +372,38 @@ class ImagePart(PropsModel):
 
     @property
     def download_name(self) -> str:
-        """A safe download file name (see :func:`safe_filename`).
+        """A safe download file name (see :func:`safe_filename`), typed by the image itself.
 
-        From ``filename``, else ``image`` plus the extension the URL implies (``image.png``).
+        The stem of ``filename`` (else ``image``) with the extension of the raster type the
+        image is — by its bytes for a ``data:`` URL, by its URL path otherwise (what the
+        app's blob store writes from the bytes) — never ``filename``'s own: an agent's
+        ``invoice.html`` of PNG bytes downloads as ``invoice.png``. No raster type known
+        (``blob:``, ``/render?id=1``): no extension, and the browser types the download by
+        the response.
         """
-        return safe_filename(self.filename, extension=image_extension(self.image))
+        return safe_filename(
+            self.filename, extension=self._download_extension(), replace_extension=True
+        )
+
+    def _download_extension(self) -> str | None:
+        url = self.image
+        if url is None:
+            return None
+        if url[:5].lower() == "data:":
+            kind = data_url_media_type(url)
+            return EXTENSIONS[kind] if kind is not None else None
+        extension = image_extension(url)
+        return extension if extension in _RASTER_EXTENSIONS else None
 
     @property
     def download_url(self) -> str | None:
         """The URL for the download link, or None when there should be none.
 
         The image URL itself (already checked by the image policy), but only over
-        ``http(s)``, ``blob:``, a relative path, or a raster ``data:`` image: never an SVG
-        ``data:`` URL (a link to one could be opened as a document), nor ``ftp``,
-        ``mailto``, ``tel`` that the image policy tolerates because images never load them.
+        ``http(s)``, ``blob:``, a relative path, or a ``data:`` URL whose bytes are a raster
+        image (whatever type it declares): never SVG or other bytes a browser could open as
+        a document, nor ``ftp``, ``mailto``, ``tel`` that the image policy tolerates
+        because images never load them.
         """
         url = self.image
         if url is None:
@@ -390,7 +414,7 @@ class ImagePart(PropsModel):
         scheme = match.group(1).lower()
         if scheme not in _DOWNLOAD_SCHEMES:
             return None
-        if scheme == "data" and image_extension(url) in (None, "svg"):
+        if scheme == "data" and data_url_media_type(url) is None:
             return None
         return url
 
