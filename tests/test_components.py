@@ -407,7 +407,7 @@ RENDER_CASES: list[tuple[str, dict[str, Any], list[str]]] = [
             '</th><th scope="col">Ok</th><th scope="col">Note</th></tr></thead>',
             '<tr><td>Lamp</td><td class="genui-table__num">3</td><td>Yes</td><td></td></tr>',
             '<tr><td>Pen</td><td class="genui-table__num">2.5</td><td>No</td><td></td></tr>',
-            '<tr><td>Cup</td><td class="genui-table__num"></td><td></td><td></td></tr>',
+            '<tr><td>Cup</td><td class="genui-table__num"></td><td colspan="2"></td></tr>',
         ],
     ),
     (
@@ -426,7 +426,7 @@ RENDER_CASES: list[tuple[str, dict[str, Any], list[str]]] = [
             '<div class="genui-table" data-genui-path="/root" role="region" tabindex="0"'
             ' aria-label="Table">',
             '<thead><tr><th scope="col">a</th><td></td></tr></thead>',
-            "<tr><td>x</td><td>y</td></tr>\n<tr><td></td><td></td></tr>",
+            '<tr><td>x</td><td>y</td></tr>\n<tr><td colspan="2"></td></tr>',
         ],
     ),
     (
@@ -1073,3 +1073,14 @@ def test_docs_props_table_lists_every_prop(component: Component) -> None:
     section = _doc_sections()[component.name]
     documented = set(re.findall(r"^\| `(\w+)` \|", section, flags=re.M))
     assert documented == set(component.props_model.model_fields)
+
+
+@pytest.mark.parametrize("width", [50, 100])
+@pytest.mark.parametrize("rows", [250, 500, 1_000])
+def test_a_ragged_table_writes_a_bounded_multiple_of_its_json(width: int, rows: int) -> None:
+    """One wide row over many empty ones: each short row is one spanning cell, not ``width``
+    cells, so the HTML grows with the JSON (it was 272 times the JSON), whatever the width."""
+    spec = {"root": node("Table", {"columns": ["a"], "rows": [[1] * width] + [[]] * (rows - 1)})}
+    written = len(html_of(spec["root"]))
+    sent = len(json.dumps(spec, separators=(",", ":")))
+    assert written < 16 * sent

@@ -182,7 +182,8 @@ class TableProps(PropsModel):
         Field(max_length=MAX_TABLE_ROWS),
     ] = []
     """Rows of cells, each cell text, a number, a boolean (shown Yes/No) or null (empty).
-    Rows shorter than the widest row (or than `columns`) are padded with empty cells."""
+    Rows shorter than the widest row (or than `columns`) end with one empty cell spanning
+    the missing columns."""
     caption: str | None = None
     """A title for the table, shown above it and used as its accessible name."""
 
@@ -217,6 +218,17 @@ def _cell(cell: str | int | float | bool | None) -> str:
     return format_number(cell)
 
 
+def _padding(missing: int) -> str:
+    """The empty cell that fills a short row to the table's width.
+
+    One cell spanning the missing columns, so a row costs the same whatever the widest row
+    (``[]`` under a 100-column row was 100 cells: 300 times its JSON).
+    """
+    if missing <= 0:
+        return ""
+    return "<td></td>" if missing == 1 else f'<td colspan="{missing}"></td>'
+
+
 def _table(element: Element[TableProps]) -> str:
     props = element.props
     ident = element.identity_attrs()
@@ -240,7 +252,7 @@ def _table(element: Element[TableProps]) -> str:
         for index, column in enumerate(columns):
             number_class = ' class="genui-table__num"' if index in numeric else ""
             parts.append(f'<th scope="col"{number_class}>{escape_html(column)}</th>')
-        parts.append("<td></td>" * (width - len(columns)))
+        parts.append(_padding(width - len(columns)))
         parts.append("</tr></thead>\n")
     parts.append("<tbody>\n")
     for row in props.rows:
@@ -250,7 +262,7 @@ def _table(element: Element[TableProps]) -> str:
                 parts.append(f'<td class="genui-table__num">{_cell(cell)}</td>')
             else:
                 parts.append(f"<td>{_cell(cell)}</td>")
-        parts.append("<td></td>" * (width - len(row)))
+        parts.append(_padding(width - len(row)))
         parts.append("</tr>\n")
     parts.append("</tbody>\n</table>\n</div>")
     return "".join(parts)
