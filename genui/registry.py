@@ -82,6 +82,12 @@ class Component:
     """The element class, ``genui-<name>``; derived from ``name`` when left empty."""
     writer: Writer | None = field(default=None, kw_only=True)
     """The function that writes the component's element (see :mod:`genui.writing`)."""
+    not_urls: AbstractSet[str] = field(default=frozenset(), kw_only=True)
+    """Props named like an attribute browsers read as a URL (``href``, ``src``, ``icon``,
+    ``data``... :data:`genui.sanitize.URL_ATTRIBUTES`) that are *not* URLs and are never
+    written into such an attribute. Any other prop with such a name must be typed
+    :data:`genui.SafeUrl` / :data:`genui.ImageUrl` (or be an action binding, ``action``): a
+    plain ``str`` ``href`` written by a template is how a ``javascript:`` link gets through."""
 
     def __post_init__(self) -> None:
         if not isinstance(self.name, str) or not _NAME.fullmatch(self.name):
@@ -109,6 +115,7 @@ class Component:
                 f"{self.name}: children must be one of {sorted(CHILDREN_POLICIES)} or names"
             )
         object.__setattr__(self, "children", policy)
+        object.__setattr__(self, "not_urls", frozenset(self.not_urls))
         self._check_prop_names()
         if not self.css_class:
             object.__setattr__(self, "css_class", css_class_for(self.name))
@@ -147,9 +154,20 @@ class Component:
 
     def _check_prop_names(self) -> None:
         """Refuse models that declare props which must never reach a browser."""
-        from genui.sanitize import forbidden_prop_reason
+        from genui.sanitize import forbidden_prop_reason, is_url_attribute, url_fields
 
+        urls = url_fields(self.props_model)
         for field_name, info in self.props_model.model_fields.items():
+            named_like_url = [
+                p for p in {field_name, info.alias or field_name} if is_url_attribute(p)
+            ]
+            exempt = field_name in urls or field_name in self.not_urls
+            if named_like_url and not exempt and not _is_action_binding(info.annotation):
+                raise ValueError(
+                    f"{self.name}: prop {named_like_url[0]!r} is named like a URL attribute "
+                    "but not typed genui.SafeUrl or genui.ImageUrl; type it as one, or, if "
+                    f"it is no URL and never written as one, pass not_urls={{{field_name!r}}}"
+                )
             for prop in {field_name, info.alias or field_name}:
                 if prop == "children" or prop.startswith("$"):
                     raise ValueError(

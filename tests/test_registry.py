@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import pytest
-from pydantic import BaseModel
+from pydantic import BaseModel, Field, create_model
 
 from genui.components import default_registry
 from genui.registry import Component, Registry, css_class_for, register
+from genui.sanitize import URL_ATTRIBUTES, ImageUrl, SafeUrl
 from tests.hostile import PROTOTYPE_LIKE
 
 
@@ -119,3 +120,44 @@ def test_registering_something_else_is_a_type_error() -> None:
 )
 def test_css_class_is_derived_from_the_name(name: str, css: str) -> None:
     assert css_class_for(name) == css
+
+
+class _PlainLink(BaseModel):
+    href: str
+
+
+class _Aliased(BaseModel):
+    target: str = Field(alias="SRC")
+
+
+class _Typed(BaseModel):
+    href: SafeUrl
+    icon: ImageUrl | None = None
+    src: list[ImageUrl] = []
+
+
+class _Named(BaseModel):
+    data: str
+    """A caption, never written into an attribute."""
+
+
+@pytest.mark.parametrize("model", [_PlainLink, _Aliased])
+def test_a_prop_named_like_a_url_attribute_must_be_typed_as_a_url(model: type[BaseModel]) -> None:
+    with pytest.raises(ValueError, match="named like a URL attribute"):
+        Component("Thing", model, "thing.html")
+
+
+def test_url_typed_props_and_named_opt_outs_are_accepted() -> None:
+    Component("Typed", _Typed, "typed.html")
+    Component("Named", _Named, "named.html", not_urls={"data"})
+    with pytest.raises(ValueError, match="not_urls=\\{'data'\\}"):
+        Component("Named", _Named, "named.html")
+
+
+def test_every_url_attribute_name_is_guarded() -> None:
+    for attribute in sorted(URL_ATTRIBUTES):
+        if not attribute.isidentifier():
+            continue
+        model = create_model("M", **{attribute: (str, ...)})  # type: ignore[call-overload]
+        with pytest.raises(ValueError, match="named like a URL attribute"):
+            Component("M", model, "m.html")
