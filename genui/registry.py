@@ -211,6 +211,7 @@ def register(
     text_prop: str | None = None,
     description: str = "",
     example: Mapping[str, Any] | None = None,
+    not_urls: AbstractSet[str] = frozenset(),
 ) -> Callable[[_ModelT], _ModelT]:
     """Class decorator: declare a props model as a component (with a template or a writer).
 
@@ -237,6 +238,7 @@ def register(
             description=description or (model.__doc__ or "").strip(),
             example=example,
             writer=writer,
+            not_urls=not_urls,
         )
         model.__genui_component__ = component  # type: ignore[attr-defined]
         return model

@@ -152,6 +152,8 @@ def test_url_typed_props_and_named_opt_outs_are_accepted() -> None:
     Component("Named", _Named, "named.html", not_urls={"data"})
     with pytest.raises(ValueError, match="not_urls=\\{'data'\\}"):
         Component("Named", _Named, "named.html")
+    declared = register("Named", template="named.html", not_urls={"data"})(_Named)
+    assert declared.__genui_component__.not_urls == {"data"}  # type: ignore[attr-defined]
 
 
 def test_every_url_attribute_name_is_guarded() -> None:
