@@ -41,6 +41,7 @@ from genui.components import default_registry
 from genui.envelope import ActionSurface
 from genui.errors import GenerativeUIRenderError, GenerativeUIValidationError
 from genui.htmltext import dom_id, escape_html, escape_text, finalize, format_number, identity_attrs
+from genui.jinja_filters import xmlattr
 from genui.limits import DEFAULT_LIMITS, Limits, check_limits
 from genui.registry import Component, Registry
 from genui.sanitize import (
@@ -140,6 +141,7 @@ def _build_environment(loaders: Sequence[BaseLoader]) -> Environment:
         finalize=finalize,
     )
     environment.globals["format_number"] = format_number
+    environment.filters["xmlattr"] = xmlattr  # drops handlers and unsafe URLs (jinja_filters)
     return environment
 
 

@@ -24,6 +24,7 @@ from genui.writing import Element
 from tests.builders import text
 from tests.hostile import PROTOTYPE_LIKE
 from tests.html_parsing import parse_errors
+from tests.security import violations
 
 
 def test_render_accepts_text_dicts_and_parsed_specs() -> None:
@@ -187,6 +188,46 @@ def test_apps_add_components_with_their_own_templates() -> None:
     )
     assert ">3</a>" in html and "javascript" not in html
     assert report.events[0].prop == "href"
+
+
+class _ChipProps(BaseModel):
+    label: str
+    extra: dict[str, str | int | bool | None] = {}
+
+
+_CHIP = Component("Chip", _ChipProps, "chip.html")
+_CHIP_TEMPLATE = "<span{{ node.attrs() }}{{ props.extra|xmlattr }}>{{ props.label }}</span>"
+_CHIP_RENDERER = Renderer(
+    default_registry().extend(_CHIP),
+    loaders=[DictLoader({"chip.html": _CHIP_TEMPLATE})],
+)
+
+
+@pytest.mark.parametrize(
+    ("extra", "kept"),
+    [
+        (
+            {"title": "t", "data-x": 1, "aria-label": 'a"b'},
+            ' title="t" data-x="1" aria-label="a&#34;b"',
+        ),
+        ({"onfocus": "alert(1)", "autofocus": True}, ' autofocus="True"'),
+        ({"ONFOCUS": "x", "on\u200bclick": "x", "style": "color:red", "srcdoc": "<b>"}, ""),
+        ({"href": "javascript:alert(1)", "src": "data:text/html,<b>"}, ""),
+        ({"href": "https://example.com/a", "srcset": "https://e.example/a.png 2x"}, ""),
+        ({"x y": "1", "a>b": "1", "hx-get": "/x", ":href": "x", "@click": "x"}, ""),
+        ({"title": None}, ""),
+    ],
+)
+def test_xmlattr_in_an_app_template_leaves_out_handlers_and_unsafe_urls(
+    extra: dict[str, Any], kept: str
+) -> None:
+    spec = {"root": {"component": "Chip", "props": {"label": "c", "extra": extra}}}
+    html = str(_CHIP_RENDERER.render(spec))
+    assert violations(html) == []
+    if "href" in extra and extra["href"].startswith("https"):
+        assert 'href="https://example.com/a"' in html and "srcset=" in html
+    else:
+        assert html == f'<span class="genui-chip" data-genui-path="/root"{kept}>c</span>'
 
 
 def test_apps_add_components_with_their_own_writers() -> None:
