@@ -65,7 +65,13 @@ class ActionRef(BaseModel):
     """The agent's parameters for it, checked against the action's ``params`` model.
 
     A ``null`` parameter means "not given", as a ``null`` prop does: the model's default
-    applies (a strict-mode catalog makes every optional parameter nullable)."""
+    applies (a strict-mode catalog makes every optional parameter nullable); so does a
+    ``null`` ``params``: none."""
+
+    @field_validator("params", mode="before")
+    @classmethod
+    def _null_params_are_none(cls, params: Any) -> Any:
+        return {} if params is None else params  # "params": null (a strict catalog's)
 
     @field_validator("params")
     @classmethod

@@ -51,6 +51,7 @@ from genui.sanitize import (
     validation_context,
 )
 from genui.spec import GenerativeUINode, GenerativeUISpec, NodeValue, decode_json, given_props
+from genui.template_checks import QuotedAttributes
 from genui.validate import Checker, ValidationMemo, ValidationResult
 from genui.writing import ActionBinding, Element, FieldFeedback, FormFeedback, Writer
 
@@ -139,6 +140,7 @@ def _build_environment(loaders: Sequence[BaseLoader]) -> Environment:
         auto_reload=False,
         cache_size=-1,
         finalize=finalize,
+        extensions=[QuotedAttributes],  # every template: attribute values quoted
     )
     environment.globals["format_number"] = format_number
     environment.filters["xmlattr"] = xmlattr  # drops handlers and unsafe URLs (jinja_filters)
@@ -687,7 +689,12 @@ class Renderer:
         return True
 
     def _template_writer(self, template_name: str, css_class: str) -> Writer:
-        """The template ``template_name`` as a :data:`~genui.writing.Writer`."""
+        """The template ``template_name`` as a :data:`~genui.writing.Writer`.
+
+        The template is loaded (and checked, :mod:`genui.template_checks`) now, with the
+        registry's other writers: a bad template fails the first render of any spec.
+        """
+        self._template(template_name)
 
         def write(element: Element[Any]) -> str:
             info = NodeInfo(

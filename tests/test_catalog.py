@@ -254,6 +254,8 @@ def test_a_null_param_means_not_given() -> None:
         actions=actions,
     )
     assert result.ok, result.errors
+    nothing = validate(_button({"name": "cancel", "params": None}), actions=actions)
+    assert nothing.ok, nothing.errors  # a null params: none (a strict schema allows it)
 
 
 def test_without_actions_the_schema_is_unchanged() -> None:

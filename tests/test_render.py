@@ -9,7 +9,7 @@ import html5lib
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from jinja2 import DictLoader
+from jinja2 import DictLoader, TemplateSyntaxError
 from markupsafe import Markup
 from pydantic import BaseModel
 
@@ -397,3 +397,43 @@ def test_browsers_build_the_same_tree_as_the_spec(spec: dict[str, Any]) -> None:
     # HTML parsers silently re-parent misnested elements (a <p> in a <p>, an <li> in an
     # <li>, an <a> in an <a>): the parsed DOM must nest exactly like the spec.
     assert _nesting_mismatches(render(spec)) == []
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "<a title={{ props.label }}>x</a>",
+        "<a title = {{ props.label }}>x</a>",
+        "<a\n  title=\n  {{ props.label }}>x</a>",
+        "<a{{ node.attrs() }} title={% if props.label %}{{ props.label }}{% endif %}>x</a>",
+    ],
+)
+def test_a_template_writing_an_attribute_value_unquoted_is_refused_when_loaded(
+    source: str,
+) -> None:
+    class LabelProps(BaseModel):
+        label: str
+
+    registry = default_registry().extend(Component("Label", LabelProps, "label.html"))
+    renderer = Renderer(registry, loaders=[DictLoader({"label.html": source})])
+    with pytest.raises(TemplateSyntaxError, match="must be quoted"):
+        renderer.render({"root": {"component": "Divider"}})  # the first render loads all
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        '<a title="{{ props.label }}">x</a>',
+        "<a title='{{ props.label }}' data-x=\"{{ props.label }}\">x</a>",
+        "<p>a = {{ props.label }} and b=</p>",
+        '<a{{ node.attrs() }} title="{% if props.label %}{{ props.label }}{% endif %}">x</a>',
+    ],
+)
+def test_quoted_attribute_values_and_text_after_an_equals_sign_are_fine(source: str) -> None:
+    class LabelProps(BaseModel):
+        label: str
+
+    registry = default_registry().extend(Component("Label", LabelProps, "label.html"))
+    renderer = Renderer(registry, loaders=[DictLoader({"label.html": source})])
+    html = str(renderer.render({"root": {"component": "Label", "props": {"label": "x onclick=y"}}}))
+    assert violations(html) == []
