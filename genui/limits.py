@@ -62,6 +62,10 @@ class Limits:
     """Most props on one node."""
     max_input_bytes: int = 32 * 1024 * 1024
     """Largest JSON text accepted, in UTF-8 bytes."""
+    max_total_chars: int = 64 * 1024 * 1024
+    """Most characters in all strings and keys of one spec together. JSON text cannot hold
+    more than its length, but patches that ``copy`` one long string many times could
+    (1,500 copies of 1 MB: 1.5 GB to render); refused as ``too_much_text``."""
 
 
 DEFAULT_LIMITS = Limits()
@@ -158,7 +162,7 @@ def _scalars_within_limits(text: str | bytes | bytearray, limits: Limits) -> boo
     instead of characters.
     """
     size = len(text)
-    if size > limits.max_string_length:
+    if size > limits.max_string_length or size > limits.max_total_chars:
         return False
     if size < len(_TOO_MANY_DIGITS) and size <= limits.max_values:
         return True
@@ -277,10 +281,15 @@ def _scan(
     *,
     track: bool,
     role: int = _SPEC,
-) -> None:
-    """Walk ``value`` once. Containers go on a stack; scalars are checked where they sit."""
+) -> int:
+    """Walk ``value`` once. Containers go on a stack; scalars are checked where they sit.
+
+    Returns the characters of all its strings and keys (at most ``max_total_chars``).
+    """
     start = None if track else _UNTRACKED
     max_string = limits.max_string_length
+    max_chars = limits.max_total_chars
+    chars = 0
     max_values = limits.max_values
     max_nodes = limits.max_nodes
     values = nodes = 0
@@ -294,6 +303,8 @@ def _scan(
         if kind is str or (kind is not bool and isinstance(item, str)):
             if len(item) > max_string:
                 return "too_long", f"string longer than {max_string} characters"
+            if len(item) > max_chars:
+                return "too_much_text", f"more than {max_chars} characters of text"
         elif kind is int and not -MAX_INTEGER <= item <= MAX_INTEGER:
             return "number_too_large", "integers must fit in 64 bits"
         return None
@@ -307,6 +318,8 @@ def _scan(
         problem = scalar_problem(value)
         if problem is not None:
             _fail(start, prefix, *problem)
+        if isinstance(value, str):
+            chars = len(value)
     while stack:
         item, json_depth, node_depth, role, path = stack.pop()
         if json_depth > limits.max_json_depth:
@@ -341,8 +354,10 @@ def _scan(
             elif type(key) is int:
                 child_role = element_role
             else:
-                if isinstance(key, str) and len(key) > max_string:
-                    _fail(path, prefix, "too_long", f"key longer than {max_string} characters")
+                if isinstance(key, str):
+                    if len(key) > max_string:
+                        _fail(path, prefix, "too_long", f"key longer than {max_string} characters")
+                    chars += len(key)
                 child_role = _JSON
             values += 1
             if values > max_values:
@@ -370,6 +385,14 @@ def _scan(
                         "too_long",
                         f"string longer than {max_string} characters",
                     )
+                chars += len(child)
+                if chars > max_chars:
+                    _fail(
+                        child_path(path, key),
+                        prefix,
+                        "too_much_text",
+                        f"more than {max_chars} characters of text in all",
+                    )
             elif kind is int:
                 if not -MAX_INTEGER <= child <= MAX_INTEGER:
                     _fail(
@@ -392,13 +415,24 @@ def _scan(
                 problem = scalar_problem(child)  # str and int subclasses, and anything else
                 if problem is not None:
                     _fail(child_path(path, key), prefix, *problem)
+                if isinstance(child, str):
+                    chars += len(child)
+                    if chars > max_chars:
+                        _fail(
+                            child_path(path, key),
+                            prefix,
+                            "too_much_text",
+                            f"more than {max_chars} characters of text in all",
+                        )
+    return chars
 
 
-def check_value_limits(value: Any, limits: Limits, base: str) -> None:
+def check_value_limits(value: Any, limits: Limits, base: str) -> int:
     """Check a plain JSON value (e.g. one node's props) against ``limits``.
 
     Depth, value count, string and key lengths, and the number of members of
-    the value itself (as props); ``base`` is the value's JSON Pointer.
+    the value itself (as props); ``base`` is the value's JSON Pointer. Returns the
+    characters of its strings and keys (for a caller adding up a whole spec).
     """
     if isinstance(value, Mapping) and len(value) > limits.max_props_per_node:
         raise GenerativeUIValidationError(
@@ -407,6 +441,6 @@ def check_value_limits(value: Any, limits: Limits, base: str) -> None:
         )
     prefix = tuple(parse_pointer(base))
     try:
-        _scan(value, limits, prefix, track=False, role=_JSON)
+        return _scan(value, limits, prefix, track=False, role=_JSON)
     except _LimitExceededError:
-        _scan(value, limits, prefix, track=True, role=_JSON)
+        return _scan(value, limits, prefix, track=True, role=_JSON)

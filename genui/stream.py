@@ -104,7 +104,7 @@ class SpecStream:
         self._mode: _Mode = "empty"
         self._text: list[str] = []
         self._document: Any = {}
-        self._nodes_by_object: dict[int, tuple[Any, GenerativeUINode, int]] = {}
+        self._nodes_by_object: dict[int, tuple[Any, GenerativeUINode, int, int]] = {}
         self._spec: GenerativeUISpec | None = None
         self._checked: ValidationResult | None = None
         """The current spec as the renderer validated it (its clean spec is what shows)."""
@@ -443,22 +443,30 @@ class SpecStream:
             root = document.get("root")
             if isinstance(root, list):
                 converted: Any = []
-                total = 0
+                total = chars = 0
                 known = self._nodes_by_object
                 for index, item in enumerate(root):
                     cached = known.get(id(item))  # unchanged items: no path, no descent
                     if cached is not None and cached[0] is item:
                         converted.append(cached[1])
                         total += cached[2]
+                        chars += cached[3]
                         continue
-                    node, size = self._convert(item, f"/root/{index}", 1)
+                    node, size, text = self._convert(item, f"/root/{index}", 1)
                     converted.append(node)
                     total += size
+                    chars += text
             else:
-                converted, total = self._convert(root, "/root", 1)
+                converted, total, chars = self._convert(root, "/root", 1)
             if total > self.limits.max_nodes:
                 raise GenerativeUIValidationError.single(
                     "", "too_many_nodes", f"more than {self.limits.max_nodes} nodes"
+                )
+            if chars > self.limits.max_total_chars:  # copies share strings, not their cost
+                raise GenerativeUIValidationError.single(
+                    "",
+                    "too_much_text",
+                    f"more than {self.limits.max_total_chars} characters of text in all",
                 )
             if len(document) == 1 and _all_valid_nodes(converted):
                 spec = GenerativeUISpec.model_construct(root=converted)  # nothing left to check
@@ -473,37 +481,46 @@ class SpecStream:
             self._spec_from_document(document)
         return spec
 
-    def _convert(self, value: Any, path: str, depth: int) -> tuple[Any, int]:
-        """The node for one JSON value (leaves as they are) and its subtree size."""
-        if not isinstance(value, Mapping):
-            return value, 1  # leaves, and wrong types that validation reports
+    def _convert(self, value: Any, path: str, depth: int) -> tuple[Any, int, int]:
+        """The node for one JSON value (leaves as they are), its size, its characters.
+
+        The size counts the nodes of its subtree; the characters its text (leaves, props,
+        keys), which copies share but still cost to render.
+        """
+        if not isinstance(value, Mapping):  # leaves, and wrong types that validation reports
+            return value, 1, len(value) if isinstance(value, str) else 0
         if depth > self.limits.max_depth:
             raise GenerativeUIValidationError.single(
                 path, "too_deep", f"nodes nested deeper than {self.limits.max_depth}"
             )
         cached = self._nodes_by_object.get(id(value))
         if cached is not None and cached[0] is value:
-            return cached[1], cached[2]
-        check_value_limits(value.get("props"), self.limits, f"{path}/props")
+            return cached[1], cached[2], cached[3]
+        chars = check_value_limits(value.get("props"), self.limits, f"{path}/props")
+        chars += sum(
+            len(v) for v in (value.get("component"), value.get("key")) if isinstance(v, str)
+        )
         size = 1
         children = value.get("children")
         if isinstance(children, list):
             converted = []
             for index, child in enumerate(children):
-                node, child_size = self._convert(child, f"{path}/children/{index}", depth + 1)
+                node, child_size, text = self._convert(child, f"{path}/children/{index}", depth + 1)
                 converted.append(node)
                 size += child_size
+                chars += text
             children = converted
         elif children is not None:
-            children, child_size = self._convert(children, f"{path}/children/0", depth + 1)
+            children, child_size, text = self._convert(children, f"{path}/children/0", depth + 1)
             size += child_size
+            chars += text
         candidate = {**value, "children": children} if "children" in value else value
         try:
             node = GenerativeUINode.model_validate(candidate)
         except ValidationError as exc:
             raise translate_validation_error(exc, candidate, base=path, root_model="node") from None
-        self._nodes_by_object[id(value)] = (value, node, size)
-        return node, size
+        self._nodes_by_object[id(value)] = (value, node, size, chars)
+        return node, size, chars
 
     @staticmethod
     def _patch_error(error: GenerativeUIValidationError) -> GenerativeUIPatchError:

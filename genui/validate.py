@@ -533,6 +533,10 @@ def _hinted(details: Sequence[ErrorDetail], limits: Limits) -> list[ErrorDetail]
         "too_many_values": f"use at most {limits.max_values} JSON values",
         "too_many_props": f"give a node at most {limits.max_props_per_node} props",
         "too_long": f"keep strings under {limits.max_string_length} characters",
+        "too_much_text": (
+            f"keep all text under {limits.max_total_chars} characters (a copied string "
+            "counts every time)"
+        ),
         "number_too_large": "keep integers within 64 bits",
     }
     return [

@@ -19,11 +19,16 @@ from hypothesis import strategies as st
 
 from benchmarks.corpus import spec_text
 from genui import (
+    GenerativeUIError,
+    GenerativeUIPatchError,
     GenerativeUIValidationError,
     Limits,
+    SpecStream,
+    apply_patch,
     parse_message_part,
     parse_render_gui_result,
     parse_spec,
+    validate,
 )
 from genui.errors import ErrorDetail
 from genui.limits import DEFAULT_LIMITS, MAX_INTEGER, _scalars_within_limits, check_limits
@@ -350,3 +355,54 @@ def test_the_text_check_agrees_with_the_full_scan_at_the_limits(
         if needed[field] > 0:
             over = replace(DEFAULT_LIMITS, **{**at_limits, field: needed[field] - 1})
             assert_text_check_agrees(text, over)
+
+
+# -- the total of text: what copies could build ----------------------------------------------
+
+TEXT_LIMITS = Limits(max_total_chars=10_000)
+LEAF = "x" * 1_000
+
+
+def _copies(count: int) -> list[dict[str, Any]]:
+    """A patch: one long text leaf, then ``count`` copies of it (each costs 1 op)."""
+    ops: list[dict[str, Any]] = [{"op": "add", "path": "/root", "value": [LEAF]}]
+    ops += [{"op": "copy", "from": "/root/0", "path": "/root/-"}] * count
+    return ops
+
+
+def test_validate_counts_every_shared_string_against_the_total() -> None:
+    shared = {"root": [LEAF] * 10}  # the same str object ten times: 10,000 characters
+    assert validate(shared, limits=TEXT_LIMITS).ok
+    over = validate({"root": [LEAF] * 11}, limits=TEXT_LIMITS)
+    assert [(e.code, e.path) for e in over.errors] == [("too_much_text", "/root/10")]
+    assert over.errors[0].hint.startswith("keep all text under 10000 characters")
+    keys = validate({"root": {"component": "Text", "props": {"text": "t", "k" * 9_999: 1}}})
+    assert [e.code for e in keys.errors] == ["forbidden_prop"]  # the name, not the total
+    assert not validate(
+        {"root": {"component": "Text", "props": {"text": "t", "k" * 200: 1}}},
+        limits=Limits(max_total_chars=150),
+    ).ok
+
+
+@pytest.mark.parametrize("count", [9, 10, 20, 40])
+def test_a_stream_refuses_copies_past_the_total_and_stays_as_it_was(count: int) -> None:
+    stream = SpecStream(limits=TEXT_LIMITS)
+    stream.apply([{"op": "add", "path": "/root", "value": ["start"]}])
+    before = (stream.version, stream.html())
+    if count < 10:  # 1 + 9 copies: exactly 10,000 characters
+        stream.apply(_copies(count))
+        assert len(stream.html()) == 10_000
+        return
+    with pytest.raises(GenerativeUIPatchError) as raised:
+        stream.apply(_copies(count))
+    assert raised.value.code == "invalid_spec"
+    assert [e.code for e in raised.value.errors] == ["too_much_text"]
+    assert (stream.version, stream.html()) == before
+
+
+def test_apply_patch_refuses_copies_past_the_total() -> None:
+    spec = parse_spec({"root": ["start"]})
+    with pytest.raises(GenerativeUIError) as raised:
+        apply_patch(spec, _copies(10), limits=TEXT_LIMITS)
+    details = getattr(raised.value, "errors", ())
+    assert "too_much_text" in [e.code for e in details], raised.value
