@@ -297,6 +297,14 @@ def _scan(
     def child_path(parent: _Path | None, key: str | int) -> _Path | None:
         return _Path(parent, key) if track else parent
 
+    def too_much_text(parent: _Path | None, key: str | int) -> None:
+        _fail(
+            child_path(parent, key),
+            prefix,
+            "too_much_text",
+            f"more than {max_chars} characters of text in all",
+        )
+
     def scalar_problem(item: Any) -> tuple[str, str] | None:
         """Why a leaf is over a limit (strings and integers), or None."""
         kind = type(item)
@@ -387,12 +395,7 @@ def _scan(
                     )
                 chars += len(child)
                 if chars > max_chars:
-                    _fail(
-                        child_path(path, key),
-                        prefix,
-                        "too_much_text",
-                        f"more than {max_chars} characters of text in all",
-                    )
+                    too_much_text(path, key)
             elif kind is int:
                 if not -MAX_INTEGER <= child <= MAX_INTEGER:
                     _fail(
@@ -418,12 +421,7 @@ def _scan(
                 if isinstance(child, str):
                     chars += len(child)
                     if chars > max_chars:
-                        _fail(
-                            child_path(path, key),
-                            prefix,
-                            "too_much_text",
-                            f"more than {max_chars} characters of text in all",
-                        )
+                        too_much_text(path, key)
     return chars
 
 
