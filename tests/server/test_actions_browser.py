@@ -20,17 +20,18 @@ import json
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import pytest
 
 from examples.server.runs import ACTION_ENDPOINT
+from tests.server.browser_session import Session
+from tests.server.browser_session import session as browser_session
 from tests.server.demo import DemoServer
 from tests.support import REPO_ROOT
 
 if TYPE_CHECKING:
-    from playwright.sync_api import Browser, Dialog, Page, Response, Route
+    from playwright.sync_api import Browser, Page
 
 pytestmark = pytest.mark.browser
 
@@ -58,66 +59,21 @@ MEASURE = """() => ({
 })"""
 
 
-@dataclass
-class Session:
-    page: Page
-    blocked: list[str] = field(default_factory=list)
-    console: list[str] = field(default_factory=list)
-    dialogs: list[str] = field(default_factory=list)
-    posts: list[int] = field(default_factory=list)
-    """The status of every POST to the action endpoint, in order."""
-
-    def log(self) -> dict[str, Any]:
-        result: dict[str, Any] = self.page.evaluate("() => window.__demo")
-        return result
-
-    def assert_clean(self) -> None:
-        assert self.blocked == [], self.blocked
-        assert self.dialogs == [], self.dialogs
-        errors = [
-            line
-            for line in self.console
-            if line.startswith("error") and "Failed to load resource" not in line
-        ]
-        assert errors == [], self.console
-
-
 @contextmanager
 def session(
     chromium: Browser, demo: DemoServer, *, width: int, javascript: bool
 ) -> Iterator[Session]:
-    context = chromium.new_context(
-        java_script_enabled=javascript,
-        viewport={"width": width, "height": 900},
-        service_workers="block",
-    )
-    if javascript:
-        context.add_init_script(INIT_SCRIPT)
-    page = context.new_page()
-    state = Session(page)
-
-    def outside(route: Route) -> None:
-        state.blocked.append(route.request.url)
-        route.abort("blockedbyclient")
-
-    context.route(lambda url: not url.startswith(demo.url + "/"), outside)
-
-    def on_dialog(dialog: Dialog) -> None:
-        state.dialogs.append(dialog.message)
-        dialog.dismiss()
-
-    def on_response(response: Response) -> None:
-        request = response.request
-        if request.method == "POST" and request.url == demo.url + ACTION_ENDPOINT:
-            state.posts.append(response.status)
-
-    page.on("console", lambda message: state.console.append(f"{message.type}: {message.text}"))
-    page.on("dialog", on_dialog)
-    page.on("response", on_response)
-    try:
+    """A demo page recording the action endpoint's answers (a refused POST logs its 4xx)."""
+    with browser_session(
+        chromium,
+        demo,
+        width=width,
+        javascript=javascript,
+        init_script=INIT_SCRIPT,
+        posts_to=ACTION_ENDPOINT,
+        ignored_errors=("Failed to load resource",),
+    ) as state:
         yield state
-    finally:
-        context.close()
 
 
 def screenshot(page: Page, name: str) -> None:

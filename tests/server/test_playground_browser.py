@@ -10,20 +10,18 @@ render. At 390 px nothing scrolls sideways. Screenshots go to ``test-artifacts/p
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import pytest
 
 from examples.server.playground import EXAMPLES
 from genui import validate
+from tests.server.browser_session import session
 from tests.server.demo import DemoServer
 from tests.support import REPO_ROOT
 
 if TYPE_CHECKING:
-    from playwright.sync_api import Browser, Dialog, Page, Response, Route
+    from playwright.sync_api import Browser, Page
 
 pytestmark = pytest.mark.browser
 
@@ -60,55 +58,6 @@ MEASURE = """() => {
             .filter((td) => td.scrollWidth > td.clientWidth + 1).map((td) => td.textContent),
     };
 }"""
-
-
-@dataclass
-class Session:
-    page: Page
-    blocked: list[str] = field(default_factory=list)
-    console: list[str] = field(default_factory=list)
-    dialogs: list[str] = field(default_factory=list)
-    posts: list[int] = field(default_factory=list)
-
-    def assert_clean(self) -> None:
-        assert self.blocked == [], self.blocked
-        assert self.dialogs == [], self.dialogs
-        assert [c for c in self.console if c.startswith("error")] == [], self.console
-
-
-@contextmanager
-def session(
-    chromium: Browser, demo: DemoServer, *, width: int, javascript: bool = False
-) -> Iterator[Session]:
-    context = chromium.new_context(
-        java_script_enabled=javascript,
-        viewport={"width": width, "height": 900},
-        service_workers="block",
-    )
-    page = context.new_page()
-    state = Session(page)
-
-    def outside(route: Route) -> None:
-        state.blocked.append(route.request.url)
-        route.abort("blockedbyclient")
-
-    context.route(lambda url: not url.startswith(demo.url + "/"), outside)
-
-    def on_dialog(dialog: Dialog) -> None:
-        state.dialogs.append(dialog.message)
-        dialog.dismiss()
-
-    def on_response(response: Response) -> None:
-        if response.request.method == "POST":
-            state.posts.append(response.status)
-
-    page.on("console", lambda message: state.console.append(f"{message.type}: {message.text}"))
-    page.on("dialog", on_dialog)
-    page.on("response", on_response)
-    try:
-        yield state
-    finally:
-        context.close()
 
 
 def submit(page: Page) -> None:
