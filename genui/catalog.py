@@ -28,12 +28,12 @@ _DROPPED_KEYS = frozenset({"title"})
 _STRICT_DROPPED_KEYS = frozenset({"title", "default", "format", "discriminator"})
 
 
-def _props_schema(component: Component, defs: dict[str, Any]) -> dict[str, Any]:
-    """The component's props schema, its ``$defs`` moved into ``defs`` under its name."""
-    prefix = f"{component.name}."
-    schema = component.props_model.model_json_schema(
-        mode="validation", ref_template=f"#/$defs/{prefix}{{model}}"
-    )
+def _model_schema(model: type[BaseModel], prefix: str, defs: dict[str, Any]) -> dict[str, Any]:
+    """``model``'s schema, its ``$defs`` moved into ``defs`` under ``prefix``.
+
+    The prefix is a component's or an action's name, so two models' definitions never collide.
+    """
+    schema = model.model_json_schema(mode="validation", ref_template=f"#/$defs/{prefix}{{model}}")
     for def_name, definition in schema.pop("$defs", {}).items():
         defs[prefix + def_name] = definition
     schema.pop("title", None)
@@ -61,7 +61,7 @@ def _children_items(component: Component, registry: Registry) -> dict[str, Any] 
 def _node_schema(
     component: Component, registry: Registry, defs: dict[str, Any], *, actions: bool
 ) -> dict[str, Any]:
-    props = _props_schema(component, defs)
+    props = _model_schema(component.props_model, f"{component.name}.", defs)
     if not actions and "action" in props.get("properties", {}):  # no binding to write
         props = {**props, "properties": dict(props["properties"])}
         del props["properties"]["action"]
@@ -162,18 +162,6 @@ def _strictify(schema: Any) -> Any:
     return result
 
 
-def _params_schema(action: Action, defs: dict[str, Any]) -> dict[str, Any]:
-    """The action's params schema, its ``$defs`` moved into ``defs`` under its name."""
-    prefix = f"action.{action.name}."
-    schema = action.params.model_json_schema(
-        mode="validation", ref_template=f"#/$defs/{prefix}{{model}}"
-    )
-    for def_name, definition in schema.pop("$defs", {}).items():
-        defs[prefix + def_name] = definition
-    schema.pop("title", None)
-    return schema
-
-
 def _bind_actions(defs: dict[str, Any], actions: Actions) -> None:
     """Make every action binding one of the declared actions, with that action's params.
 
@@ -182,7 +170,7 @@ def _bind_actions(defs: dict[str, Any], actions: Actions) -> None:
     """
     options: list[dict[str, Any]] = []
     for action in _sorted_actions(actions):
-        params = _params_schema(action, defs)
+        params = _model_schema(action.params, f"action.{action.name}.", defs)
         option: dict[str, Any] = {
             "type": "object",
             "properties": {"name": {"enum": [action.name]}, "params": params},
