@@ -143,16 +143,33 @@ def _shortest_digits(number: float) -> tuple[str, int]:
 def dom_id(prefix: str, path: str) -> str:
     """An element id derived from a node's path, unique within a fragment.
 
-    Every character of ``path`` that is not an ASCII letter or digit is encoded
-    (``/`` → ``_2f``), so the id is safe in any attribute and never collides.
+    Each pointer segment becomes one short token, the tokens joined by ``-``:
+    ``root`` is ``r``, ``children`` is ``c``, an index stays as it is, and any
+    other segment is ``_`` followed by its characters, every one that is not an
+    ASCII letter or digit written ``_<hex>_``. ``/root/0/children/2`` gives
+    ``genui-r-0-c-2``: 4 characters per level, so an id costs little however
+    deep the node, and distinct paths never share an id. Templates append
+    ``-<word>`` suffixes (``-title``, ``-error``); no token starts with a letter
+    other than ``r`` or ``c``, so those never collide either.
+
+    >>> dom_id("genui", "/root/0/children/12")
+    'genui-r-0-c-12'
     """
-    if path.isascii() and path.replace("/", "").isalnum():  # the usual /root/0/children/1
-        return f"{prefix}-{path.replace('/', '_2f')}"
-    return f"{prefix}-{_ID_UNSAFE.sub(_encode_id_char, path)}"
+    tokens = [prefix]
+    for segment in path.split("/")[1:]:
+        if segment == "children":
+            tokens.append("c")
+        elif segment == "root":
+            tokens.append("r")
+        elif segment.isascii() and segment.isdigit():
+            tokens.append(segment)
+        else:
+            tokens.append("_" + _ID_UNSAFE.sub(_encode_id_char, segment))
+    return "-".join(tokens)
 
 
 def _encode_id_char(match: re.Match[str]) -> str:
-    return f"_{ord(match.group()):x}"
+    return f"_{ord(match.group()):x}_"
 
 
 def identity_attrs(path: str, key: str | None) -> str:

@@ -190,8 +190,8 @@ RENDER_CASES: list[tuple[str, dict[str, Any], list[str]]] = [
         node("Card", {"title": "Order", "description": "Shipped"}, ["Body"]),
         [
             '<section class="genui-card" data-genui-path="/root" '
-            'aria-labelledby="genui-_2froot-title">',
-            '<h3 class="genui-card__title" id="genui-_2froot-title">Order</h3>',
+            'aria-labelledby="genui-r-title">',
+            '<h3 class="genui-card__title" id="genui-r-title">Order</h3>',
             '<p class="genui-card__description">Shipped</p>',
             '<div class="genui-card__body">Body</div>',
             "</section>",
@@ -400,9 +400,9 @@ RENDER_CASES: list[tuple[str, dict[str, Any], list[str]]] = [
         ),
         [
             '<div class="genui-table" data-genui-path="/root" role="region" tabindex="0"'
-            ' aria-labelledby="genui-_2froot-caption">',
+            ' aria-labelledby="genui-r-caption">',
             '<table class="genui-table__table">',
-            '<caption class="genui-table__caption" id="genui-_2froot-caption">Sales</caption>',
+            '<caption class="genui-table__caption" id="genui-r-caption">Sales</caption>',
             '<thead><tr><th scope="col">Item</th><th scope="col" class="genui-table__num">Units'
             '</th><th scope="col">Ok</th><th scope="col">Note</th></tr></thead>',
             '<tr><td>Lamp</td><td class="genui-table__num">3</td><td>Yes</td><td></td></tr>',
@@ -434,9 +434,9 @@ RENDER_CASES: list[tuple[str, dict[str, Any], list[str]]] = [
         node("Progress", {"value": 30, "max": 60, "label": "Upload"}),
         [
             '<div class="genui-progress" data-genui-path="/root">',
-            '<label class="genui-progress__label" for="genui-_2froot-bar">Upload</label>',
+            '<label class="genui-progress__label" for="genui-r-bar">Upload</label>',
             '<span class="genui-progress__percent" aria-hidden="true">50%</span>',
-            '<progress class="genui-progress__bar" id="genui-_2froot-bar" value="30" max="60">'
+            '<progress class="genui-progress__bar" id="genui-r-bar" value="30" max="60">'
             "50%</progress>",
         ],
     ),
@@ -522,10 +522,10 @@ RENDER_CASES: list[tuple[str, dict[str, Any], list[str]]] = [
         node("Form", {"title": "Contact", "submit_label": "Send"}, [node("Text", {"text": "Hi"})]),
         [
             '<div class="genui-form genui-form--inert" data-genui-path="/root"'
-            ' aria-labelledby="genui-_2froot-title">'
+            ' aria-labelledby="genui-r-title">'
             '<fieldset class="genui-form__fieldset" disabled>',
-            '<h3 class="genui-form__title" id="genui-_2froot-title">Contact</h3>',
-            '<div class="genui-form__summary" role="alert" id="genui-_2froot-summary"'
+            '<h3 class="genui-form__title" id="genui-r-title">Contact</h3>',
+            '<div class="genui-form__summary" role="alert" id="genui-r-summary"'
             " hidden></div>",
             '<button class="genui-button genui-button--primary" type="button" disabled>'
             "Send</button>",
@@ -539,11 +539,11 @@ RENDER_CASES: list[tuple[str, dict[str, Any], list[str]]] = [
         ),
         [
             '<div class="genui-field genui-text-input" data-genui-path="/root">'
-            '<label class="genui-field__label" for="genui-_2froot">Qty</label>',
-            '<input class="genui-field__control" id="genui-_2froot" name="qty" type="number"'
-            ' min="1" step="1" aria-describedby="genui-_2froot-help genui-_2froot-error">',
-            '<p id="genui-_2froot-help" class="genui-field__help">1+</p>',
-            '<p id="genui-_2froot-error" class="genui-field__error" hidden></p></div>',
+            '<label class="genui-field__label" for="genui-r">Qty</label>',
+            '<input class="genui-field__control" id="genui-r" name="qty" type="number"'
+            ' min="1" step="1" aria-describedby="genui-r-help genui-r-error">',
+            '<p id="genui-r-help" class="genui-field__help">1+</p>',
+            '<p id="genui-r-error" class="genui-field__error" hidden></p></div>',
         ],
     ),
     (
@@ -551,7 +551,7 @@ RENDER_CASES: list[tuple[str, dict[str, Any], list[str]]] = [
         node("TextArea", {"name": "note", "label": "Note", "rows": 3, "value": "Hi"}),
         [
             '<div class="genui-field genui-text-area" data-genui-path="/root">',
-            ' name="note" rows="3" aria-describedby="genui-_2froot-error">\nHi</textarea>',
+            ' name="note" rows="3" aria-describedby="genui-r-error">\nHi</textarea>',
         ],
     ),
     (
@@ -567,7 +567,7 @@ RENDER_CASES: list[tuple[str, dict[str, Any], list[str]]] = [
         ),
         [
             '<div class="genui-field genui-select" data-genui-path="/root">',
-            '<select class="genui-field__control" id="genui-_2froot" name="size"',
+            '<select class="genui-field__control" id="genui-r" name="size"',
             '<option value="m" selected>M</option></select>',
         ],
     ),
@@ -589,7 +589,7 @@ RENDER_CASES: list[tuple[str, dict[str, Any], list[str]]] = [
         [
             '<fieldset class="genui-field genui-radio-group" data-genui-path="/root">'
             '<legend class="genui-field__label">Size</legend>',
-            ' name="size" type="radio" value="s" aria-describedby="genui-_2froot-error">'
+            ' name="size" type="radio" value="s" aria-describedby="genui-r-error">'
             "<span>S</span>",
         ],
     ),

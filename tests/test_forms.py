@@ -135,7 +135,7 @@ def test_a_bound_form_posts_to_the_endpoint_with_its_envelope_and_a_submit_butto
     assert [e.get("name") for e in hidden] == [ENVELOPE_FIELD] and hidden[0].get("value")
     ids = by_id(html)
     assert text_of(ids[element.get("aria-labelledby")]) == "Contact"
-    summary = ids["genui-_2froot-summary"]
+    summary = ids["genui-r-summary"]
     assert summary.get("role") == "alert" and "hidden" in summary.attrib
     assert text_of(summary) == ""
     (button,) = tags(html, "button")
@@ -204,10 +204,10 @@ def test_text_input_writes_its_label_constraints_help_and_error_element() -> Non
     )
     assert_labelled(html)
     ids = by_id(html)
-    control = ids["genui-_2froot_2fchildren_2f0"]
+    control = ids["genui-r-c-0"]
     assert {k: control.get(k) for k in control.attrib} == {
         "class": "genui-field__control",
-        "id": "genui-_2froot_2fchildren_2f0",
+        "id": "genui-r-c-0",
         "name": "email",
         "type": "email",
         "required": "",
@@ -216,14 +216,14 @@ def test_text_input_writes_its_label_constraints_help_and_error_element() -> Non
         "autocomplete": "email",
         "placeholder": "you@example.com",
         "value": "a@b.c",
-        "aria-describedby": "genui-_2froot_2fchildren_2f0-help genui-_2froot_2fchildren_2f0-error",
+        "aria-describedby": "genui-r-c-0-help genui-r-c-0-error",
     }
     (label,) = tags(html, "label")
     assert label.get("for") == control.get("id") and text_of(label) == "Email*"
     (mark,) = [e for e in elements(html) if e.get("class") == "genui-field__required"]
     assert mark.get("aria-hidden") == "true"
-    assert text_of(ids["genui-_2froot_2fchildren_2f0-help"]) == "We reply here."
-    error = ids["genui-_2froot_2fchildren_2f0-error"]
+    assert text_of(ids["genui-r-c-0-help"]) == "We reply here."
+    error = ids["genui-r-c-0-error"]
     assert "hidden" in error.attrib and text_of(error) == ""
     wrapper = next(e for e in elements(html) if e.get("data-genui-path") == "/root/children/0")
     assert wrapper.tag == "div" and wrapper.get("class") == "genui-field genui-text-input"
@@ -368,20 +368,20 @@ def test_feedback_shows_the_submitted_values_the_errors_and_the_summary() -> Non
     assert_labelled(html)
     assert "<script" not in html
     ids = by_id(html)
-    summary = ids["genui-_2froot-summary"]
+    summary = ids["genui-r-summary"]
     assert "hidden" not in summary.attrib and text_of(summary) == "2 fields need attention."
-    email = ids["genui-_2froot_2fchildren_2f0"]
+    email = ids["genui-r-c-0"]
     assert email.get("value") == 'x"<'
     assert email.get("aria-invalid") == "true" and "autofocus" in email.attrib
-    email_error = ids["genui-_2froot_2fchildren_2f0-error"]
+    email_error = ids["genui-r-c-0-error"]
     assert "hidden" not in email_error.attrib and text_of(email_error) == "Enter an email"
-    message = ids["genui-_2froot_2fchildren_2f1"]
+    message = ids["genui-r-c-1"]
     assert message.text == "</textarea><script>"
     assert message.get("aria-invalid") == "true" and "autofocus" not in message.attrib
-    assert text_of(ids["genui-_2froot_2fchildren_2f1-error"]) == "Too <short>"
-    box = ids["genui-_2froot_2fchildren_2f2"]
+    assert text_of(ids["genui-r-c-1-error"]) == "Too <short>"
+    box = ids["genui-r-c-2"]
     assert "checked" in box.attrib and "aria-invalid" not in box.attrib
-    assert "hidden" in ids["genui-_2froot_2fchildren_2f2-error"].attrib
+    assert "hidden" in ids["genui-r-c-2-error"].attrib
     # a field nothing was submitted for shows nothing chosen
     assert not [o for o in tags(html, "option") if "selected" in o.attrib]
     assert [e.get("id") for e in elements(html) if "autofocus" in e.attrib] == [email.get("id")]
@@ -400,7 +400,7 @@ def test_feedback_focuses_the_chosen_radio_of_a_first_invalid_group() -> None:
         (True, True),
     ]
     assert all(r.get("aria-invalid") == "true" for r in radios)
-    assert "hidden" in by_id(html)["genui-_2froot-summary"].attrib  # no summary message
+    assert "hidden" in by_id(html)["genui-r-summary"].attrib  # no summary message
 
 
 def test_feedback_for_another_form_changes_nothing() -> None:
