@@ -14,6 +14,7 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 __all__ = [
+    "MESSAGE_DETAILS",
     "ErrorDetail",
     "GenerativeUIActionError",
     "GenerativeUIError",
@@ -43,6 +44,13 @@ class ErrorDetail:
     def __str__(self) -> str:
         text = f"{self.path or '(document)'}: {self.message} [{self.code}]"
         return f"{text} (fix: {self.hint})" if self.hint else text
+
+
+MESSAGE_DETAILS = 20
+"""Most problems a :class:`GenerativeUIValidationError`'s message lists; ``errors`` has all.
+
+A spec of 20,000 bad nodes has 20,000 errors: the message stays a few lines (a log line
+or a traceback should not cost as much as the spec), the errors stay complete."""
 
 
 class GenerativeUIError(ValueError):
@@ -96,7 +104,9 @@ class GenerativeUIValidationError(GenerativeUIError):
     def _render(title: str, details: Sequence[ErrorDetail]) -> str:
         noun = "error" if len(details) == 1 else "errors"
         lines = [f"{title} ({len(details)} {noun}):"]
-        lines.extend(f"  {detail}" for detail in details)
+        lines.extend(f"  {detail}" for detail in details[:MESSAGE_DETAILS])
+        if len(details) > MESSAGE_DETAILS:
+            lines.append(f"  ... and {len(details) - MESSAGE_DETAILS} more (see .errors)")
         return "\n".join(lines)
 
     @classmethod

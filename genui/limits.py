@@ -66,6 +66,11 @@ class Limits:
     """Most characters in all strings and keys of one spec together. JSON text cannot hold
     more than its length, but patches that ``copy`` one long string many times could
     (1,500 copies of 1 MB: 1.5 GB to render); refused as ``too_much_text``."""
+    max_output_chars: int = 128 * 1024 * 1024
+    """Most characters of HTML one render (or one streamed fragment) may write. Counted
+    node by node as it is written, so a render is refused as ``output_too_large``
+    (a :class:`~genui.GenerativeUIRenderError` with the path of the node that crossed
+    the line) once it has written this much, never after writing more."""
 
 
 DEFAULT_LIMITS = Limits()

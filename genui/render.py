@@ -244,6 +244,34 @@ class _Scope:
         return FieldFeedback(feedback.values.get(name, ()), error, first)
 
 
+class OutputBudget:
+    """The characters of HTML one render may still write (:attr:`Limits.max_output_chars`).
+
+    Every node charges what it adds when it is written: a text leaf its escaped
+    length, a component the length of its element minus its children (who charged
+    their own), a cached subtree its length. The charges add up to the length of
+    the output exactly, whatever a template does with its children, and the
+    render stops at the first node that crosses the limit.
+    """
+
+    __slots__ = ("left", "limit")
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self.left = limit
+
+    def charge(self, size: int, path: str) -> None:
+        """Count ``size`` characters written at ``path``; refuse past the limit."""
+        self.left -= size
+        if self.left < 0:
+            raise GenerativeUIRenderError(
+                f"the HTML would be longer than {self.limit:,} characters (Limits."
+                f"max_output_chars), passed at {path}",
+                path=path,
+                code="output_too_large",
+            )
+
+
 class _NotCompiledError(Exception):
     """The compiled walk met something only the precise path handles (then it takes over)."""
 
@@ -260,6 +288,7 @@ class _CompiledWalk:
     __slots__ = (
         "_next_event",
         "_next_owner",
+        "budget",
         "collector",
         "counted",
         "index",
@@ -281,13 +310,14 @@ class _CompiledWalk:
         """Pre-order index of the last component node entered."""
         self._next_event = 0
         self._next_owner = collector.owners[0] if collector.owners else -1
+        self.budget = OutputBudget(renderer.limits.max_output_chars)
 
     def root(self, value: Any, path: str) -> str:
         """Render one root item (components that only live inside a parent are refused)."""
-        if type(value) is str:
-            return escape_html(value)
-        if type(value) is int or type(value) is float:
-            return escape_html(format_number(value))
+        if isinstance(value, str | int | float):
+            html = escape_html(value if isinstance(value, str) else format_number(value))
+            self.budget.charge(len(html), path)
+            return html
         entry = self.resolved[value.component]
         if not entry.component.standalone:
             raise _NotCompiledError
@@ -309,11 +339,15 @@ class _CompiledWalk:
                 if kind is str:
                     if not entry.takes_text:
                         raise _NotCompiledError
-                    parts.append(escape_html(child))
+                    text = escape_html(child)
+                    self._charge_leaf(len(text), path, index)
+                    parts.append(text)
                 elif kind is int or kind is float:
                     if not entry.takes_text:
                         raise _NotCompiledError
-                    parts.append(escape_html(format_number(child)))
+                    text = escape_html(format_number(child))
+                    self._charge_leaf(len(text), path, index)
+                    parts.append(text)
                 else:
                     name = child.component
                     if name not in entry.child_names:
@@ -323,7 +357,16 @@ class _CompiledWalk:
             html = "".join(parts)
         if "action" in entry.prop_names and node.props.action is not None:
             raise _NotCompiledError  # bindings are checked against the allowlist by the walk
-        return self.renderer._write(entry, node.props, html, path, node.key)
+        written = self.renderer._write(entry, node.props, html, path, node.key)
+        self.budget.charge(len(written) - len(html), path)  # the children charged their own
+        return written
+
+    def _charge_leaf(self, size: int, parent: str, index: int) -> None:
+        """Charge a text child as the precise path does (its path built only to refuse)."""
+        budget = self.budget
+        budget.left -= size
+        if budget.left < 0:
+            budget.charge(0, f"{parent}/children/{index}")
 
     def _file_events(self, path: str) -> None:
         """Move the validation's events of the current node into the report, with its path."""
@@ -475,15 +518,16 @@ class Renderer:
         scope = _scope(surface, feedback)
         if feedback is not None:
             cache = None  # this render shows one submission: nothing of it is reused
+        budget = OutputBudget(self.limits.max_output_chars)
         if isinstance(root, list):
             html = "".join(
                 [
-                    self._write_value(value, f"/root/{index}", result, cache, scope)
+                    self._write_value(value, f"/root/{index}", result, cache, scope, budget)
                     for index, value in enumerate(root)
                 ]
             )
         else:
-            html = self._write_value(root, "/root", result, cache, scope)
+            html = self._write_value(root, "/root", result, cache, scope, budget)
         return RenderResult(_trusted(html), result.report)
 
     def write_node(
@@ -496,7 +540,8 @@ class Renderer:
         surface: ActionSurface | None = None,
     ) -> Markup:
         """Write one node of the clean spec of a :meth:`check` result, found at ``path``."""
-        return _trusted(self._write_value(node, path, result, cache, _scope(surface, None)))
+        budget = OutputBudget(self.limits.max_output_chars)
+        return _trusted(self._write_value(node, path, result, cache, _scope(surface, None), budget))
 
     def _deliverable(self, result: ValidationResult) -> GenerativeUISpec:
         """The clean spec to write, or raise what this renderer's policies do not let pass.
@@ -580,8 +625,11 @@ class Renderer:
         if report is not None:
             report.extend(result.report)
         roots = clean.root if isinstance(clean.root, list) else [clean.root]
+        budget = OutputBudget(self.limits.max_output_chars)
         return _trusted(
-            "".join(self._write_value(value, path, result, cache, None) for value in roots)
+            "".join(
+                [self._write_value(value, path, result, cache, None, budget) for value in roots]
+            )
         )
 
     def render_page(
@@ -722,22 +770,22 @@ class Renderer:
         result: ValidationResult,
         cache: RenderCache | None,
         scope: _Scope | None,
+        budget: OutputBudget,
     ) -> str:
         """Write one clean node (validated by ``result``) and its subtree."""
-        if type(value) is str:
-            return escape_html(value)
         if isinstance(value, GenerativeUINode):
             if cache is None:
-                return self._write_component(value, path, result, None, scope)
+                return self._write_component(value, path, result, None, scope, budget)
             hit = cache.get(value, path)
             if hit is not None:
+                budget.charge(len(hit), path)
                 return hit
-            html = _trusted(self._write_component(value, path, result, cache, scope))
-            cache.put(value, path, html)
-            return html
-        if isinstance(value, str):
-            return escape_html(value)
-        return escape_html(format_number(value))
+            written = _trusted(self._write_component(value, path, result, cache, scope, budget))
+            cache.put(value, path, written)
+            return written
+        html = escape_html(value if isinstance(value, str) else format_number(value))
+        budget.charge(len(html), path)
+        return html
 
     def _write_component(
         self,
@@ -746,11 +794,14 @@ class Renderer:
         result: ValidationResult,
         cache: RenderCache | None,
         scope: _Scope | None,
+        budget: OutputBudget,
     ) -> str:
         props = result.props_model(node)
         entry = self._resolved().get(node.component)
         if props is None or entry is None:
-            return self._render_fallback(node, path)
+            fallback = self._render_fallback(node, path)
+            budget.charge(len(fallback), path)
+            return fallback
         binding = feedback = None
         if scope is not None:
             feedback = scope.field(path, entry, props)
@@ -759,11 +810,13 @@ class Renderer:
                 binding = scope.surface.bind(ref, node, path)
         children = "".join(
             [
-                self._write_value(child, f"{path}/children/{index}", result, cache, scope)
+                self._write_value(child, f"{path}/children/{index}", result, cache, scope, budget)
                 for index, child in enumerate(node.children)
             ]
         )
-        return self._write(entry, props, children, path, node.key, binding, feedback)
+        html = self._write(entry, props, children, path, node.key, binding, feedback)
+        budget.charge(len(html) - len(children), path)  # the children charged their own
+        return html
 
     def _write(
         self,
