@@ -40,6 +40,7 @@ from pydantic import (
 )
 from typing_extensions import TypeAliasType
 
+from genui.nested_names import free_key_fields, raw_has_forbidden_key
 from genui.registry import Component, Registry
 from genui.sanitize import (
     CONTEXT_REPORT,
@@ -119,6 +120,7 @@ def _node_model(
     model = component.props_model
     declared = frozenset(model.model_fields)
     checks_names = model.model_config.get("extra") != "forbid"
+    free_keys = free_key_fields(model)
 
     def before(cls: type[BaseModel], value: Any, info: ValidationInfo) -> Any:
         if counts and isinstance(info.context, dict):
@@ -148,10 +150,16 @@ def _node_model(
             and any(forbidden_prop_reason(name) is not None for name in props)
         ):
             raise ValueError("a prop name that is never allowed")
+        if (
+            free_keys
+            and type(props) is dict
+            and any(raw_has_forbidden_key(props.get(name)) for name in free_keys)
+        ):
+            raise ValueError("a never-allowed key inside a prop (the walk reports it)")
         return value
 
     validators: dict[str, Any] = {}
-    if counts or checks_names or normalize:
+    if counts or checks_names or normalize or free_keys:
         validators["before"] = model_validator(mode="before")(before)
     tag: Any = Literal[component.name]
     return create_model(

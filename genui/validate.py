@@ -47,6 +47,7 @@ from genui.hints import (
     url_hint,
 )
 from genui.limits import DEFAULT_LIMITS, MAX_INTEGER, Limits, check_limits
+from genui.nested_names import forbidden_keys, free_key_fields, without_keys
 from genui.pointer import escape_token, format_pointer, parse_pointer
 from genui.registry import Component, Registry
 from genui.sanitize import (
@@ -466,6 +467,7 @@ class Checker:
                     for name, marker in url_fields(component.props_model).items()
                 },
                 "action" in component.props_model.model_fields,
+                free_key_fields(component.props_model),
             )
             self._entries[name] = entry
         return entry
@@ -493,6 +495,9 @@ class _Entry:
     url_contexts: dict[str, str]
     takes_action: bool
     """Whether the component has an ``action`` prop (an :class:`~genui.ActionRef`)."""
+    free_keys: frozenset[str]
+    """Props whose values may hold mappings with keys the agent chose (see
+    :mod:`genui.nested_names`): their keys are checked at every depth."""
 
 
 @dataclass(slots=True)
@@ -1283,6 +1288,10 @@ class _Walk:
                 if not self.drop_invalid(entry, exc, given, props_at, node_pointer, removed):
                     return None, {}
                 continue
+            if entry.free_keys and self.drop_forbidden_keys(
+                entry, model, given, props_at, node_pointer
+            ):
+                continue  # validate what is left (a required prop may be gone)
             break
         for event in urls if urls else ():
             url_context = entry.url_contexts.get(event.prop, "href")
@@ -1338,6 +1347,39 @@ class _Walk:
             node_at, "action", problems[0].code, f"'action' removed: {problems[0].message}"
         )
         return _unbound(model, clean)
+
+    def drop_forbidden_keys(
+        self,
+        entry: _Entry,
+        model: BaseModel,
+        given: dict[str, Any],
+        props_at: Path,
+        node_pointer: str,
+    ) -> bool:
+        """Report and remove never-allowed keys inside free-form prop values; True if any.
+
+        Each key is an error at its own path (``/props/attrs/x/onclick``) and an event
+        of the report; the prop keeps everything else. Should a location not lead
+        through the JSON as sent, the whole prop goes.
+        """
+        changed = False
+        for name in sorted(entry.free_keys & given.keys()):
+            found = forbidden_keys(getattr(model, name))
+            if not found:
+                continue
+            changed = True
+            for key in found:
+                at = _at(props_at, name) + format_pointer(list(key.loc))
+                message = f"{key.reason.replace('_', ' ')} names are never allowed, at any depth"
+                self.error(at, key.reason, message, f"remove {key.loc[-1]!r}; {message}")
+                self.report.add(
+                    node_pointer, name, key.reason, f"{key.loc[-1]!r} removed from {name!r}"
+                )
+            try:
+                given[name] = without_keys(given[name], [key.loc for key in found])
+            except LookupError:
+                del given[name]
+        return changed
 
     def drop_invalid(
         self,
