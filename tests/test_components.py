@@ -189,8 +189,7 @@ RENDER_CASES: list[tuple[str, dict[str, Any], list[str]]] = [
         "card",
         node("Card", {"title": "Order", "description": "Shipped"}, ["Body"]),
         [
-            '<section class="genui-card" data-genui-path="/root" '
-            'aria-labelledby="genui-r-title">',
+            '<section class="genui-card" data-genui-path="/root" aria-labelledby="genui-r-title">',
             '<h3 class="genui-card__title" id="genui-r-title">Order</h3>',
             '<p class="genui-card__description">Shipped</p>',
             '<div class="genui-card__body">Body</div>',
@@ -525,8 +524,7 @@ RENDER_CASES: list[tuple[str, dict[str, Any], list[str]]] = [
             ' aria-labelledby="genui-r-title">'
             '<fieldset class="genui-form__fieldset" disabled>',
             '<h3 class="genui-form__title" id="genui-r-title">Contact</h3>',
-            '<div class="genui-form__summary" role="alert" id="genui-r-summary"'
-            " hidden></div>",
+            '<div class="genui-form__summary" role="alert" id="genui-r-summary" hidden></div>',
             '<button class="genui-button genui-button--primary" type="button" disabled>'
             "Send</button>",
         ],
@@ -589,8 +587,7 @@ RENDER_CASES: list[tuple[str, dict[str, Any], list[str]]] = [
         [
             '<fieldset class="genui-field genui-radio-group" data-genui-path="/root">'
             '<legend class="genui-field__label">Size</legend>',
-            ' name="size" type="radio" value="s" aria-describedby="genui-r-error">'
-            "<span>S</span>",
+            ' name="size" type="radio" value="s" aria-describedby="genui-r-error"><span>S</span>',
         ],
     ),
 ]
