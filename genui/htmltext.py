@@ -10,6 +10,8 @@ always encodes.
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import math
 import re
 from typing import Any
@@ -141,21 +143,24 @@ def _shortest_digits(number: float) -> tuple[str, int]:
 
 
 def dom_id(prefix: str, path: str) -> str:
-    """An element id derived from a node's path, unique within a fragment.
+    """An element id derived from a node's path, unique within a fragment, at most 23 long.
 
     Each pointer segment becomes one short token, the tokens joined by ``-``:
     ``root`` is ``r``, ``children`` is ``c``, an index stays as it is, and any
     other segment is ``_`` followed by its characters, every one that is not an
-    ASCII letter or digit written ``_<hex>_``. ``/root/0/children/2`` gives
-    ``genui-r-0-c-2``: 4 characters per level, so an id costs little however
-    deep the node, and distinct paths never share an id. Templates append
-    ``-<word>`` suffixes (``-title``, ``-error``); no token starts with a letter
-    other than ``r`` or ``c``, so those never collide either.
+    ASCII letter or digit written ``_<hex>_``; distinct paths give distinct tokens.
+    Tokens longer than 16 characters (a node deeper than four levels) are replaced
+    by ``h`` and an 80-bit BLAKE2b digest of the path in base32, so an id costs the
+    same however deep the node: pages of deep nodes would otherwise write their
+    paths again in every id. No token starts with ``h``, and templates append
+    ``-<word>`` suffixes (``-title``, ``-error``) that no token can end in.
 
     >>> dom_id("genui", "/root/0/children/12")
     'genui-r-0-c-12'
+    >>> dom_id("genui", "/root/children/0/children/1/children/2/children/3")
+    'genui-hs5n5od62fuqaz4cc'
     """
-    tokens = [prefix]
+    tokens = []
     for segment in path.split("/")[1:]:
         if segment == "children":
             tokens.append("c")
@@ -165,7 +170,15 @@ def dom_id(prefix: str, path: str) -> str:
             tokens.append(segment)
         else:
             tokens.append("_" + _ID_UNSAFE.sub(_encode_id_char, segment))
-    return "-".join(tokens)
+    joined = "-".join(tokens)
+    if len(joined) <= _ID_TOKENS_MAX:
+        return f"{prefix}-{joined}" if joined else prefix
+    digest = hashlib.blake2b(path.encode("utf-8", "surrogatepass"), digest_size=10).digest()
+    return f"{prefix}-h{base64.b32encode(digest).decode('ascii').lower()}"
+
+
+_ID_TOKENS_MAX = 16
+"""Longest token form of an id; deeper paths are written as a digest (see :func:`dom_id`)."""
 
 
 def _encode_id_char(match: re.Match[str]) -> str:

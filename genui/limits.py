@@ -45,11 +45,13 @@ class Limits:
     """Bounds applied to every spec genui parses. All are overridable.
 
     >>> Limits(max_nodes=1_000).max_depth
-    64
+    32
     """
 
-    max_depth: int = 64
-    """Deepest nesting of component nodes (a root node is depth 1)."""
+    max_depth: int = 32
+    """Deepest nesting of component nodes (a root node is depth 1). Every node's element
+    carries its path, which grows with its depth: 32 keeps what a page writes per node
+    within the stated output factor (docs/security.md, "What each call may cost")."""
     max_json_depth: int = 192
     """Deepest nesting of JSON arrays/objects anywhere, props included."""
     max_nodes: int = 50_000

@@ -104,7 +104,7 @@ def _doubling_renderer(limit: int) -> Renderer:
 
 def test_a_template_that_doubles_its_children_is_stopped_early() -> None:
     spec: Any = "x" * 1_000
-    for _ in range(40):  # 2**40 copies of the leaf, were it written out
+    for _ in range(30):  # 2**30 copies of the leaf (a TB), were it written out
         spec = {"component": "Twice", "children": [spec]}
     renderer = _doubling_renderer(1_000_000)
     tracemalloc.start()

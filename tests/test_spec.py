@@ -13,6 +13,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from genui import (
+    DEFAULT_LIMITS,
     GenerativeUINode,
     GenerativeUISpec,
     GenerativeUIValidationError,
@@ -212,9 +213,10 @@ def test_a_100000_deep_decoded_spec_is_rejected_without_recursion_error() -> Non
 
 
 def test_node_depth_limit_counts_component_nesting() -> None:
-    parse_spec({"root": chain(64)})
+    deepest = DEFAULT_LIMITS.max_depth
+    parse_spec({"root": chain(deepest)})
     with pytest.raises(GenerativeUIValidationError) as info:
-        parse_spec({"root": chain(65)})
+        parse_spec({"root": chain(deepest + 1)})
     assert info.value.errors[0].code == "too_deep"
     assert parse_spec({"root": chain(10)}, limits=Limits(max_depth=10))
     with pytest.raises(GenerativeUIValidationError):
