@@ -1,8 +1,13 @@
 """Assemble a spec from JSON text that arrives in arbitrary chunks.
 
-Tokenizing is done by ijson's C backend (yajl), pushed one chunk at a time, so
-the total cost is linear in the text however small the chunks are — re-parsing
-the growing buffer on every chunk would be quadratic. ijson only reports a
+Tokenizing is done by ijson's C backend (yajl), pushed one chunk at a time. yajl
+lexes a token cut by a chunk's end again from its start when the next chunk comes,
+so a long string or number fed in small chunks would cost its length on every
+chunk (quadratic: a 100 KB number in 4-byte chunks took 8.6 s). The bytes of an
+unfinished token are therefore held back and sent once they are as many as the
+part of the token already sent (:class:`_TokenEdge` finds where it starts), which
+makes the total cost linear in the text however small the chunks are. Nothing is
+seen later for it: yajl reports a token only once it is complete anyway. ijson only reports a
 token once it is complete, so a half-streamed component name (``"Ca"`` on its
 way to ``"Card"``) or URL never surfaces.
 
@@ -16,6 +21,7 @@ only once their component name and props are complete (and the caller's
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Final
@@ -37,6 +43,62 @@ _ESCAPE_LOOKAHEAD: Final = 12
 """A high-surrogate escape this close to the end may be paired by the next chunk."""
 _TAIL: Final = 64
 """How much of the text is kept to check escapes that straddle two chunks."""
+_HOLD: Final = 4096
+"""Bytes of an unfinished token held back before any of it is sent (see the module doc)."""
+
+_OUT, _STRING, _ESCAPE, _NUMBER = range(4)
+_TOKEN_START: Final = re.compile(rb'["0-9-]')
+_STRING_STOP: Final = re.compile(rb'["\\]')
+_NUMBER_PART: Final = re.compile(rb"[0-9+\-.eE]*")
+
+
+class _TokenEdge:
+    """Tracks, chunk by chunk, whether the text so far ends inside a string or number.
+
+    Only quotes, backslashes and number characters are looked at (by regular
+    expressions, so a chunk costs its length at C speed); anything else is yajl's job.
+    """
+
+    __slots__ = ("state",)
+
+    def __init__(self) -> None:
+        self.state = _OUT
+
+    def scan(self, data: bytes) -> int:
+        """Where, in ``data``, the unfinished token at its end starts: -1 if none, 0 if earlier."""
+        state = self.state
+        start = 0
+        at = 0
+        end = len(data)
+        while at < end:
+            if state == _OUT:
+                found = _TOKEN_START.search(data, at)
+                if found is None:
+                    break
+                start = found.start()
+                if data[start] == 0x22:  # '"'
+                    state, at = _STRING, start + 1
+                else:
+                    state, at = _NUMBER, start
+            elif state == _STRING:
+                found = _STRING_STOP.search(data, at)
+                if found is None:
+                    break
+                if data[found.start()] == 0x22:
+                    state = _OUT
+                    at = found.end()
+                else:
+                    state, at = _ESCAPE, found.end()
+            elif state == _ESCAPE:
+                state, at = _STRING, at + 1
+            else:
+                found = _NUMBER_PART.match(data, at)
+                at = found.end() if found is not None else at
+                if at < end:
+                    state = _OUT
+        self.state = state
+        return -1 if state == _OUT else start
+
 
 # What a container is, from where it sits in the spec.
 _SPEC, _NODE, _NODE_LIST, _PROPS, _JSON = range(5)
@@ -97,6 +159,11 @@ class SpecAssembler:
         self._error: GenerativeUIError | None = None
         self._tail = ""
         """The end of the text so far, whose escapes the next chunk may still pair up."""
+        self._edge = _TokenEdge()
+        self._held = bytearray()
+        """The end of an unfinished token, not sent to yajl yet (appended in place)."""
+        self._token_sent = 0
+        """How much of the unfinished token yajl has already been sent."""
         self.changed = False
         """Whether the visible structure changed since :meth:`current` last ran."""
 
@@ -128,7 +195,7 @@ class SpecAssembler:
                     "", "invalid_json", "data after the end of the spec"
                 )
             self._check_escapes(chunk, final=False)
-            self._send(data)
+            self._send_coalesced(data)
             self._drain()
         except GenerativeUIError as exc:
             self._error = exc
@@ -145,6 +212,9 @@ class SpecAssembler:
             raise self._error
         try:
             self._check_escapes("", final=True)
+            if self._held:
+                self._send(bytes(self._held))
+                self._held.clear()
             self._coroutine.close()
             self._drain()
         except GenerativeUIError as exc:
@@ -157,6 +227,28 @@ class SpecAssembler:
             raise self._error from None
         if not self.complete:
             raise GenerativeUIValidationError.single("", "incomplete", "the spec text ended early")
+
+    def _send_coalesced(self, data: bytes) -> None:
+        """Send ``data`` to yajl, holding back the end of a token it leaves unfinished."""
+        held = self._held
+        start = self._edge.scan(data)
+        if start < 0:  # the text ends between tokens
+            self._send(bytes(held) + data if held else data)
+            held.clear()
+            self._token_sent = 0
+            return
+        if start > 0 or not (held or self._token_sent):  # a token begins in this chunk
+            before = bytes(held) + data[:start] if held else data[:start]
+            if before:  # (an empty send would tell yajl the text has ended)
+                self._send(before)
+            held[:] = data[start:]
+            self._token_sent = 0
+        else:
+            held += data
+        if len(held) >= max(_HOLD, self._token_sent):
+            self._send(bytes(held))
+            self._token_sent += len(held)
+            held.clear()
 
     def _send(self, data: bytes) -> None:
         try:
