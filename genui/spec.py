@@ -129,7 +129,7 @@ class GenerativeUINode(BaseModel):
     ] = Field(default_factory=dict)
     """Props for the component, any JSON; the component's own model validates them."""
     children: Annotated[
-        list[NodeValue],
+        Annotated[list[NodeValue], Field(fail_fast=True)],
         BeforeValidator(_as_list, json_schema_input_type=NodeValue | list[NodeValue] | None),
     ] = Field(default_factory=list)
     """Child nodes. A single node or string is accepted and normalized to a list."""
@@ -169,7 +169,8 @@ class GenerativeUISpec(BaseModel):
     )
 
     root: Annotated[
-        Annotated[NodeValue, Tag("node")] | Annotated[list[NodeValue], Tag("list")],
+        Annotated[NodeValue, Tag("node")]
+        | Annotated[list[NodeValue], Tag("list"), Field(fail_fast=True)],
         Discriminator(_root_kind),
     ]
     """The root node, or a list of root nodes rendered one after another."""
@@ -406,8 +407,11 @@ def parse_spec(data: Any, *, limits: Limits | None = None) -> GenerativeUISpec:
 
     ``data`` is JSON text (``str``/``bytes``), already-decoded data (a mapping),
     or a :class:`GenerativeUISpec` (returned as is). Raises
-    :class:`GenerativeUIValidationError` listing every problem with its JSON
-    Pointer path and code; no other exception type escapes.
+    :class:`GenerativeUIValidationError` listing the problems found, each with its
+    JSON Pointer path and code; no other exception type escapes. Of a list of nodes
+    (``root``, ``children``), only the first bad item is reported: 20,000 bad
+    siblings 30 deep made 40,000 errors that took 3 s and 380 MiB to build.
+    :func:`genui.validate` reports every problem, at a bounded cost per node.
 
     >>> parse_spec('{"root": {"component": "Text", "props": {"text": "hi"}}}').roots[0].component
     'Text'

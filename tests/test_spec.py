@@ -21,6 +21,7 @@ from genui import (
     parse_message_part,
     parse_render_gui_result,
     parse_spec,
+    validate,
 )
 from tests.builders import chain, node
 from tests.strategies import hostile_text, json_values, spec_shaped
@@ -127,20 +128,45 @@ def test_each_error_names_the_path_and_code_of_the_offending_value(
     assert (path, code) in [(e.path, e.code) for e in info.value.errors], info.value.errors
 
 
-def test_all_problems_are_reported_at_once() -> None:
+def test_the_first_problem_of_a_list_is_reported_and_validate_reports_all() -> None:
     data = {"root": [node("_bad"), node(props=1), True]}
     with pytest.raises(GenerativeUIValidationError) as info:
         parse_spec(data)
-    assert {e.path for e in info.value.errors} == {"/root/0/component", "/root/1/props", "/root/2"}
+    assert {e.path for e in info.value.errors} == {"/root/0/component"}
+    assert {e.path for e in validate(data).errors} >= {
+        "/root/0/component",
+        "/root/1/props",
+        "/root/2",
+    }
+    nested = {"root": {"component": "Card", "props": 1, "children": [True, node("_bad")]}}
+    with pytest.raises(GenerativeUIValidationError) as info:
+        parse_spec(nested)
+    assert {e.path for e in info.value.errors} == {"/root/props", "/root/children/0"}
+
+
+def test_many_bad_siblings_cost_one_error_not_one_each() -> None:
+    deep: Any = {"component": "Stack", "children": [{"$type": "Divider"}] * 20_000}
+    for _ in range(DEFAULT_LIMITS.max_depth - 2):
+        deep = {"component": "Stack", "children": [deep]}
+    text = json.dumps({"root": deep})
+    tracemalloc.start()
+    try:
+        with pytest.raises(GenerativeUIValidationError) as info:
+            parse_spec(text)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert len(info.value.errors) <= 2  # the first child's two problems (40,000 before)
+    assert peak < 40 * len(text)
 
 
 def test_error_string_lists_every_detail_readably() -> None:
     with pytest.raises(GenerativeUIValidationError) as info:
-        parse_spec({"root": [node("_bad"), True]})
+        parse_spec({"root": {"component": "_bad", "props": 1}})
     text = str(info.value)
     assert "2 errors" in text
-    assert "/root/0/component" in text
-    assert "/root/1" in text
+    assert "/root/component" in text
+    assert "/root/props" in text
 
 
 def test_errors_serialize_to_json_for_http_422_bodies() -> None:
