@@ -1,6 +1,8 @@
 """Run every benchmark: ``python -m benchmarks`` (what ``make bench`` does).
 
-Options: ``--quick`` (small sizes, a few seconds), ``--only render|stream``,
+Options: ``--quick`` (small sizes, a few seconds), ``--only render|stream|cost``
+(``cost``, the worst-case cost model of :mod:`benchmarks.cost`, runs only when
+asked for: it takes minutes at its full sizes),
 ``--sizes`` / ``--stream-sizes`` (node counts), ``--budget`` / ``--min-rounds``
 (timing effort per size), ``--naive-size`` (0 skips the naive streaming
 baseline), ``--gc`` (keep the cyclic GC on while timing) and ``--check``
@@ -14,7 +16,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from benchmarks import render, stream
+from benchmarks import cost, render, stream
 from benchmarks._timing import add_common_arguments
 
 
@@ -28,9 +30,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     add_common_arguments(parser)
     render.add_arguments(parser)
     stream.add_arguments(parser)
-    parser.add_argument("--only", choices=("render", "stream"), help="run one benchmark")
+    cost.add_arguments(parser)
+    parser.add_argument("--only", choices=("render", "stream", "cost"), help="run one benchmark")
     args = parser.parse_args(argv)
     status = 0
+    if args.only == "cost":
+        return cost.run_from_args(args)
     if args.only in (None, "render"):
         status |= render.run_from_args(args)
     if args.only is None:

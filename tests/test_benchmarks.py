@@ -82,3 +82,17 @@ def test_python_m_benchmarks_quick(capsys: pytest.CaptureFixture[str]) -> None:
     text = capsys.readouterr().out
     assert "render benchmark (issue 8)" in text
     assert "streaming benchmark (issue 5)" in text
+
+
+def test_cost_benchmark_prints_its_sections() -> None:
+    from benchmarks import cost as cost_bench
+
+    out = io.StringIO()
+    kinds = ["tiny/Text", "deep/Divider", "patch/copy", "stream/data-url-4b"]
+    argv = ["--quick", "--bytes", "4000", "--only-kind", *kinds]
+    assert cost_bench.run_from_args(cost_bench.build_parser().parse_args(argv), out=out) == 0
+    text = out.getvalue()
+    for section in ("cost benchmark", "CPU time at 1x and 2x", "amplification at 1x", "targets"):
+        assert section in text
+    assert all(kind in text for kind in kinds)
+    assert "PASS" in text or "MISS" in text
