@@ -164,15 +164,21 @@ class RenderCache:
     (:class:`~genui.validate.ValidationMemo`) and renders to the same HTML.
     :class:`~genui.SpecStream` keeps one per stream so each update validates and
     re-renders only what changed. Use one cache per renderer.
+
+    One render is kept per path: a node that replaces another at its place (every
+    update of a stream) evicts the superseded HTML, so the cache holds at most the
+    current spec's renders (a deep spec streamed token by token kept every version of
+    every ancestor before). With ``latest_only`` its :class:`~genui.validate.ValidationMemo`
+    forgets superseded validations too (see there); a stream's cache does.
     """
 
     __slots__ = ("_entries", "max_entries", "memo")
 
-    def __init__(self, max_entries: int = 200_000) -> None:
-        self._entries: dict[tuple[int, str], tuple[GenerativeUINode, Markup]] = {}
+    def __init__(self, max_entries: int = 200_000, *, latest_only: bool = False) -> None:
+        self._entries: dict[str, tuple[GenerativeUINode, Markup]] = {}
         self.max_entries = max_entries
         """Past this many entries the cache starts over (bounded memory)."""
-        self.memo = ValidationMemo(max_entries)
+        self.memo = ValidationMemo(max_entries, latest_only=latest_only)
         """The validated subtrees."""
 
     def __len__(self) -> int:
@@ -180,7 +186,7 @@ class RenderCache:
 
     def get(self, node: GenerativeUINode, path: str) -> Markup | None:
         """The HTML of the clean ``node`` rendered at ``path``, if remembered."""
-        entry = self._entries.get((id(node), path))
+        entry = self._entries.get(path)
         if entry is None or entry[0] is not node:
             return None
         return entry[1]
@@ -189,7 +195,7 @@ class RenderCache:
         """Remember a render (the node is kept alive so its id cannot be reused)."""
         if len(self._entries) >= self.max_entries:
             self._entries.clear()
-        self._entries[(id(node), path)] = (node, html)
+        self._entries[path] = (node, html)
 
     def clear(self) -> None:
         """Forget everything."""

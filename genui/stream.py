@@ -20,6 +20,9 @@ Update operations (applied by ``genui.js``, or by any client):
     replace the element whose ``data-genui-path`` is ``target`` with ``html``;
 ``append``
     append ``html`` at the end of the stream's container (new root nodes);
+``after``
+    insert ``html`` right after the element whose ``data-genui-path`` is ``target``
+    (children added at the end of a node: only they are sent, never their parent);
 ``reset``
     replace the whole content of the stream's container with ``html``.
 """
@@ -36,6 +39,7 @@ from pydantic import ValidationError
 
 from genui.envelope import ActionSurface
 from genui.errors import GenerativeUIError, GenerativeUIPatchError, GenerativeUIValidationError
+from genui.htmltext import escape_html
 from genui.limits import Limits, check_value_limits
 from genui.partial import SpecAssembler
 from genui.patch import apply_json_patch, apply_merge_patch, is_merge_patch
@@ -53,16 +57,17 @@ from genui.validate import ValidationResult
 
 __all__ = ["SpecStream", "Update"]
 
-UpdateOp = Literal["replace", "append", "reset"]
+UpdateOp = Literal["replace", "append", "after", "reset"]
 
 
 class Update(NamedTuple):
     """One change to apply to the page: see the module docstring for the ops."""
 
     op: UpdateOp
-    """``replace``, ``append`` or ``reset``."""
+    """``replace``, ``append``, ``after`` or ``reset``."""
     target: str
-    """``data-genui-path`` of the element to replace; ``""`` for the container."""
+    """``data-genui-path`` of the element to replace (or to insert after); ``""`` for the
+    container."""
     html: Markup
     """The new HTML."""
 
@@ -99,7 +104,7 @@ class SpecStream:
     ) -> None:
         self.renderer = renderer if renderer is not None else Renderer(registry)
         self.limits = limits if limits is not None else self.renderer.limits
-        self._cache = RenderCache()
+        self._cache = RenderCache(latest_only=True)
         self._assembler = SpecAssembler(self.limits, self.renderer.accepts)
         self._mode: _Mode = "empty"
         self._text: list[str] = []
@@ -193,20 +198,21 @@ class SpecStream:
         the stream is unchanged.
         """
         self._check_open()
+        current = self._document
         if self._mode == "text":
             if not self._assembler.complete:
                 raise GenerativeUIPatchError(
                     "the streamed spec text is not complete yet", code="stream_mode"
                 )
-            self._document = self._spec_to_document(self._spec)
-        self._mode = "patch"
+            current = self._spec_to_document(self._spec)
         if is_merge_patch(ops):
-            document = apply_merge_patch(self._document, ops)
+            document = apply_merge_patch(current, ops)
         else:
-            document = apply_json_patch(self._document, ops)
+            document = apply_json_patch(current, ops)
         spec = self._spec_from_document(document)
-        self._document = document
-        return self._change(spec, force_version=True)
+        updates = self._change(spec, force_version=True)
+        self._mode, self._document = "patch", document  # only once the change is shown
+        return updates
 
     def replace(self, spec: Any) -> list[Update]:
         """Replace the whole spec: a dict or JSON text (either node shape), or a spec.
@@ -325,6 +331,9 @@ class SpecStream:
         self._pending = checked
         try:
             updates = self._diff(old, _clean_spec(checked))
+        except BaseException:
+            self._revalidate_current()  # the check above evicted what the current spec used
+            raise
         finally:
             self._pending = None
         self._spec = spec
@@ -335,6 +344,12 @@ class SpecStream:
         self._version += 1
         self._history.append((self._version, updates))
         return updates
+
+    def _revalidate_current(self) -> None:
+        """Validate the current spec again, after a change that failed once it was checked."""
+        self._html = None
+        if self._spec is not None:
+            self._checked = self.renderer.check(self._spec, cache=self._cache)
 
     def _render(self, value: NodeValue, path: str) -> Markup:
         assert self._pending is not None
@@ -399,13 +414,15 @@ class SpecStream:
         same_shell = (
             old.component == new.component
             and old.key == new.key
-            and len(old.children) == len(new.children)
+            and len(old.children) <= len(new.children)
             and old.props == new.props
         )
         if not same_shell or "action" in new.props:  # an envelope names its node whole
             return [Update("replace", path, self._render(new, path))]
+        kept = len(old.children)
         updates: list[Update] = []
-        for index, (before, after) in enumerate(zip(old.children, new.children, strict=True)):
+        shown = zip(old.children, new.children[:kept], strict=True)
+        for index, (before, after) in enumerate(shown):
             if before is after:
                 continue
             child_path = f"{path}/children/{index}"
@@ -417,7 +434,36 @@ class SpecStream:
             elif before == after and type(before) is type(after):
                 continue
             return [Update("replace", path, self._render(new, path))]
+        if len(new.children) > kept:
+            appended = self._append_children(new, path, kept)
+            if appended is None:
+                return [Update("replace", path, self._render(new, path))]
+            updates.append(appended)
         return updates
+
+    def _append_children(self, node: GenerativeUINode, path: str, kept: int) -> Update | None:
+        """An ``after`` update writing ``node``'s children from ``kept`` on, or None.
+
+        Children are written one after another inside their parent's element, so new
+        ones go right after the element of the last child already shown. That needs such
+        an element: a node child (not a text leaf) whose writer put its path on its outer
+        tag (the built-ins always do; an app template that leaves ``attrs`` out does not).
+        """
+        if kept == 0:
+            return None
+        last = node.children[kept - 1]
+        if not isinstance(last, GenerativeUINode):
+            return None
+        last_path = f"{path}/children/{kept - 1}"
+        shown = self._render(last, last_path)  # cached: it is on the page already
+        if not _names_itself(shown, last_path):
+            return None
+        html = Markup("").join(
+            self._render(child, f"{path}/children/{index}")
+            for index, child in enumerate(node.children)
+            if index >= kept
+        )
+        return Update("after", last_path, html)
 
     # -- documents (patch mode) ----------------------------------------------------------
 
@@ -536,6 +582,14 @@ class SpecStream:
 def _clean_spec(checked: ValidationResult) -> GenerativeUISpec:
     assert checked.spec is not None  # Renderer.check raised otherwise
     return checked.spec
+
+
+def _names_itself(html: str, path: str) -> bool:
+    """Whether ``html`` is one element whose start tag carries ``path`` as its identity."""
+    if not html.startswith("<"):
+        return False
+    end = html.find(">")
+    return end > 0 and f' data-genui-path="{escape_html(path)}"' in html[:end]
 
 
 def _is_valid_leaf(value: Any) -> bool:

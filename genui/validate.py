@@ -217,11 +217,12 @@ class ValidationMemo:
     memo per :class:`Checker` configuration. Bounded: past ``max_entries`` it starts over.
     """
 
-    __slots__ = ("checked", "max_entries", "props", "roots", "typed")
+    __slots__ = ("checked", "latest_only", "max_entries", "props", "roots", "typed")
 
-    def __init__(self, max_entries: int = 200_000) -> None:
-        self.checked: dict[tuple[int, Path], _Checked] = {}
-        """(id of the node as given, its place) → what validating it gave."""
+    def __init__(self, max_entries: int = 200_000, *, latest_only: bool = False) -> None:
+        self.checked: dict[Path, _Checked] = {}
+        """Place → what validating the node last given there gave (kept while it is the
+        very object given there: one entry per place, a superseded one is evicted)."""
         self.typed: dict[int, tuple[GenerativeUINode, BaseModel]] = {}
         """id of a clean node → the node and its validated props."""
         self.props: dict[Path, _CheckedProps] = {}
@@ -230,6 +231,11 @@ class ValidationMemo:
         """The root list last validated, per envelope: unchanged roots are found by identity."""
         self.max_entries = max_entries
         """Past this many entries the memo starts over (bounded memory)."""
+        self.latest_only = latest_only
+        """Forget the validated props of a node superseded at its place, so the memo holds
+        about one spec's worth (what a stream needs: it only ever renders its latest result).
+        A result validated earlier with this memo may then no longer render its superseded
+        nodes; leave it off to render older results again."""
 
     def __len__(self) -> int:
         return len(self.checked) + len(self.typed) + len(self.props)
@@ -756,7 +762,8 @@ class _Walk:
                 else:
                     at = f"{given}/{index}"
                     value = self.node(item, at, _ROOT, 1)
-                    hit = memo.checked.get((id(item), at)) if memo is not None else None
+                    hit = memo.checked.get(at) if memo is not None else None
+                    hit = hit if hit is not None and hit.source is item else None
                 seen.append(hit)
                 if value is not None:
                     items.append(value)
@@ -788,7 +795,7 @@ class _Walk:
         memo = self.memo if not self.forms else None  # inside a form, rules see the form
         limits = self.checker.limits
         if memo is not None:
-            hit = memo.checked.get((id(value), given))
+            hit = memo.checked.get(given)
             if hit is not None and hit.source is value:  # validated before, at this place
                 return self.replay(hit, given)
         self.nodes += 1
@@ -811,7 +818,11 @@ class _Walk:
         errors, events, nodes = len(self.errors), len(self.report), self.nodes
         unknown = len(self.unknown_names)
         clean = self.component(value, given, parent, depth)
-        memo.checked[(id(value), given)] = _Checked(
+        if memo.latest_only:
+            superseded = memo.checked.get(given)
+            if superseded is not None and superseded.clean is not clean:
+                memo.typed.pop(id(superseded.clean), None)  # its own; children have places
+        memo.checked[given] = _Checked(
             value,
             clean,
             tuple(self.errors[errors:]),

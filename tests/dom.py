@@ -1,6 +1,6 @@
 """A Python stand-in for a page that receives genui streaming updates.
 
-:class:`Container` applies ``replace`` / ``append`` / ``reset`` updates to a DOM
+:class:`Container` applies ``replace`` / ``append`` / ``after`` / ``reset`` updates to a DOM
 (html5lib's minidom tree builder) exactly as ``genui.js`` does in a browser, so tests
 can check that the updates a stream emits turn the previous HTML into the new one.
 """
@@ -56,13 +56,15 @@ class Container:
             for node in self._fragment(html):
                 self.root.appendChild(self.document.importNode(node, True))
             return
-        assert op == "replace", op
+        assert op in ("replace", "after"), op
         element = self._find(self.root, target)
         assert element is not None, f"no element at {target}"
         parent: Any = element.parentNode
+        anchor = element if op == "replace" else element.nextSibling
         for node in self._fragment(html):
-            parent.insertBefore(self.document.importNode(node, True), element)
-        parent.removeChild(element)
+            parent.insertBefore(self.document.importNode(node, True), anchor)
+        if op == "replace":
+            parent.removeChild(element)
 
     def html(self) -> str:
         """The container's content (not the container itself), serialized."""

@@ -184,6 +184,105 @@ def test_a_patch_touching_one_child_replaces_only_that_child() -> None:
     assert [(u.op, u.target) for u in updates] == [("replace", "/root/1/children/0")]
 
 
+def _item(index: int) -> dict[str, Any]:
+    return {"component": "ListItem", "props": {"text": f"Item {index}"}}
+
+
+def test_a_child_added_at_the_end_is_sent_alone_after_its_previous_sibling() -> None:
+    stream = SpecStream()
+    stream.apply([{"op": "add", "path": "/root", "value": {"component": "List"}}])
+    first = stream.apply([{"op": "add", "path": "/root/children", "value": [_item(0)]}])
+    assert [(u.op, u.target) for u in first] == [("replace", "/root")]  # no sibling to follow
+    dom = Container(stream.html())
+    for index in range(1, 4):
+        patch = [{"op": "add", "path": "/root/children/-", "value": _item(index)}]
+        updates = stream.apply(patch)
+        target = f"/root/children/{index - 1}"
+        assert [(u.op, u.target) for u in updates] == [("after", target)]
+        alone = render({"root": {"component": "List", "children": [_item(index)]}})
+        assert updates[0].html in alone.replace("/children/0", f"/children/{index}")
+        for update in updates:
+            dom.apply(update)
+        assert same_dom(dom.html(), stream.html())
+
+
+def test_a_changed_last_child_and_new_children_come_in_one_batch() -> None:
+    stream = SpecStream()
+    card = {"component": "Card", "children": [{"component": "Text", "props": {"text": "a"}}]}
+    stream.apply([{"op": "add", "path": "/root", "value": card}])
+    dom = Container(stream.html())
+    updates = stream.apply(
+        [
+            {"op": "replace", "path": "/root/children/0/props/text", "value": "b"},
+            {"op": "add", "path": "/root/children/-", "value": {"component": "Divider"}},
+        ]
+    )
+    assert [(u.op, u.target) for u in updates] == [
+        ("replace", "/root/children/0"),
+        ("after", "/root/children/0"),
+    ]
+    for update in updates:
+        dom.apply(update)
+    assert same_dom(dom.html(), stream.html())
+
+
+def test_children_after_a_text_leaf_re_send_their_parent() -> None:
+    stream = SpecStream()
+    stream.apply(
+        [{"op": "add", "path": "/root", "value": {"component": "Card", "children": ["a"]}}]
+    )
+    updates = stream.apply([{"op": "add", "path": "/root/children/-", "value": "b"}])
+    assert [(u.op, u.target) for u in updates] == [("replace", "/root")]
+
+
+def test_streamed_text_adds_list_items_without_re_sending_the_list() -> None:
+    spec = {"root": {"component": "List", "children": [_item(index) for index in range(200)]}}
+    stream = SpecStream()
+    sent = sum(len(u.html) for batch in feed_all(stream, json.dumps(spec), [20]) for u in batch)
+    stream.close()
+    # Every item once (its path grows), the list's shell twice: 100 times this before.
+    assert sent <= 1.2 * len(render(spec))
+
+
+def test_a_long_stream_keeps_about_one_spec_of_validations_and_renders() -> None:
+    stream = SpecStream()
+    stream.apply([{"op": "add", "path": "/root", "value": {"component": "List"}}])
+    stream.apply([{"op": "add", "path": "/root/children", "value": [_item(0)]}])
+    for index in range(1, 300):
+        stream.apply([{"op": "add", "path": "/root/children/-", "value": _item(index)}])
+        stream.apply(
+            [{"op": "replace", "path": "/root/children/0/props/text", "value": str(index)}]
+        )
+    memo = stream._cache.memo
+    # 301 nodes now; 600 versions of the list and of its first item were validated.
+    assert len(memo.checked) <= 310 and len(memo.typed) <= 310 and len(stream._cache) <= 310
+    assert stream.html() == render(stream.spec.model_dump(mode="json") if stream.spec else {})
+
+
+def test_a_change_too_large_to_write_leaves_the_current_spec_rendering_as_before() -> None:
+    from genui import GenerativeUIRenderError, Limits, Renderer
+
+    stream = SpecStream(renderer=Renderer(limits=Limits(max_output_chars=2_000)))
+    stream.apply([{"op": "add", "path": "/root", "value": {"component": "List"}}])
+    stream.apply([{"op": "add", "path": "/root/children", "value": [_item(0)]}])
+    before = stream.html()
+    with pytest.raises(GenerativeUIRenderError):
+        stream.apply(
+            [{"op": "replace", "path": "/root/children/0/props/text", "value": "x" * 3_000}]
+        )
+    assert stream.html() == before
+    more = stream.apply([{"op": "add", "path": "/root/children/-", "value": _item(1)}])
+    assert [u.op for u in more] == ["after"]
+
+
+def test_a_failed_first_patch_leaves_a_fresh_stream_open_to_text() -> None:
+    stream = SpecStream()
+    with pytest.raises(GenerativeUIError):
+        stream.apply([{"op": "add", "path": "/root", "value": {"component": "Nope"}}])
+    stream.feed('{"root": "still fresh"}')
+    assert stream.html() == "still fresh"
+
+
 def test_merge_patches_are_accepted() -> None:
     stream = SpecStream()
     stream.apply({"root": "hello"})
@@ -347,6 +446,30 @@ def test_building_any_spec_by_patches_ends_byte_identical_to_render(spec: dict[s
             dom.apply(update)
         assert same_dom(dom.html(), stream.html())
     assert stream.html() == render(spec)
+
+
+def _without_leaf_children(value: Any) -> Any:
+    """``value`` with every text and number child dropped (each child then has an element)."""
+    if isinstance(value, list):
+        return [_without_leaf_children(item) for item in value]
+    if isinstance(value, dict) and isinstance(value.get("children"), list):
+        kept = [_without_leaf_children(c) for c in value["children"] if isinstance(c, dict)]
+        return {**value, "children": kept}
+    return value
+
+
+@given(specs().map(lambda spec: {**spec, "root": _without_leaf_children(spec["root"])}))
+def test_building_a_spec_node_by_node_sends_at_most_3x_its_html(spec: dict[str, Any]) -> None:
+    stream = SpecStream()
+    sent = 0
+    for patch in _node_patches(spec):
+        try:
+            sent += sum(len(update.html) for update in stream.apply(patch))
+        except GenerativeUIPatchError:
+            continue
+    # A node's shell goes out at most three times: alone, in its parent's first-child
+    # replace, and with its own first child; every later child is sent alone.
+    assert sent <= 3 * len(stream.html())
 
 
 FLAT_CARD: dict[str, Any] = {

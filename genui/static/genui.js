@@ -2,7 +2,7 @@
  * works under a strict Content-Security-Policy (script-src 'self').
  *
  * - [data-genui-stream="URL"]: subscribe to a genui SSE stream and apply its updates
- *   (replace / append / reset) to the element. EventSource resumes with Last-Event-ID.
+ *   (replace / append / after / reset) to the element. EventSource resumes with Last-Event-ID.
  * - [data-genui-copy]: copy buttons (shown only when this script runs).
  * - [data-genui-event]: buttons that dispatch an app-named CustomEvent (image regenerate).
  * - form[data-genui-action]: action forms (genui.starlette's endpoint) submitted with fetch
@@ -22,11 +22,15 @@
       container.replaceChildren(fragment(update.html));
     } else if (update.op === "append") {
       container.appendChild(fragment(update.html));
-    } else if (update.op === "replace") {
+    } else if (update.op === "replace" || update.op === "after") {
       var selector = '[data-genui-path="' + CSS.escape(update.target) + '"]';
       var element = container.querySelector(selector);
       if (!element) return false;
-      element.replaceWith(fragment(update.html));
+      if (update.op === "replace") {
+        element.replaceWith(fragment(update.html));
+      } else {
+        element.after(fragment(update.html));
+      }
     }
     return true;
   }
