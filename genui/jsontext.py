@@ -35,7 +35,7 @@ import pydantic_core
 from genui.errors import ErrorDetail, GenerativeUIValidationError
 from genui.limits import DEFAULT_LIMITS, JSON_DECODER_MAX_DEPTH, Limits
 
-__all__ = ["LONE_SURROGATE", "decode_json", "loads", "lone_surrogate"]
+__all__ = ["LONE_SURROGATE", "RAW_CONTROL", "decode_json", "loads", "lone_surrogate"]
 
 _SPACED_MEMBER: Final = re.compile(r'"[ \t\r\n]+:')
 """A member name followed by whitespace before its colon (the count cannot clear it)."""
@@ -49,6 +49,10 @@ three-digit exponent, or 309 digits in a row (the largest finite double has 309 
 point)."""
 _NON_FINITE: Final = re.compile(r"(?<![\w\"])-?(?:NaN|Infinity)(?![\w\"])")
 """A NaN or Infinity literal (outside a string, most likely), to name it in the error."""
+RAW_CONTROL: Final = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+"""Characters JSON text never holds raw (RFC 8259): controls other than tab, LF and CR. The
+decoder here refuses them; the streaming parser, whose yajl takes form feed and vertical tab
+as whitespace, checks each chunk with this."""
 LONE_SURROGATE: Final = re.compile(
     r"(?<!\\)(?:\\\\)*\\u[dD][89abAB][0-9a-fA-F]{2}(?!\\u[dD][c-fC-F][0-9a-fA-F]{2})"
     r"|(?<!\\u[dD][89abAB][0-9a-fA-F]{2})(?<!\\)((?:\\\\)*)\\u[dD][c-fC-F][0-9a-fA-F]{2}"

@@ -32,6 +32,7 @@ from pydantic import ValidationError
 
 from genui.errors import ErrorDetail, GenerativeUIError, GenerativeUIValidationError
 from genui.jsontext import LONE_SURROGATE as _LONE_SURROGATE_AT
+from genui.jsontext import RAW_CONTROL as _RAW_CONTROL
 from genui.jsontext import lone_surrogate
 from genui.limits import Limits
 from genui.pointer import format_pointer
@@ -273,6 +274,13 @@ class SpecAssembler:
         still be paired by the next chunk: it is decided then.
         """
         text = chunk.decode("utf-8", "replace") if isinstance(chunk, bytes) else chunk
+        if _RAW_CONTROL.search(text):  # yajl takes form feed and vertical tab as whitespace
+            raise GenerativeUIValidationError.single(
+                "",
+                "invalid_json",
+                "invalid JSON: a raw control character (JSON's whitespace is space, tab, line "
+                "feed and carriage return; in a string, escape it)",
+            )
         buffer = self._tail + text
         decided = max(0, len(self._tail) - _TAIL // 2)  # judged last time, with more context
         if lone_surrogate(buffer):
@@ -375,7 +383,9 @@ class SpecAssembler:
             self._document = value  # a bare scalar: not a spec, reported by validation
             self._validate_document()
             return
-        if parent.role == _NODE_LIST or (parent.role == _NODE and parent.key == "children"):
+        if value is None and parent.role == _NODE and parent.key == "children":
+            value = []  # "children": null reads as no children, as parse_spec reads it
+        elif parent.role == _NODE_LIST or (parent.role == _NODE and parent.key == "children"):
             self._count_node(path)
             if not _is_leaf(value):  # checked now: open nodes are shown without revalidation
                 raise GenerativeUIValidationError.single(

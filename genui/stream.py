@@ -29,6 +29,7 @@ Update operations (applied by ``genui.js``, or by any client):
 
 from __future__ import annotations
 
+import codecs
 import math
 from collections import deque
 from collections.abc import Mapping
@@ -40,6 +41,7 @@ from pydantic import ValidationError
 from genui.envelope import ActionSurface
 from genui.errors import GenerativeUIError, GenerativeUIPatchError, GenerativeUIValidationError
 from genui.htmltext import escape_html
+from genui.jsontext import decode_json
 from genui.limits import Limits, check_value_limits
 from genui.partial import SpecAssembler
 from genui.patch import apply_json_patch, apply_merge_patch, is_merge_patch
@@ -108,6 +110,8 @@ class SpecStream:
         self._assembler = SpecAssembler(self.limits, self.renderer.accepts)
         self._mode: _Mode = "empty"
         self._text: list[str] = []
+        self._decoder = codecs.getincrementaldecoder("utf-8")("replace")
+        """Decodes byte chunks for :meth:`snapshot` (the bytes of an unfinished character wait)."""
         self._document: Any = {}
         self._nodes_by_object: dict[int, tuple[Any, GenerativeUINode, int, int]] = {}
         self._spec: GenerativeUISpec | None = None
@@ -183,7 +187,10 @@ class SpecStream:
                 "this stream is being patched; feed text to a new stream", code="stream_mode"
             )
         self._mode = "text"
-        text = chunk.decode("utf-8", "replace") if isinstance(chunk, bytes | bytearray) else chunk
+        if isinstance(chunk, bytes | bytearray):
+            text = self._decoder.decode(chunk)  # a character split over two chunks stays whole
+        else:
+            text = self._decoder.decode(b"", final=True) + chunk
         self._assembler.feed(chunk)
         self._text.append(text)
         if not self._assembler.changed:
@@ -204,7 +211,7 @@ class SpecStream:
                 raise GenerativeUIPatchError(
                     "the streamed spec text is not complete yet", code="stream_mode"
                 )
-            current = self._spec_to_document(self._spec)
+            current = self._sent_document()
         if is_merge_patch(ops):
             document = apply_merge_patch(current, ops)
         else:
@@ -284,6 +291,7 @@ class SpecStream:
             "mode": self._mode,
             "closed": self._closed,
             "text": "".join(self._text) if self._mode == "text" else None,
+            "pending": self._decoder.getstate()[0].hex() if self._mode == "text" else "",
             "document": self._document if self._mode == "patch" else None,
         }
 
@@ -304,6 +312,14 @@ class SpecStream:
         mode = snapshot.get("mode")
         if mode == "text" and isinstance(snapshot.get("text"), str):
             stream.feed(snapshot["text"])
+            pending = snapshot.get("pending")
+            if isinstance(pending, str) and pending and len(pending) <= 6:
+                try:
+                    stream.feed(bytes.fromhex(pending))  # the start of a split character
+                except ValueError:
+                    raise GenerativeUIError(
+                        "not a genui stream snapshot", code="invalid_snapshot"
+                    ) from None
         elif mode == "patch":
             stream._mode = "patch"
             stream._document = snapshot.get("document")
@@ -467,11 +483,16 @@ class SpecStream:
 
     # -- documents (patch mode) ----------------------------------------------------------
 
-    @staticmethod
-    def _spec_to_document(spec: GenerativeUISpec | None) -> Any:
-        if spec is None:
-            return {}
-        return spec.model_dump(mode="json", exclude_defaults=True)
+    def _sent_document(self) -> Any:
+        """The streamed spec as the agent wrote it, for patches that address what it sent.
+
+        (Its dump would leave out ``"children": []`` and ``"props": {}``, and a patch that
+        adds to them would fail.) Decoded once, by the same rules as :func:`genui.parse_spec`.
+        """
+        document = decode_json("".join(self._text), self.limits)
+        if isinstance(document, dict) and "root" not in document and "spec" in document:
+            document = document["spec"]  # a render_gui tool call's arguments
+        return document
 
     def _spec_from_document(self, document: Any) -> GenerativeUISpec:
         """Validate a patched document, re-validating only objects that changed.
@@ -534,7 +555,10 @@ class SpecStream:
         keys), which copies share but still cost to render.
         """
         if not isinstance(value, Mapping):  # leaves, and wrong types that validation reports
-            return value, 1, len(value) if isinstance(value, str) else 0
+            if isinstance(value, str):
+                self._check_length(value, path)
+                return value, 1, len(value)
+            return value, 1, 0
         if depth > self.limits.max_depth:
             raise GenerativeUIValidationError.single(
                 path, "too_deep", f"nodes nested deeper than {self.limits.max_depth}"
@@ -543,9 +567,11 @@ class SpecStream:
         if cached is not None and cached[0] is value:
             return cached[1], cached[2], cached[3]
         chars = check_value_limits(value.get("props"), self.limits, f"{path}/props")
-        chars += sum(
-            len(v) for v in (value.get("component"), value.get("key")) if isinstance(v, str)
-        )
+        for name in ("component", "key"):
+            member = value.get(name)
+            if isinstance(member, str):
+                self._check_length(member, f"{path}/{name}")
+                chars += len(member)
         size = 1
         children = value.get("children")
         if isinstance(children, list):
@@ -567,6 +593,13 @@ class SpecStream:
             raise translate_validation_error(exc, candidate, base=path, root_model="node") from None
         self._nodes_by_object[id(value)] = (value, node, size, chars)
         return node, size, chars
+
+    def _check_length(self, text: str, path: str) -> None:
+        """Refuse a string over ``max_string_length``, as :func:`genui.parse_spec` does."""
+        if len(text) > self.limits.max_string_length:
+            raise GenerativeUIValidationError.single(
+                path, "too_long", f"string longer than {self.limits.max_string_length} characters"
+            )
 
     @staticmethod
     def _patch_error(error: GenerativeUIValidationError) -> GenerativeUIPatchError:

@@ -9,7 +9,14 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from genui import GenerativeUIError, GenerativeUIPatchError, GenerativeUIValidationError
+from genui import (
+    GenerativeUIError,
+    GenerativeUIPatchError,
+    GenerativeUIValidationError,
+    Limits,
+    parse_spec,
+)
+from genui.patch import apply_json_patch as genui_apply_patch
 from genui.render import render
 from genui.sse import end_event, parse_last_event_id, resume_events, sse_event
 from genui.stream import SpecStream, Update
@@ -281,6 +288,75 @@ def test_a_failed_first_patch_leaves_a_fresh_stream_open_to_text() -> None:
         stream.apply([{"op": "add", "path": "/root", "value": {"component": "Nope"}}])
     stream.feed('{"root": "still fresh"}')
     assert stream.html() == "still fresh"
+
+
+@pytest.mark.parametrize(
+    ("sent", "patch"),
+    [
+        (
+            {"root": [{"component": "Stack", "children": []}]},
+            {"op": "add", "path": "/root/0/children/-", "value": {"component": "Divider"}},
+        ),
+        (
+            {"root": [{"component": "Card", "props": {}}]},
+            {"op": "add", "path": "/root/0/props/title", "value": "T"},
+        ),
+        (
+            {"spec": {"root": {"component": "Stack", "children": []}}},
+            {"op": "add", "path": "/root/children/-", "value": "a"},
+        ),
+    ],
+)
+def test_patches_after_text_apply_to_the_document_the_agent_sent(
+    sent: dict[str, Any], patch: dict[str, Any]
+) -> None:
+    stream = SpecStream()
+    stream.feed(json.dumps(sent))
+    stream.apply([patch])
+    document = sent.get("spec", sent)
+    assert stream.html() == render(genui_apply_patch(document, [patch]))
+
+
+@pytest.mark.parametrize("control", ["\f", "\v", "\x00", "\x1f"])
+def test_streamed_text_refuses_raw_controls_as_parse_spec_does(control: str) -> None:
+    text = '{"root":' + control + '"x"}'
+    with pytest.raises(GenerativeUIValidationError) as at_once:
+        parse_spec(text)
+    assert at_once.value.errors[0].code == "invalid_json"
+    stream = SpecStream()
+    with pytest.raises(GenerativeUIValidationError) as streamed:
+        feed_all(stream, text, [3])
+    assert streamed.value.errors[0].code == "invalid_json"
+
+
+def test_children_null_streams_as_it_renders_at_once() -> None:
+    text = '{"root": {"component": "Stack", "children": null}}'
+    stream = SpecStream()
+    feed_all(stream, text, [7])
+    stream.close()
+    assert stream.html() == render(text)
+
+
+def test_a_character_split_over_byte_chunks_survives_a_snapshot() -> None:
+    data = '{"root": "caf\u00e9 \U0001f600"}'.encode()
+    cut = data.index("\U0001f600".encode()) + 2  # inside the four bytes of the emoji
+    stream = SpecStream()
+    stream.feed(data[:cut])
+    moved = SpecStream.restore(json.loads(json.dumps(stream.snapshot())))
+    moved.feed(data[cut:])
+    moved.close()
+    assert moved.html() == render(data.decode())
+
+
+def test_apply_refuses_a_string_over_the_limit_like_parse_spec() -> None:
+    limits = Limits(max_string_length=100)
+    stream = SpecStream(limits=limits)
+    with pytest.raises(GenerativeUIPatchError) as refused:
+        stream.apply([{"op": "add", "path": "/root", "value": "x" * 101}])
+    assert [detail.code for detail in refused.value.errors] == ["too_long"]
+    with pytest.raises(GenerativeUIValidationError) as at_once:
+        parse_spec({"root": "x" * 101}, limits=limits)
+    assert at_once.value.errors[0].code == "too_long"
 
 
 def test_merge_patches_are_accepted() -> None:
