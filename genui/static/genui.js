@@ -2,7 +2,8 @@
  * works under a strict Content-Security-Policy (script-src 'self').
  *
  * - [data-genui-stream="URL"]: subscribe to a genui SSE stream and apply its updates
- *   (replace / append / after / reset) to the element. EventSource resumes with Last-Event-ID.
+ *   (replace / append / after / reset) to the element. EventSource resumes with Last-Event-ID;
+ *   a genui-error event shows its alert, clears aria-busy and stops reconnecting.
  * - [data-genui-copy]: copy buttons (shown only when this script runs).
  * - [data-genui-event]: buttons that dispatch an app-named CustomEvent (image regenerate).
  * - form[data-genui-action]: action forms (genui.starlette's endpoint) submitted with fetch
@@ -69,6 +70,17 @@
       source.close();
       container.removeAttribute("aria-busy");
       container.dispatchEvent(new CustomEvent("genui:end"));
+    });
+    /* The stream failed: show genui's alert after the last good HTML, stop reconnecting. */
+    source.addEventListener("genui-error", function (event) {
+      source.close();
+      var detail = JSON.parse(event.data);
+      if (typeof detail.html === "string" && detail.html) {
+        container.appendChild(fragment(detail.html));
+      }
+      container.setAttribute("data-genui-error", String(detail.code || "stream_failed"));
+      container.removeAttribute("aria-busy");
+      container.dispatchEvent(new CustomEvent("genui:error", { detail: detail }));
     });
   }
 
