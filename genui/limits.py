@@ -444,8 +444,7 @@ def check_value_limits(value: Any, limits: Limits, base: str) -> int:
             [ErrorDetail(base, "too_many_props", f"more than {limits.max_props_per_node} props")],
             title="spec over limits",
         )
-    prefix = tuple(parse_pointer(base))
     try:
-        return _scan(value, limits, prefix, track=False, role=_JSON)
+        return _scan(value, limits, (), track=False, role=_JSON)  # keeps no paths: no prefix
     except _LimitExceededError:
-        return _scan(value, limits, prefix, track=True, role=_JSON)
+        return _scan(value, limits, tuple(parse_pointer(base)), track=True, role=_JSON)
