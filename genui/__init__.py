@@ -3,7 +3,8 @@
 The public API is re-exported here; each name lives in a module with one job:
 ``genui.spec`` (models, parsing), ``genui.errors``, ``genui.limits``,
 ``genui.registry`` (the allowlist), ``genui.sanitize`` (URL and prop policy),
-``genui.render``, ``genui.patch``, ``genui.stream``, ``genui.sse``,
+``genui.render``, ``genui.patch``, ``genui.stream``, ``genui.sse``, ``genui.runs``
+(an agent's response streamed to many connections), ``genui.describe`` (a spec as text),
 ``genui.actions`` (the action allowlist), ``genui.envelope`` (signing),
 ``genui.gate`` (verifying submissions), ``genui.nonces``, ``genui.surfaces``,
 ``genui.catalog`` (describing a registry to an LLM) and ``genui.testing``
@@ -15,6 +16,7 @@ from genui.body import SpecBody, spec_body
 from genui.components import default_registry
 from genui.components.image import ImagePart
 from genui.components.standalone import render_image
+from genui.describe import describe
 from genui.envelope import ActionKeys, ActionSurface
 from genui.errors import (
     ErrorDetail,
@@ -110,6 +112,7 @@ __all__ = [
     "apply_merge_patch",
     "apply_patch",
     "default_registry",
+    "describe",
     "parse_message_part",
     "parse_render_gui_result",
     "parse_spec",

@@ -14,6 +14,7 @@ from genui.render import render
 from genui.runs import StreamRun
 from genui.sse import ERROR_TITLE
 from genui.testing import specs
+from tests import examples
 from tests.dom import Container, normalized
 
 T = TypeVar("T")
@@ -250,7 +251,7 @@ def test_a_subscriber_that_returns_in_time_keeps_the_run_alive() -> None:
     assert dom_of(second, dom_of(first)).html() == normalized(render(SPEC))
 
 
-@settings(max_examples=30, deadline=None)
+@settings(max_examples=examples(30), deadline=None)
 @given(
     specs(),
     st.integers(min_value=1, max_value=40),
