@@ -22,7 +22,8 @@ Kinds (see :data:`GENERATORS`):
   URLs, and long links full of percent-escapes or ``&``;
 * ``undeclared-props``: long prop names that no component declares;
 * ``many-errors``: thousands of nodes, each with an unknown prop;
-* ``patch/copy``: one long text leaf, then as many ``copy`` ops of it as fit
+* ``patch/copy``: one long text leaf, then as many ``copy`` ops of it as fit (and as the
+  copy budget allows: 256 Ki characters plus 8 per character of the patch)
   (for :func:`genui.apply_patch` and for a stream);
 * ``stream/data-url-4b``: a long data URL fed to a stream in 4-byte chunks;
 * ``stream/tiny-nodes-4b``: many tiny nodes fed in 4-byte chunks;
@@ -44,6 +45,7 @@ from typing import Any, Literal, TypeAlias
 import genui
 from genui.catalog import json_schema
 from genui.limits import DEFAULT_LIMITS
+from genui.patch import COPY_CHARS_PER_PATCH_CHAR, DEFAULT_COPY_CHARS_FLOOR
 from genui.sse import sse_event
 
 __all__ = [
@@ -530,14 +532,18 @@ def many_errors(target_bytes: int) -> WorstCase:
 
 
 def patch_copy(target_bytes: int) -> WorstCase:
-    """patch/copy: one long text leaf, then ``copy`` ops of it up to the total-text limit."""
+    """patch/copy: one long text leaf, then as many ``copy`` ops of it as the budget allows."""
     length = max(16, min(DEFAULT_LIMITS.max_string_length, target_bytes // 2))
     base = _dumps({"root": ["a" * length]})
     op = {"op": "copy", "from": "/root/0", "path": "/root/-"}
     per_op = len(_dumps(op)) + 1
     fit = max(1, (target_bytes - len(base)) // per_op)
     within = max(1, DEFAULT_LIMITS.max_total_chars // length - 2)
-    ops = [op] * min(fit, within)
+    count = min(fit, within)
+    for _ in range(3):  # as many as the copy budget allows (it follows the patch's size)
+        budget = DEFAULT_COPY_CHARS_FLOOR + COPY_CHARS_PER_PATCH_CHAR * per_op * count
+        count = max(1, min(count, budget // length - 1))
+    ops = [op] * count
     return WorstCase("patch/copy", "apply_patch", base, (_dumps(ops),))
 
 

@@ -32,7 +32,7 @@ Error codes (see :data:`PATCH_ERROR_CODES`): ``invalid_json``, ``duplicate_key``
 from __future__ import annotations
 
 import reprlib
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Final, NoReturn
 
@@ -43,6 +43,8 @@ from genui.pointer import ARRAY_INDEX, format_pointer, parse_pointer
 from genui.spec import GenerativeUISpec, parse_spec
 
 __all__ = [
+    "COPY_CHARS_PER_PATCH_CHAR",
+    "DEFAULT_COPY_CHARS_FLOOR",
     "DEFAULT_MAX_BYTES",
     "DEFAULT_MAX_COPY_NODES",
     "DEFAULT_MAX_OPS",
@@ -52,6 +54,7 @@ __all__ = [
     "apply_patch",
     "is_merge_patch",
     "parse_patch_ops",
+    "text_chars",
 ]
 
 DEFAULT_MAX_OPS: Final = 100_000
@@ -65,6 +68,18 @@ DEFAULT_MAX_COPY_NODES: Final = 1_000_000
 
 Without it, a few dozen ``copy`` ops that each double the document would build
 an exponentially large result from a tiny patch.
+"""
+
+DEFAULT_COPY_CHARS_FLOOR: Final = 256 * 1024
+"""Characters of text ``copy`` ops may duplicate in any one patch, whatever its size."""
+
+COPY_CHARS_PER_PATCH_CHAR: Final = 8
+"""Beyond the floor, characters ``copy`` ops may duplicate per character of the patch.
+
+Copies share their strings in memory, but every copy is written out again when the spec
+is rendered or sent: without this, a 1 MB patch of one long text and a thousand ``copy``
+ops made a spec holding a gigabyte of text. With it, what a patch adds by copying is at most
+``DEFAULT_COPY_CHARS_FLOOR + 8 x`` its own size.
 """
 
 PATCH_ERROR_CODES: Final = frozenset(
@@ -82,7 +97,7 @@ PATCH_ERROR_CODES: Final = frozenset(
         "test_failed",  # a `test` op found a different value
         "move_into_descendant",  # `move` into a child of its own `from`
         "cannot_remove_root",  # `remove` with the empty path
-        "copy_too_large",  # `copy` ops duplicated more than max_copy_nodes values
+        "copy_too_large",  # `copy` ops over max_copy_nodes values or their text budget
         "too_deep",  # nesting too deep to decode
         "invalid_value",  # the document or a value is not JSON-like (e.g. its __eq__ raised)
     }
@@ -462,13 +477,25 @@ class _Patcher:
     their ids from being reused.
     """
 
-    __slots__ = ("_copied", "_max_copy_nodes", "_owned", "root")
+    __slots__ = (
+        "_copied",
+        "_copied_chars",
+        "_copy_chars",
+        "_max_copy_nodes",
+        "_owned",
+        "root",
+    )
 
-    def __init__(self, root: Any, max_copy_nodes: int) -> None:
+    def __init__(
+        self, root: Any, max_copy_nodes: int, copy_chars: Callable[[], int] | None = None
+    ) -> None:
         self.root = root
         self._owned: dict[int, Any] = {}
         self._copied = 0
         self._max_copy_nodes = max_copy_nodes
+        self._copied_chars = 0
+        self._copy_chars = copy_chars
+        """The text budget of copies, worked out only once copies pass the floor."""
 
     # -- helpers
 
@@ -567,21 +594,42 @@ class _Patcher:
         return node
 
     def _deep_copy(self, value: Any) -> Any:
-        """Duplicate ``value`` for ``copy`` (iteratively, within the copy budget)."""
+        """Duplicate ``value`` for ``copy`` (iteratively, within the copy budgets)."""
         self._charge(1)
         if not _is_container(value):
+            if isinstance(value, str):
+                self._charge_chars(len(value))
             return value
         top = self._fresh_copy(value)
         stack = [top]
         while stack:
             node = stack.pop()
             self._charge(len(node))
+            chars = 0
             # Replacing values of existing keys while iterating is safe: the size never changes.
             for key, item in node.items() if isinstance(node, dict) else enumerate(node):
-                if _is_container(item):
+                if isinstance(key, str):
+                    chars += len(key)
+                if isinstance(item, str):
+                    chars += len(item)
+                elif _is_container(item):
                     node[key] = fresh = self._fresh_copy(item)
                     stack.append(fresh)
+            self._charge_chars(chars)
         return top
+
+    def _charge_chars(self, count: int) -> None:
+        self._copied_chars += count
+        if self._copied_chars <= DEFAULT_COPY_CHARS_FLOOR or self._copy_chars is None:
+            return
+        allowed = self._copy_chars()
+        if self._copied_chars > allowed:
+            _fail(
+                "copy_too_large",
+                f"copy ops would duplicate more than {allowed} characters of text (at most "
+                f"{DEFAULT_COPY_CHARS_FLOOR} plus {COPY_CHARS_PER_PATCH_CHAR} per character "
+                "of the patch)",
+            )
 
     def _charge(self, count: int) -> None:
         self._copied += count
@@ -676,6 +724,47 @@ class _Patcher:
             self.test(op.tokens, op.value)
 
 
+def _copy_budget(ops: Any, parsed: Sequence[_Op]) -> Callable[[], int]:
+    """The characters copies may duplicate: the floor plus 8 per character of the patch."""
+    measured: list[int] = []
+
+    def budget() -> int:
+        if not measured:
+            if isinstance(ops, str | bytes | bytearray):
+                size = len(ops)
+            else:
+                size = text_chars([(op.path, op.from_path, op.value) for op in parsed])
+            measured.append(DEFAULT_COPY_CHARS_FLOOR + COPY_CHARS_PER_PATCH_CHAR * size)
+        return measured[0]
+
+    return budget
+
+
+def text_chars(value: Any) -> int:
+    """Characters of every string and key in ``value`` (iteratively: no recursion).
+
+    A container reached twice (shared, or a cycle in Python data) counts once.
+    """
+    total = 0
+    stack = [value]
+    seen: set[int] = set()
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            total += len(item)
+            continue
+        if id(item) in seen:
+            continue
+        seen.add(id(item))
+        if isinstance(item, Mapping):
+            for key, member in item.items():
+                total += len(key) if isinstance(key, str) else 0
+                stack.append(member)
+        elif isinstance(item, list | tuple):
+            stack.extend(item)
+    return total
+
+
 def apply_json_patch(
     doc: Any,
     ops: str | bytes | bytearray | Sequence[Mapping[str, Any]] | Mapping[str, Any],
@@ -703,7 +792,7 @@ def apply_json_patch(
     malformed op is reported even when an earlier op would fail on ``doc``.
     """
     parsed = _parse_ops(ops, max_ops, max_bytes)
-    patcher = _Patcher(doc, max_copy_nodes)
+    patcher = _Patcher(doc, max_copy_nodes, _copy_budget(ops, parsed))
     for op in parsed:
         try:
             patcher.apply(op)

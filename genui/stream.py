@@ -44,7 +44,14 @@ from genui.htmltext import escape_html
 from genui.jsontext import decode_json
 from genui.limits import Limits, check_value_limits
 from genui.partial import SpecAssembler
-from genui.patch import apply_json_patch, apply_merge_patch, is_merge_patch
+from genui.patch import (
+    COPY_CHARS_PER_PATCH_CHAR,
+    DEFAULT_COPY_CHARS_FLOOR,
+    apply_json_patch,
+    apply_merge_patch,
+    is_merge_patch,
+    text_chars,
+)
 from genui.registry import Registry
 from genui.render import RenderCache, Renderer
 from genui.sanitize import SanitizeReport
@@ -110,6 +117,8 @@ class SpecStream:
         self._assembler = SpecAssembler(self.limits, self.renderer.accepts)
         self._mode: _Mode = "empty"
         self._text: list[str] = []
+        self._received = 0
+        """Characters of text sent to this stream (fed, or in patches that applied)."""
         self._decoder = codecs.getincrementaldecoder("utf-8")("replace")
         """Decodes byte chunks for :meth:`snapshot` (the bytes of an unfinished character wait)."""
         self._document: Any = {}
@@ -193,6 +202,7 @@ class SpecStream:
             text = self._decoder.decode(b"", final=True) + chunk
         self._assembler.feed(chunk)
         self._text.append(text)
+        self._received += len(text)
         if not self._assembler.changed:
             return []
         return self._change(self._assembler.current())
@@ -216,9 +226,12 @@ class SpecStream:
             document = apply_merge_patch(current, ops)
         else:
             document = apply_json_patch(current, ops)
-        spec = self._spec_from_document(document)
+        size = len(ops) if isinstance(ops, str | bytes | bytearray) else text_chars(ops)
+        received = self._received + size
+        spec = self._spec_from_document(document, received)
         updates = self._change(spec, force_version=True)
         self._mode, self._document = "patch", document  # only once the change is shown
+        self._received = received
         return updates
 
     def replace(self, spec: Any) -> list[Update]:
@@ -293,6 +306,7 @@ class SpecStream:
             "text": "".join(self._text) if self._mode == "text" else None,
             "pending": self._decoder.getstate()[0].hex() if self._mode == "text" else "",
             "document": self._document if self._mode == "patch" else None,
+            "received": self._received,
         }
 
     @classmethod
@@ -324,6 +338,12 @@ class SpecStream:
             stream._mode = "patch"
             stream._document = snapshot.get("document")
             stream._spec = stream._spec_from_document(stream._document)
+            received = snapshot.get("received")  # (absent from older snapshots)
+            stream._received = (
+                received
+                if isinstance(received, int) and received >= 0
+                else text_chars(stream._document)
+            )
             stream._checked = stream.renderer.check(stream._spec, cache=stream._cache)
             stream._html = None
         version = snapshot.get("version")
@@ -494,7 +514,7 @@ class SpecStream:
             document = document["spec"]  # a render_gui tool call's arguments
         return document
 
-    def _spec_from_document(self, document: Any) -> GenerativeUISpec:
+    def _spec_from_document(self, document: Any, received: int | None = None) -> GenerativeUISpec:
         """Validate a patched document, re-validating only objects that changed.
 
         ``_nodes_by_object`` maps each JSON object already validated to its node
@@ -534,6 +554,15 @@ class SpecStream:
                     "",
                     "too_much_text",
                     f"more than {self.limits.max_total_chars} characters of text in all",
+                )
+            allowed = _text_allowed(received)
+            if chars > allowed:  # copies of copies: each patch within its budget, not the sum
+                raise GenerativeUIValidationError.single(
+                    "",
+                    "too_much_text",
+                    f"more than {allowed} characters of text: a stream's spec may hold "
+                    f"{DEFAULT_COPY_CHARS_FLOOR} plus {COPY_CHARS_PER_PATCH_CHAR} per character "
+                    "it was sent",
                 )
             if len(document) == 1 and _all_valid_nodes(converted):
                 spec = GenerativeUISpec.model_construct(root=converted)  # nothing left to check
@@ -615,6 +644,13 @@ class SpecStream:
 def _clean_spec(checked: ValidationResult) -> GenerativeUISpec:
     assert checked.spec is not None  # Renderer.check raised otherwise
     return checked.spec
+
+
+def _text_allowed(received: int | None) -> float:
+    """Characters of text a patched spec may hold after ``received`` were sent (any: None)."""
+    if received is None:
+        return math.inf
+    return DEFAULT_COPY_CHARS_FLOOR + COPY_CHARS_PER_PATCH_CHAR * received
 
 
 def _names_itself(html: str, path: str) -> bool:

@@ -60,21 +60,18 @@ GROWTH_LIMIT = 2.2
 """Doubling the input may multiply output and peak memory by at most this much."""
 
 KNOWN_EXCESS: dict[str, tuple[float, float]] = {
-    "patch/copy": (300.0, 600.0),
-    "stream/copy": (300.0, 1_600.0),
     "stream/many-patches": (10.0, 300.0),
     "deep/Image@stream_feed": (60.0, 500.0),
     "deep/Form-fields@stream_feed": (60.0, 500.0),
 }
 """(output factor, memory factor) measured at the test sizes (``SIZE``; ``STREAM_SIZE``
 for streams) for kinds over the limits above; ``kind@entry`` when the kind runs on
-another entry point than its own. ``copy`` ops of one long leaf are bounded only by
-``Limits.max_total_chars`` (64 Mi characters in all), a constant, not a multiple of the
-input. A stream sends each new child alone (``after``), but a node whose props are
-still arriving is re-sent whole on each change, and its validation and render are kept
-per place: a deep spec fed in 20-byte chunks writes about 31 times its text (1,193 before
-``after``) and peaks near 260 times it in memory (1,434 before the caches kept one entry
-per place)."""
+another entry point than its own. (``copy`` ops of one long leaf were here, at 128 times
+their input, until copies got a text budget that follows the patch's size.) A stream
+sends each new child alone (``after``), but a node whose props are still arriving is
+re-sent whole on each change, and its validation and render are kept per place: a deep
+spec fed in 20-byte chunks writes about 31 times its text (1,193 before ``after``) and
+peaks near 260 times it in memory (1,434 before the caches kept one entry per place)."""
 
 SUPERLINEAR: frozenset[str] = frozenset(KNOWN_EXCESS)
 """Kinds whose output or memory grows faster than their input today: their factors are

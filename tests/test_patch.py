@@ -12,6 +12,8 @@ import pytest
 
 from genui.errors import GenerativeUIPatchError
 from genui.patch import (
+    COPY_CHARS_PER_PATCH_CHAR,
+    DEFAULT_COPY_CHARS_FLOOR,
     DEFAULT_MAX_BYTES,
     DEFAULT_MAX_COPY_NODES,
     DEFAULT_MAX_OPS,
@@ -20,6 +22,7 @@ from genui.patch import (
     apply_json_patch,
     apply_merge_patch,
     parse_patch_ops,
+    text_chars,
 )
 from tests.json_equality import assert_json_equal
 from tests.support import load_corpus
@@ -555,6 +558,41 @@ def test_copies_that_would_blow_up_the_document_are_refused() -> None:
     copy_a = [{"op": "copy", "from": "/a", "path": "/b"}]
     assert patch_error({"a": [1, 2, 3]}, copy_a, max_copy_nodes=3).code == "copy_too_large"
     assert apply_json_patch({"a": [1, 2]}, copy_a, max_copy_nodes=3) == {"a": [1, 2], "b": [1, 2]}
+
+
+@pytest.mark.parametrize("form", ["data", "text"])
+def test_copied_text_is_bounded_by_the_floor_plus_eight_per_character_of_the_patch(
+    form: str,
+) -> None:
+    leaf = "x" * 10_000
+    fits = (DEFAULT_COPY_CHARS_FLOOR // len(leaf)) - 1  # well within the floor alone
+    copies: list[dict[str, Any]] = [{"op": "copy", "from": "/0", "path": "/-"}] * fits
+    ops: Any = json.dumps(copies) if form == "text" else copies
+    assert len(apply_json_patch([leaf], ops)) == fits + 1
+    many = copies * 40  # a 40 KB patch: its budget is the floor plus 320 K characters
+    ops = json.dumps(many) if form == "text" else many
+    error = patch_error([leaf], ops)
+    assert error.code == "copy_too_large"
+    assert error.op_index is not None
+    # Text: its length. Data: the characters of each op's pointers and value.
+    size = len(json.dumps(many)) if form == "text" else sum(len("/0") + len("/-") for _ in many)
+    budget = DEFAULT_COPY_CHARS_FLOOR + COPY_CHARS_PER_PATCH_CHAR * size
+    assert error.op_index * len(leaf) <= budget < (error.op_index + 2) * len(leaf)
+
+
+def test_text_chars_counts_strings_and_keys_once_per_container() -> None:
+    shared = {"ab": "cde"}
+    assert text_chars([shared, shared, "fg"]) == 7
+    cycle: list[Any] = ["x"]
+    cycle.append(cycle)
+    assert text_chars(cycle) == 1
+
+
+def test_a_patch_that_brings_its_own_text_may_copy_it_more() -> None:
+    leaf = "y" * 100_000
+    ops = [{"op": "add", "path": "/0", "value": leaf}]
+    ops += [{"op": "copy", "from": "/0", "path": "/-"}] * 10  # 1 M characters: under the budget
+    assert len(apply_json_patch([], ops)) == 11
 
 
 def test_unchanged_subtrees_are_shared_by_identity() -> None:

@@ -359,6 +359,28 @@ def test_apply_refuses_a_string_over_the_limit_like_parse_spec() -> None:
     assert at_once.value.errors[0].code == "too_long"
 
 
+def test_many_small_copy_patches_cannot_grow_the_text_past_its_budget() -> None:
+    from genui.patch import COPY_CHARS_PER_PATCH_CHAR, DEFAULT_COPY_CHARS_FLOOR
+
+    stream = SpecStream()
+    leaf = "z" * 20_000
+    stream.apply([{"op": "add", "path": "/root", "value": [leaf]}])
+    copy = [{"op": "copy", "from": "/root/0", "path": "/root/-"}]
+    sent = len(leaf) + len("/root")
+    with pytest.raises(GenerativeUIPatchError) as refused:
+        for _ in range(1_000):  # each patch is within its own budget; their sum is not
+            stream.apply(copy)
+            sent += len("/root/0") + len("/root/-")
+    assert [detail.code for detail in refused.value.errors] == ["too_much_text"]
+    shown = stream.spec
+    assert shown is not None and isinstance(shown.root, list)
+    held = len(shown.root) * len(leaf)
+    assert held <= DEFAULT_COPY_CHARS_FLOOR + COPY_CHARS_PER_PATCH_CHAR * sent
+    restored = SpecStream.restore(stream.snapshot())  # the budget moves with the stream
+    with pytest.raises(GenerativeUIPatchError):
+        restored.apply(copy)
+
+
 def test_merge_patches_are_accepted() -> None:
     stream = SpecStream()
     stream.apply({"root": "hello"})
