@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any, NamedTuple, TypeVar
 
 from hypothesis import given, settings
@@ -58,7 +59,9 @@ def apply_event(dom: Container, event: Event) -> None:
 
 
 def run_async(make: Callable[[], Awaitable[T]]) -> T:
-    return asyncio.run(_with_timeout(make))
+    """Run a scenario in a fresh event loop, in a thread (a browser test's loop may be running)."""
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(lambda: asyncio.run(_with_timeout(make))).result()
 
 
 async def _with_timeout(make: Callable[[], Awaitable[T]]) -> T:
