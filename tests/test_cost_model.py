@@ -129,7 +129,14 @@ def _summary() -> Iterator[None]:
     """Print the measured factors once the module's tests ran (visible with ``pytest -s``)."""
     worst_cases.run(worst_cases.build("tiny/Text", 1_000))  # warm up caches and templates
     genui.validate("{}")
-    yield
+    # Everything alive now (the whole test session's heap) is left out of the collections
+    # each measurement starts with, which otherwise cost time in proportion to all of it.
+    gc.collect()
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
     if _TABLE:
         header = f"{'kind':24} {'entry':18} {'in':>8} {'out/in':>7} {'mem/in':>7} {'grow':>9}"
         sys.stdout.write("\n\ncost model (factors per input byte)\n" + header + "\n")
