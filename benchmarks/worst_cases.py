@@ -40,7 +40,7 @@ import functools
 import json
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
-from typing import Any, Literal, TypeAlias
+from typing import Any, Literal, TypeAlias, get_args
 
 import genui
 from genui.catalog import json_schema
@@ -75,15 +75,7 @@ Entry: TypeAlias = Literal[
 ]
 """The public entry point a case targets."""
 
-ENTRIES: tuple[Entry, ...] = (
-    "validate",
-    "render",
-    "render_with_report",
-    "parse_spec",
-    "apply_patch",
-    "stream_feed",
-    "stream_apply",
-)
+ENTRIES: tuple[Entry, ...] = get_args(Entry)
 TEXT_ENTRIES: tuple[Entry, ...] = ("validate", "render", "render_with_report", "parse_spec")
 """Entry points that take one spec's JSON text (any text case may run on any of them)."""
 
