@@ -22,8 +22,8 @@ Kinds (see :data:`GENERATORS`):
   URLs, and long links full of percent-escapes or ``&``;
 * ``undeclared-props``: long prop names that no component declares;
 * ``many-errors``: thousands of nodes, each with an unknown prop;
-* ``patch/copy``: one long text leaf, then as many ``copy`` ops of it as fit (and as the
-  copy budget allows: 256 Ki characters plus 8 per character of the patch)
+* ``patch/copy``: one text leaf, then ``copy`` ops of it: as long a leaf and as many
+  copies as the copy budget allows (256 Ki characters plus 8 per character of the patch)
   (for :func:`genui.apply_patch` and for a stream);
 * ``stream/data-url-4b``: a long data URL fed to a stream in 4-byte chunks;
 * ``stream/tiny-nodes-4b``: many tiny nodes fed in 4-byte chunks;
@@ -524,19 +524,20 @@ def many_errors(target_bytes: int) -> WorstCase:
 
 
 def patch_copy(target_bytes: int) -> WorstCase:
-    """patch/copy: one long text leaf, then as many ``copy`` ops of it as the budget allows."""
-    length = max(16, min(DEFAULT_LIMITS.max_string_length, target_bytes // 2))
-    base = _dumps({"root": ["a" * length]})
+    """patch/copy: one text leaf, then as many ``copy`` ops of it as the budget allows.
+
+    Half the bytes are ``copy`` ops; the leaf is as long as lets every copy pass the copy
+    budget (256 Ki characters plus 8 per character of the patch): the most text a patch
+    of this size may make.
+    """
     op = {"op": "copy", "from": "/root/0", "path": "/root/-"}
     per_op = len(_dumps(op)) + 1
-    fit = max(1, (target_bytes - len(base)) // per_op)
-    within = max(1, DEFAULT_LIMITS.max_total_chars // length - 2)
-    count = min(fit, within)
-    for _ in range(3):  # as many as the copy budget allows (it follows the patch's size)
-        budget = DEFAULT_COPY_CHARS_FLOOR + COPY_CHARS_PER_PATCH_CHAR * per_op * count
-        count = max(1, min(count, budget // length - 1))
-    ops = [op] * count
-    return WorstCase("patch/copy", "apply_patch", base, (_dumps(ops),))
+    count = max(1, target_bytes // 2 // per_op)
+    budget = DEFAULT_COPY_CHARS_FLOOR + COPY_CHARS_PER_PATCH_CHAR * per_op * count
+    longest = min(DEFAULT_LIMITS.max_string_length, DEFAULT_LIMITS.max_total_chars // (count + 1))
+    length = max(16, min(target_bytes // 2, longest, budget // count - 8))
+    base = _dumps({"root": ["a" * length]})
+    return WorstCase("patch/copy", "apply_patch", base, (_dumps([op] * count),))
 
 
 def stream_copy(target_bytes: int) -> WorstCase:
