@@ -40,7 +40,7 @@ from pydantic import ValidationError
 
 from genui.envelope import ActionSurface
 from genui.errors import GenerativeUIError, GenerativeUIPatchError, GenerativeUIValidationError
-from genui.htmltext import escape_html
+from genui.htmltext import identity_attrs
 from genui.jsontext import decode_json
 from genui.limits import Limits, check_value_limits
 from genui.partial import SpecAssembler
@@ -496,8 +496,7 @@ class SpecStream:
             return None
         html = Markup("").join(
             self._render(child, f"{path}/children/{index}")
-            for index, child in enumerate(node.children)
-            if index >= kept
+            for index, child in enumerate(node.children[kept:], start=kept)
         )
         return Update("after", last_path, html)
 
@@ -658,7 +657,7 @@ def _names_itself(html: str, path: str) -> bool:
     if not html.startswith("<"):
         return False
     end = html.find(">")
-    return end > 0 and f' data-genui-path="{escape_html(path)}"' in html[:end]
+    return end > 0 and identity_attrs(path, None) in html[:end]  # its path comes first
 
 
 def _is_valid_leaf(value: Any) -> bool:
