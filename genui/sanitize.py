@@ -79,6 +79,7 @@ __all__ = [
     "is_url_attribute",
     "sanitize_srcset",
     "sanitize_url",
+    "screen_url",
     "url_fields",
     "validation_context",
 ]
@@ -848,28 +849,40 @@ class UrlField:
     """The context the URL is checked (and must be rendered) in."""
 
 
+def screen_url(value: str, context: UrlContext, validation: object, prop: str) -> str | None:
+    """Check one URL found while validating a prop, the way :data:`SafeUrl` does.
+
+    ``validation`` is pydantic's ``info.context`` (see :func:`validation_context`): the policy
+    comes from it, a refused URL is reported there under ``prop`` and becomes None, or is a
+    ``unsafe_url`` validation error when the context is strict. Returns the URL to keep.
+    Props that hold URLs inside other text (such as Markdown) call this for each one, so
+    every URL in a spec meets the one policy.
+    """
+    ctx = validation if isinstance(validation, Mapping) else {}
+    policy = ctx.get(CONTEXT_POLICY)
+    if policy is not None and not isinstance(policy, UrlPolicy):
+        raise TypeError(f"{CONTEXT_POLICY} must be a UrlPolicy, got {type(policy).__name__}")
+    verdict = check_url(value, context=context, policy=policy)
+    if verdict.url is not None:
+        return verdict.url
+    reason = verdict.reason or "invalid_url"
+    detail = f"{_REASON_TEXT.get(reason, reason)} ({context} context): {_snippet(value)}"
+    if ctx.get(CONTEXT_STRICT):
+        raise PydanticCustomError(
+            "unsafe_url", "{detail} [{reason}]", {"reason": reason, "detail": detail}
+        )
+    report = ctx.get(CONTEXT_REPORT)
+    if isinstance(report, SanitizeReport):
+        path = ctx.get(CONTEXT_PATH)
+        report.add(path if isinstance(path, str) else "", prop, reason, detail)
+    return None
+
+
 def _url_validator(context: UrlContext) -> AfterValidator:
     def validate(value: str | None, info: ValidationInfo) -> str | None:
         if value is None:
             return None
-        ctx = info.context if isinstance(info.context, Mapping) else {}
-        policy = ctx.get(CONTEXT_POLICY)
-        if policy is not None and not isinstance(policy, UrlPolicy):
-            raise TypeError(f"{CONTEXT_POLICY} must be a UrlPolicy, got {type(policy).__name__}")
-        verdict = check_url(value, context=context, policy=policy)
-        if verdict.url is not None:
-            return verdict.url
-        reason = verdict.reason or "invalid_url"
-        detail = f"{_REASON_TEXT.get(reason, reason)} ({context} context): {_snippet(value)}"
-        if ctx.get(CONTEXT_STRICT):
-            raise PydanticCustomError(
-                "unsafe_url", "{detail} [{reason}]", {"reason": reason, "detail": detail}
-            )
-        report = ctx.get(CONTEXT_REPORT)
-        if isinstance(report, SanitizeReport):
-            path = ctx.get(CONTEXT_PATH)
-            report.add(path if isinstance(path, str) else "", info.field_name or "", reason, detail)
-        return None
+        return screen_url(value, context, info.context, info.field_name or "")
 
     validate.__name__ = f"check_{context}_url"
     return AfterValidator(validate)
