@@ -75,6 +75,8 @@ _ALIGN: Final = {
     "text-align:right": "right",
 }
 _CLEAN_PASSES: Final = 3
+_ATTRIBUTE_FACTOR: Final = 2
+_ATTRIBUTE_FLOOR: Final = 8 * 1024
 _PROBE_FACTOR: Final = 8
 _LINK_SYNTAX: Final = re.compile(r"[\\\[\]<]")
 _ASCII_PUNCTUATION: Final = re.compile(r"[!-/:-@\[-`{-~]")
@@ -221,21 +223,34 @@ def clean_markdown(text: str, validation: object, prop: str = "text") -> str:
 
     ``validation`` is pydantic's ``info.context`` (see :func:`genui.sanitize.screen_url`).
     """
+    global _LAST_PARSE
     text = _normalize(text)
-    seen: set[tuple[str, str]] = set()
-    for url in _urls(_parse(text)):
-        if (url.context, url.url) not in seen:
-            seen.add((url.context, url.url))
-            screen_url(url.url, url.context, validation, prop)
+    tokens = _parse(text)
+    seen: dict[tuple[str, str], bool] = {}
+    refused: list[_Url] = []
+    for url in _urls(tokens):
+        key = (url.context, url.url)
+        if key not in seen:
+            seen[key] = screen_url(url.url, url.context, validation, prop) is None
+        if seen[key]:
+            refused.append(url)
     policy = _policy_of(validation)
     for _ in range(_CLEAN_PASSES):
-        refused = _refused(_urls(_parse(text)), policy)
         if not refused:
+            _LAST_PARSE = (text, tokens)
             return text
         text = _defuse(text, refused)
-    if not _refused(_urls(_parse(text)), policy):
+        tokens = _parse(text)
+        refused = _refused(_urls(tokens), policy)
+    if not refused:
+        _LAST_PARSE = (text, tokens)
         return text
     return _ASCII_PUNCTUATION.sub(r"\\\g<0>", text)
+
+
+_LAST_PARSE: tuple[str, list[Token]] = ("", [])
+"""The text :func:`clean_markdown` returned last and its tokens: the props model then
+writes them without parsing the text again (tokens are never changed once parsed)."""
 
 
 class _Parsed(NamedTuple):
@@ -246,7 +261,8 @@ class _Parsed(NamedTuple):
 
 
 def _split(text: str, streaming: bool) -> _Parsed:
-    tokens = _parse(text)
+    last_text, last_tokens = _LAST_PARSE
+    tokens = last_tokens if last_text == text else _parse(text)
     if not streaming:
         return _Parsed(tokens, "")
     starts = [t.map[0] for t in tokens if t.level == 0 and t.map]
@@ -315,13 +331,27 @@ def _alt_text(children: Sequence[Token] | None) -> str:
 class _Writer:
     """Writes markdown-it tokens as HTML from a fixed set of elements."""
 
-    def __init__(self, policy: UrlPolicy, heading_base: int) -> None:
+    def __init__(self, policy: UrlPolicy, heading_base: int, size: int) -> None:
         self.policy = policy
         self.heading_base = heading_base
         self.out: list[str] = []
+        self.left = _ATTRIBUTE_FACTOR * size + _ATTRIBUTE_FLOOR
+        """Characters of URLs and titles still to be written: a reference used many times
+        writes its definition's URL each time, so the text's length bounds the total."""
 
     def url(self, value: str, context: UrlContext) -> str | None:
-        return check_url(value, context=context, policy=self.policy).url
+        url = check_url(value, context=context, policy=self.policy).url
+        if url is None or len(url) > self.left:
+            return None
+        self.left -= len(url)
+        return url
+
+    def title(self, token: Token) -> str:
+        title = _attr(token, "title")
+        if not title or len(title) > self.left:
+            return ""
+        self.left -= len(title)
+        return f' title="{escape_html(title)}"'
 
     def inline(self, children: Sequence[Token]) -> None:
         out = self.out
@@ -346,9 +376,7 @@ class _Writer:
                 if href is None:
                     out.append('<span class="genui-markdown__inert">')
                     continue
-                title = _attr(child, "title")
-                titled = f' title="{escape_html(title)}"' if title else ""
-                out.append(f'<a href="{escape_html(href)}"{titled}{_LINK_TAIL}')
+                out.append(f'<a href="{escape_html(href)}"{self.title(child)}{_LINK_TAIL}')
             elif kind == "link_close":
                 out.append("</span>" if inert and inert.pop() else "</a>")
             elif kind == "image":
@@ -367,15 +395,20 @@ class _Writer:
         if src is None:
             self.out.append(f'<span class="genui-markdown__inert">{alt}</span>')
             return
-        title = _attr(token, "title")
-        titled = f' title="{escape_html(title)}"' if title else ""
+        titled = self.title(token)
         self.out.append(f'<img src="{escape_html(src)}" alt="{alt}"{titled} loading="lazy">')
 
     def block(self, tokens: Sequence[Token]) -> None:
         out = self.out
-        for token in tokens:
+        skip_from = skip_to = -1
+        for index, token in enumerate(tokens):
             kind = token.type
-            if kind == "inline":
+            if skip_from <= index < skip_to:
+                continue
+            if kind == "tr_open":
+                skip_from, skip_to = _empty_tail(tokens, index)
+                out.append("<tr>\n")
+            elif kind == "inline":
                 self.inline(token.children or ())
             elif kind == "paragraph_open" or kind == "paragraph_close":
                 if not token.hidden:
@@ -413,6 +446,26 @@ class _Writer:
             # "definition" tokens write nothing: their links are resolved already.
 
 
+def _empty_tail(tokens: Sequence[Token], row: int) -> tuple[int, int]:
+    """The token range of the empty body cells that end the table row opened at ``row``.
+
+    markdown-it fills short rows up to the header's width (up to 65,536 cells a table); those
+    cells are left out, so the HTML grows with the text, not with the header times the rows.
+    """
+    end = row
+    while end < len(tokens) and tokens[end].type != "tr_close":
+        end += 1
+    start = end
+    while (
+        start - 3 > row
+        and tokens[start - 3].type == "td_open"
+        and not tokens[start - 2].content
+        and tokens[start - 1].type == "td_close"
+    ):
+        start -= 3
+    return start, end
+
+
 _CONTAINERS: Final = frozenset({"blockquote", "ul", "ol", "li", "thead", "tbody", "tr", "th", "td"})
 _BLOCK_TAGS: Final = frozenset({"blockquote", "ul", "ol", "thead", "tbody", "tr"})
 
@@ -423,7 +476,7 @@ def write_markdown(props: MarkdownProps, heading_base: int = 2) -> str:
     Headings are shifted so that ``#`` is ``<h{heading_base}>`` (never deeper than ``<h6>``).
     """
     tokens, pending = props.parsed()
-    writer = _Writer(props.url_policy, heading_base)
+    writer = _Writer(props.url_policy, heading_base, len(props.text))
     writer.block(tokens)
     if pending:
         writer.out.append(f'<p class="genui-markdown__pending">{escape_html(pending)}</p>\n')
