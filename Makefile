@@ -38,8 +38,11 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy --strict genui tests
 
+# The browser-free tests on both cores (pytest-xdist), then the browser tests on their own:
+# they wait on Chromium's timers, which a loaded machine would stretch.
 pytest: $(STAMP)
-	$(BIN)/pytest -q
+	$(BIN)/pytest -q -n 2 -m "not browser"
+	$(BIN)/pytest -q -m browser
 
 fuzz: $(STAMP)
 	GENUI_HYPOTHESIS_PROFILE=fuzz $(BIN)/pytest -q -m "not browser"
