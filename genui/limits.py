@@ -23,6 +23,7 @@ from genui.errors import ErrorDetail, GenerativeUIValidationError
 from genui.pointer import format_pointer, parse_pointer
 
 __all__ = [
+    "CONTEXT_LIMITS",
     "DEFAULT_LIMITS",
     "JSON_DECODER_MAX_DEPTH",
     "MAX_INTEGER",
@@ -73,10 +74,21 @@ class Limits:
     node by node as it is written, so a render is refused as ``output_too_large``
     (a :class:`~genui.GenerativeUIRenderError` with the path of the node that crossed
     the line) once it has written this much, never after writing more."""
+    max_chart_series: int = 12
+    """Most series one Chart draws. The JSON Schema states the default, so a spec that
+    satisfies it always renders; more is refused as ``too_long`` at the Chart's
+    ``series``."""
+    max_chart_points: int = 500
+    """Most points per chart series: a Chart's ``labels`` and each series' ``values``,
+    and a Stat's ``sparkline``. More is refused as ``too_long`` at the list."""
 
 
 DEFAULT_LIMITS = Limits()
 """The limits used when a caller passes none."""
+
+CONTEXT_LIMITS = "genui_limits"
+"""Key of the :class:`Limits` in the pydantic validation context (props models that bound
+their own data, such as Chart's, read it; :data:`DEFAULT_LIMITS` when absent)."""
 
 # Where a value sits in the spec decides whether it counts as a node.
 _JSON, _NODE_SLOT, _NODE_LIST, _SPEC = range(4)

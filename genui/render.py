@@ -588,7 +588,9 @@ class Renderer:
             return None
         compiled = compiled_registry(self._registry)
         collector = IndexedReport()
-        context = validation_context(policy=self.url_policy, report=collector, strict=self.strict)
+        context = validation_context(
+            policy=self.url_policy, report=collector, strict=self.strict, limits=self.limits
+        )
         try:
             root = compiled.validate(data, context, normalize=_has_null(text))
         except ValidationError:
@@ -868,7 +870,9 @@ class Renderer:
         component = self.registry.get(node.component)
         if component is None:
             return False
-        context = validation_context(policy=self.url_policy, path=path, strict=self.strict)
+        context = validation_context(
+            policy=self.url_policy, path=path, strict=self.strict, limits=self.limits
+        )
         try:
             component.props_model.model_validate(given_props(node.props), context=context)
         except ValidationError:

@@ -53,6 +53,8 @@ from pydantic import (
 from pydantic import Strict as _Strict
 from pydantic_core import PydanticCustomError
 
+from genui.limits import CONTEXT_LIMITS, DEFAULT_LIMITS, Limits
+
 __all__ = [
     "CONTEXT_PATH",
     "CONTEXT_POLICY",
@@ -809,13 +811,19 @@ def validation_context(
     report: SanitizeReport | None = None,
     path: str = "",
     strict: bool = False,
+    limits: Limits | None = None,
 ) -> dict[str, Any]:
-    """Build the pydantic ``context=`` mapping that :data:`SafeUrl`/:data:`ImageUrl` read."""
+    """Build the pydantic ``context=`` mapping that :data:`SafeUrl`/:data:`ImageUrl` read.
+
+    ``limits`` bound props that carry data (a Chart's points), under
+    :data:`~genui.limits.CONTEXT_LIMITS`.
+    """
     return {
         CONTEXT_POLICY: policy if policy is not None else DEFAULT_URL_POLICY,
         CONTEXT_REPORT: report,
         CONTEXT_PATH: path,
         CONTEXT_STRICT: strict,
+        CONTEXT_LIMITS: limits if limits is not None else DEFAULT_LIMITS,
     }
 
 

@@ -378,7 +378,7 @@ class Checker:
             return None
         compiled = compiled_registry(self.registry)
         collector = IndexedReport()
-        context = validation_context(policy=self.policy, report=collector)
+        context = validation_context(policy=self.policy, report=collector, limits=self.limits)
         try:
             root = compiled.validate(data, context, normalize=nulls)
         except ValidationError:
@@ -592,7 +592,7 @@ class _Walk:
         self.unknown_names: list[tuple[str, str]] = []
         self.nodes = 0
         """Nodes looked at so far (the limit holds for specs built in Python too)."""
-        self.context = validation_context(policy=checker.policy)
+        self.context = validation_context(policy=checker.policy, limits=checker.limits)
         self.from_text = False
         """Whether the spec was decoded from JSON text (then every value is JSON)."""
         self.forms: list[_Form] = []

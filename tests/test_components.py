@@ -53,12 +53,14 @@ DOC_ORDER = [
     "List",
     "ListItem",
     "Table",
+    "Chart",
     "Progress",
     "Image",
 ]
 
 MINIMAL_PROPS: dict[str, dict[str, Any]] = {
     "Stat": {"label": "Revenue", "value": 1},
+    "Chart": {"title": "Sales", "labels": ["Q1"], "series": [{"name": "2026", "values": [1]}]},
     "Progress": {"value": 1},
     "Image": {"image": "https://example.com/a.png"},
     "TextInput": {"name": "email", "label": "Email"},
@@ -590,6 +592,22 @@ RENDER_CASES: list[tuple[str, dict[str, Any], list[str]]] = [
             ' name="size" type="radio" value="s" aria-describedby="genui-r-error"><span>S</span>',
         ],
     ),
+    (
+        "chart",
+        node(
+            "Chart",
+            {"title": "Sales", "labels": ["Q1", "Q2"], "series": [{"name": "A", "values": [1, 2]}]},
+        ),
+        [
+            '<figure class="genui-chart genui-chart--bar" data-genui-path="/root">',
+            '<figcaption class="genui-chart__title">Sales</figcaption>',
+            'role="img"',
+            "<title>Sales</title>"
+            "<desc>Bar chart of 1 series over 2 categories. A from 1 to 2.</desc>",
+            '<details class="genui-chart__data"><summary>Data table</summary>',
+            '<tr><th scope="row">Q2</th><td class="genui-table__num">2</td></tr>',
+        ],
+    ),
 ]
 
 
@@ -667,6 +685,7 @@ def test_children_policies_follow_html_content_models() -> None:
         "RadioGroup",
         "Stat",
         "Table",
+        "Chart",
         "Progress",
         "Image",
     ]

@@ -65,15 +65,15 @@ def test_callable_fallback_gets_name_raw_props_and_path_and_its_str_is_escaped()
         return "<i>missing</i>"
 
     html = render(
-        {"root": [{"component": "Chart", "props": {"a": 1}, "children": ["x"]}]}, fallback=fallback
+        {"root": [{"component": "Map", "props": {"a": 1}, "children": ["x"]}]}, fallback=fallback
     )
-    assert calls == [("Chart", {"a": 1}, "/root/0")]
+    assert calls == [("Map", {"a": 1}, "/root/0")]
     assert html == "&lt;i&gt;missing&lt;/i&gt;"
 
 
 def test_callable_fallback_markup_is_trusted_as_is() -> None:
     html = render(
-        {"root": {"component": "Chart"}}, fallback=lambda n, p, path: Markup("<em>n/a</em>")
+        {"root": {"component": "Map"}}, fallback=lambda n, p, path: Markup("<em>n/a</em>")
     )
     assert html == "<em>n/a</em>"
 

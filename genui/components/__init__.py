@@ -11,6 +11,7 @@ from __future__ import annotations
 from functools import cache
 
 from genui.components.actions import BUTTON, LINK
+from genui.components.charts import CHART
 from genui.components.data import LIST, LIST_ITEM, PROGRESS, STAT, TABLE
 from genui.components.forms import CHECKBOX, FORM, RADIO_GROUP, SELECT, TEXT_AREA, TEXT_INPUT
 from genui.components.image import IMAGE
@@ -42,6 +43,7 @@ BUILTIN_COMPONENTS: tuple[Component, ...] = (
     LIST,
     LIST_ITEM,
     TABLE,
+    CHART,
     PROGRESS,
     IMAGE,
 )

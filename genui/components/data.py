@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from typing import Annotated, Final, Literal, TypeAlias
 
-from pydantic import Field
+from pydantic import Field, field_validator
 
 from genui.components.base import PropsModel
+from genui.components.charts import check_points, sparkline_svg
 from genui.htmltext import escape_html, format_number
+from genui.limits import DEFAULT_LIMITS
 from genui.registry import Component
 from genui.writing import Element
 
@@ -55,6 +57,17 @@ class StatProps(PropsModel):
     """The change to show beside it, e.g. `"+12% vs last month"`."""
     trend: Trend | None = None
     """Which way the figure moved; colours the delta (up green, down red) and adds an arrow."""
+    sparkline: (
+        Annotated[
+            list[int | float],
+            Field(min_length=1, json_schema_extra={"maxItems": DEFAULT_LIMITS.max_chart_points}),
+        ]
+        | None
+    ) = None
+    """Recent values, oldest first, drawn as a small line under the figure (decorative:
+    the figure and delta stay the text)."""
+
+    _check_sparkline = field_validator("sparkline")(check_points)
 
 
 _ARROWS: Final = {
@@ -88,6 +101,8 @@ def _stat(element: Element[StatProps]) -> str:
         if trend is not None:
             html += f'<span class="genui-visually-hidden"> ({_TREND_WORDS[trend]})</span>'
         html += "</dd>\n"
+    if props.sparkline is not None:
+        html += f'<dd class="genui-stat__sparkline">{sparkline_svg(props.sparkline)}</dd>\n'
     return html + "</dl>"
 
 
