@@ -175,6 +175,18 @@ def test_refused_urls_are_reported_as_the_text_prop_and_cleaned_from_the_text() 
     assert again.ok and not list(again.report)
 
 
+@pytest.mark.xfail(
+    strict=True,
+    reason="genui/validate.py leaves a reported prop out of the clean spec (right for a URL"
+    " prop, whose value is dropped; a Markdown text is cleaned, not dropped)",
+)
+def test_the_clean_spec_delivers_the_cleaned_text() -> None:
+    result = validate(_spec(HOSTILE), registry=REGISTRY)
+    assert result.spec is not None
+    delivered = result.spec.root.props  # type: ignore[union-attr]
+    assert "[good](https://example.com)" in str(delivered.get("text", ""))
+
+
 def test_refused_links_render_as_their_text() -> None:
     html = _render(HOSTILE)
     assert _refused(html) == []
