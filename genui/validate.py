@@ -1316,8 +1316,15 @@ class _Walk:
         if not urls:
             clean = given  # as sent, nulls left out
         elif {event.prop for event in urls} <= given.keys():
-            dropped = {event.prop for event in urls}
-            clean = {name: value for name, value in given.items() if name not in dropped}
+            # A URL prop is dropped; a text prop whose URLs were taken out (Markdown) keeps
+            # its cleaned text.
+            reported = {event.prop for event in urls}
+            clean = {}
+            for name, value in given.items():
+                if name not in reported:
+                    clean[name] = value
+                elif isinstance(cleaned := getattr(model, name, None), str):
+                    clean[name] = cleaned
         else:
             clean = _clean_props(model, given)  # a URL inside a prop's value was dropped
         if entry.takes_action and isinstance(getattr(model, "action", None), ActionRef):
