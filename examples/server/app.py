@@ -53,7 +53,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from examples.server import playground
 from examples.server.runs import DemoConfig, ImageStore, Run, RunManager, TooBusyError
-from examples.server.scenarios import ACTIONS, SCENARIOS, Scenario
+from examples.server.scenarios import ACTIONS, REGISTRY, SCENARIOS, Scenario
 from genui import ActionEvent, GenerativeUIError, Renderer, parse_spec
 from genui.sse import parse_last_event_id
 from genui.starlette import MAX_BODY_BYTES, ActionEndpoint, mount_actions
@@ -202,8 +202,8 @@ def create_app(config: DemoConfig | None = None, **overrides: Any) -> FastAPI:
         if live is not None:
             scenarios[live.name] = live
     renderers = {
-        "strict": Renderer(actions=ACTIONS),
-        "lenient": Renderer(on_invalid_props="drop", fallback="default"),
+        "strict": Renderer(registry=REGISTRY, actions=ACTIONS),
+        "lenient": Renderer(registry=REGISTRY, on_invalid_props="drop", fallback="default"),
     }
     image_actions = _configure_regenerate(renderers["strict"], "/regenerate")
     manager = RunManager(

@@ -22,7 +22,13 @@ Scenarios:
 ``booking``
     the agent asks for a booking: a form bound to the declared ``book_table`` action
     (:data:`ACTIONS`), answered on the same stream with a confirmation and a single-use
-    "send it again" button (``resend_confirmation``).
+    "send it again" button (``resend_confirmation``);
+``answer``
+    a model's Markdown answer streamed token by token (growing-prefix ``replace`` patches on
+    a ``Markdown`` node marked ``streaming``), then a ``Chart`` of the figures it quotes.
+
+Scenarios use :data:`REGISTRY`: the built-ins plus ``Markdown`` (the ``genui[markdown]``
+extra).
 
 The booking's inputs are checked on submit against today's date (a date in the past is
 refused); that check is the app's, not the script's, which stays deterministic.
@@ -42,7 +48,8 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from pydantic_core import PydanticCustomError
 
 from examples.server.imagegen import PARTIAL_BLOCKS, ImageSlot, scene_png
-from genui import ActionEvent, ActionReply, Actions
+from genui import ActionEvent, ActionReply, Actions, Registry, default_registry
+from genui.components.markdown import MARKDOWN
 
 __all__ = [
     "ACTIONS",
@@ -50,6 +57,7 @@ __all__ = [
     "DASHBOARD_SPEC",
     "EMAIL",
     "HOSTILE_SPEC",
+    "REGISTRY",
     "SCENARIOS",
     "Booking",
     "BookingParams",
@@ -585,6 +593,74 @@ def resend_confirmation(event: ActionEvent[Resend, None]) -> ActionReply:
     return ActionReply(patches=[{"op": "add", "path": "/root/-", "value": sent}])
 
 
+# -- 7. answer: Markdown streamed token by token, then a chart -----------------------------
+
+REGISTRY: Final[Registry] = default_registry().extend(MARKDOWN)
+"""The demo's allowlist: the built-in components and ``Markdown``."""
+
+ANSWER_MARKDOWN: Final = """\
+## Sign-ups this quarter
+
+Sign-ups grew in **every month** of the quarter, and *paid* conversions kept pace:
+
+| Month | Sign-ups | Paid |
+| :---- | -------: | ---: |
+| July | 1,240 | 310 |
+| August | 1,515 | 362 |
+| September | 1,830 | 441 |
+
+- [x] July's onboarding change is live
+- [ ] The September cohort still needs its survey
+
+To pull the same figures yourself:
+
+```sql
+select month, count(*) from signups group by month;
+```
+
+The method is described in [the analytics handbook](https://example.com/handbook).
+"""
+"""The answer the scripted model writes, in Markdown."""
+
+ANSWER_CHART: Final[dict[str, Any]] = {
+    "component": "Chart",
+    "props": {
+        "title": "Sign-ups and paid conversions",
+        "description": "Sign-ups rose from 1,240 in July to 1,830 in September.",
+        "kind": "bar",
+        "labels": ["July", "August", "September"],
+        "series": [
+            {"name": "Sign-ups", "values": [1240, 1515, 1830]},
+            {"name": "Paid", "values": [310, 362, 441]},
+        ],
+    },
+}
+"""The chart the scripted model adds once its text is done."""
+
+_ANSWER_TEXT: Final = "/root/0/props/text"
+
+
+def answer(ctx: ScriptContext) -> Iterator[Step]:
+    """Write the Markdown answer a few characters at a time, then add the chart.
+
+    Each step replaces the node's whole text with a longer prefix (what an adapter over a
+    model's token stream sends); while ``streaming`` is true the block still being written
+    is shown as plain text, so a half-written link or table never renders half-parsed.
+    """
+    markdown = {"component": "Markdown", "props": {"text": "", "streaming": True}}
+    yield Patch([{"op": "add", "path": "/root", "value": [markdown]}])
+    for end in range(12, len(ANSWER_MARKDOWN) + 12, 12):
+        yield Patch([{"op": "replace", "path": _ANSWER_TEXT, "value": ANSWER_MARKDOWN[:end]}])
+        yield Pause(0.03)
+    yield Patch(
+        [
+            {"op": "replace", "path": "/root/0/props/streaming", "value": False},
+            {"op": "add", "path": "/root/-", "value": ANSWER_CHART},
+        ]
+    )
+    yield Close()
+
+
 # -- the catalogue -------------------------------------------------------------------------
 
 
@@ -643,6 +719,14 @@ SCENARIOS: dict[str, Scenario] = {
             booking,
             actions=True,
             source=_source(BOOKING_SPEC),
+        ),
+        Scenario(
+            "answer",
+            "A Markdown answer and a chart",
+            "The model's Markdown arrives token by token: finished blocks render as they "
+            "complete, the one being written stays plain text; then a chart drawn as SVG on "
+            "the server, no script.",
+            answer,
         ),
     )
 }
