@@ -392,9 +392,11 @@ def _table(props: ChartProps) -> str:
     head = escape_html(props.x_label) if props.x_label else ""
     parts = [
         '<details class="genui-chart__data"><summary>Data table</summary>\n'
-        '<div class="genui-chart__scroll"><table class="genui-table__table"><thead><tr>'
-        f'<th scope="col">{head}</th>'
+        '<div class="genui-chart__scroll"><table class="genui-table__table">'
     ]
+    if props.y_label:
+        parts.append(f'<caption class="genui-chart__unit">{escape_html(props.y_label)}</caption>')
+    parts.append(f'<thead><tr><th scope="col">{head}</th>')
     parts.extend(
         f'<th scope="col" class="genui-table__num">{escape_html(one.name)}</th>'
         for one in props.series
