@@ -144,7 +144,30 @@ def _field(kind: str) -> Describer:
 
 def _stat(w: _Writer, p: Any) -> str:
     delta = f" ({w.text(p.delta)})" if p.delta else ""
-    return f"[stat] {w.text(p.label)}: {w.text(p.value)}{delta}"
+    line = f"[stat] {w.text(p.label)}: {w.text(p.value)}{delta}"
+    if p.sparkline:
+        first, last = w.text(p.sparkline[0]), w.text(p.sparkline[-1])
+        line += f" sparkline of {len(p.sparkline)} values: {first} to {last}"
+    return line
+
+
+def _values(w: _Writer, values: list[Any]) -> str:
+    """Up to ``max_rows`` values of a chart, then how many more there are."""
+    shown = ", ".join("-" if value is None else w.text(value) for value in values[: w.max_rows])
+    more = len(values) - w.max_rows
+    return w.text(shown) + (f", … {more} more" if more > 0 else "")
+
+
+def _chart(w: _Writer, p: Any) -> str:
+    lines = [f"[{p.kind} chart: {w.text(p.title)}]"]
+    if p.description:
+        lines.append(w.text(p.description))
+    lines.append("labels: " + _values(w, p.labels))
+    for axis, label in (("x", p.x_label), ("y", p.y_label)):
+        if label:
+            lines.append(f"{axis} axis: {w.text(label)}")
+    lines.extend(f"- {w.text(one.name)}: {_values(w, one.values)}" for one in p.series)
+    return "\n".join(lines)
 
 
 def _progress(w: _Writer, p: Any) -> str:
@@ -207,6 +230,7 @@ DESCRIBERS: Final[Mapping[str, Describer]] = {
     "Code": _code,
     "Image": _image,
     "Table": _table,
+    "Chart": _chart,
 }
 """How each built-in component is described (an app's own components: name and props)."""
 
