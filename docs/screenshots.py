@@ -9,13 +9,16 @@
   shows it, at 390 and 1280 px: ``docs/img/getting-started-{390,1280}.png``;
 * ``playground``: the demo's ``/playground`` with JavaScript off, its default example
   submitted, at 1280 and 390 px: ``docs/img/playground.png``, ``docs/img/playground-390.png``;
+* ``charts``: a page of Charts (bar, line, area, a Stat sparkline) at 390 and 1280 px,
+  light and dark (``prefers-color-scheme`` emulated):
+  ``docs/img/charts-{light,dark}-{390,1280}.png``;
 * ``booking``: the demo's booking scenario (a Form bound to a declared action) as the page
   first shows it, JavaScript off, at 390 and 1280 px: ``docs/img/booking-{390,1280}.png``.
 
 ::
 
     .venv/bin/python docs/screenshots.py [components] [demo] [getting-started] [playground] \
-        [booking]
+        [booking] [charts]
 
 With no argument it takes all of them. Image URLs in the component examples are
 answered locally with a small SVG chart, so the script needs no network.
@@ -73,8 +76,8 @@ def gallery() -> dict[str, Any]:
     """A spec showing each built-in example in a titled card, two per row."""
     cards: list[dict[str, Any]] = []
     for component in BUILTIN_COMPONENTS:
-        if component.example is None or component.name == "ListItem":
-            continue  # ListItem is shown inside the List example
+        if component.example is None or not component.standalone:
+            continue  # ListItem is shown inside the List example, the fields in the Form's
         cards.append(
             {
                 "component": "Card",
@@ -157,6 +160,143 @@ VARIANTS: list[dict[str, Any]] = [
         {"component": "Image", "props": {"image": "javascript:alert(1)", "alt": "A chart"}},
     ),
 ]
+
+
+def chart_gallery() -> dict[str, Any]:
+    """The page of charts the ``charts`` target and tests/test_charts_browser.py show."""
+    months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+    return {
+        "root": [
+            {
+                "component": "Chart",
+                "props": {
+                    "title": "Revenue by quarter",
+                    "kind": "bar",
+                    "labels": ["Q1", "Q2", "Q3", "Q4"],
+                    "series": [
+                        {"name": "2025", "values": [42_000, 51_500, 48_200, 63_900]},
+                        {"name": "2026", "values": [47_800, 58_100, None, 71_250]},
+                        {"name": "Target", "values": [45_000, 55_000, 60_000, 65_000]},
+                    ],
+                    "x_label": "Quarter",
+                    "y_label": "USD",
+                },
+            },
+            {
+                "component": "Chart",
+                "props": {
+                    "title": "Daily active users",
+                    "kind": "line",
+                    "labels": months,
+                    "series": [
+                        {
+                            "name": "Web",
+                            "values": [
+                                820,
+                                932,
+                                901,
+                                934,
+                                1290,
+                                1330,
+                                1320,
+                                1400,
+                                None,
+                                1510,
+                                1620,
+                                1580,
+                            ],
+                        },
+                        {
+                            "name": "App",
+                            "values": [
+                                320,
+                                410,
+                                530,
+                                610,
+                                700,
+                                690,
+                                760,
+                                880,
+                                950,
+                                990,
+                                1100,
+                                1240,
+                            ],
+                        },
+                    ],
+                },
+            },
+            {
+                "component": "Chart",
+                "props": {
+                    "title": "Net cash flow",
+                    "kind": "area",
+                    "labels": months,
+                    "series": [
+                        {
+                            "name": "Cash flow",
+                            "values": [
+                                1.2,
+                                0.8,
+                                -0.4,
+                                -1.1,
+                                0.3,
+                                1.9,
+                                2.4,
+                                1.1,
+                                -0.2,
+                                0.6,
+                                1.5,
+                                2.8,
+                            ],
+                        },
+                    ],
+                    "y_label": "M EUR",
+                },
+            },
+            {
+                "component": "Grid",
+                "props": {"columns": 2},
+                "children": [
+                    {
+                        "component": "Stat",
+                        "props": {
+                            "label": "Revenue",
+                            "value": "$71,250",
+                            "delta": "+11%",
+                            "trend": "up",
+                            "sparkline": [42, 51.5, 48.2, 63.9, 47.8, 58.1, 66, 71.25],
+                        },
+                    },
+                    {
+                        "component": "Stat",
+                        "props": {
+                            "label": "Churn",
+                            "value": "2.1%",
+                            "delta": "-0.4 pt",
+                            "trend": "down",
+                            "sparkline": [3.1, 2.9, 2.8, 2.7, 2.5, 2.5, 2.3, 2.1],
+                        },
+                    },
+                ],
+            },
+        ]
+    }
+
+
+def charts(browser: Browser) -> None:
+    """The chart gallery at phone and desktop width, in the light and the dark scheme."""
+    html = str(Renderer().render_page(chart_gallery(), title="genui charts"))
+    for scheme in ("light", "dark"):
+        for width in (PHONE, DESKTOP):
+            context = browser.new_context(
+                viewport={"width": width, "height": 800},
+                color_scheme=scheme,  # type: ignore[arg-type]
+            )
+            page = context.new_page()
+            page.set_content(html, wait_until="load")
+            _save(page, OUT / f"charts-{scheme}-{width}.png")
+            context.close()
 
 
 def components(browser: Browser) -> None:
@@ -283,6 +423,7 @@ SHOTS = {
     "getting-started": getting_started,
     "playground": playground,
     "booking": booking,
+    "charts": charts,
 }
 
 
