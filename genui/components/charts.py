@@ -198,7 +198,7 @@ def _plain(value: Decimal) -> str:
 class _Axis:
     """The value axis: a domain with nice ticks, kept as ``mantissa * 10**exponent``."""
 
-    __slots__ = ("exponent", "high", "low", "step")
+    __slots__ = ("_low", "_span", "exponent", "high", "low", "step")
 
     def __init__(self, values: Sequence[float], *, with_zero: bool) -> None:
         low = min(values)
@@ -224,6 +224,8 @@ class _Axis:
         self.high = (Decimal(repr(high_n)) / step).to_integral_value(
             rounding="ROUND_CEILING"
         ) * step
+        self._low = float(self.low)
+        self._span = float(self.high) - self._low
 
     def ticks(self) -> list[Decimal]:
         """Tick values (mantissas), from low to high."""
@@ -232,9 +234,7 @@ class _Axis:
 
     def fraction(self, value: float) -> float:
         """Where ``value`` sits between the domain's low (0) and high (1) end."""
-        low = float(self.low)
-        span = float(self.high) - low
-        return (_scaled(value, self.exponent) - low) / span
+        return (_scaled(value, self.exponent) - self._low) / self._span
 
     def tick_fraction(self, tick: Decimal) -> float:
         """Where one tick sits between the domain's low (0) and high (1) end."""
