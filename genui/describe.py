@@ -158,6 +158,16 @@ def _values(w: _Writer, values: list[Any]) -> str:
     return w.text(shown) + (f", … {more} more" if more > 0 else "")
 
 
+def _markdown(w: _Writer, p: Any) -> str:
+    """Markdown as its (clean) source, which a model reads as it wrote it: line by line."""
+    text = getattr(p, "text", "")
+    if not isinstance(text, str):
+        return ""
+    lines = [shown for line in text.split("\n", w.max_rows + 1) if (shown := w.text(line))]
+    more = text.count("\n") + 1 - w.max_rows if len(lines) > w.max_rows else 0
+    return "\n".join(lines[: w.max_rows] + ([f"… {more} more lines"] if more > 0 else []))
+
+
 def _chart(w: _Writer, p: Any) -> str:
     lines = [f"[{p.kind} chart: {w.text(p.title)}]"]
     if p.description:
@@ -228,6 +238,7 @@ DESCRIBERS: Final[Mapping[str, Describer]] = {
     "Stat": _stat,
     "Progress": _progress,
     "Code": _code,
+    "Markdown": _markdown,  # genui.components.markdown, when an app registers it
     "Image": _image,
     "Table": _table,
     "Chart": _chart,

@@ -26,6 +26,7 @@ from genui import (
     SpecStream,
     UrlPolicy,
     default_registry,
+    describe,
     validate,
 )
 from genui.components.markdown import (
@@ -436,3 +437,13 @@ def test_a_patch_stream_of_growing_text_ends_as_a_render_at_once(
         assert _refused(str(stream.html())) == []
     stream.apply([{"op": "replace", "path": "/root/props/streaming", "value": False}])
     assert str(stream.html()) == str(RENDERER.render(_spec(text, streaming=False)))
+
+
+def test_describe_gives_the_clean_source_line_by_line_within_its_budget() -> None:
+    text = "# Title\n\nSee [docs](https://example.com/a) and [x](javascript:alert(1)).\n"
+    description = describe(_spec(text), registry=REGISTRY)
+    assert description.splitlines()[0] == "# Title"
+    assert "docs" in description and "javascript:" not in description
+    long = "\n".join(f"line {index}" for index in range(100))
+    lines = describe(_spec(long), registry=REGISTRY, max_rows=5).splitlines()
+    assert lines == ["line 0", "line 1", "line 2", "line 3", "line 4", "… 95 more lines"]
