@@ -99,11 +99,16 @@ _NODE_CONFIG = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 def may_report(component: Component) -> bool:
     """Whether validating the component's props may report a sanitization event.
 
-    Built-in props models report only through URL fields; an application's model
-    may have validators of its own that do.
+    Built-in props models report through URL fields, or through validators of their own
+    when the component says it ``screens_urls`` (Markdown); an application's model may
+    have validators of its own that do.
     """
     model = component.props_model
-    return bool(url_fields(model)) or not model.__module__.startswith("genui.")
+    return (
+        bool(url_fields(model))
+        or component.screens_urls
+        or not model.__module__.startswith("genui.")
+    )
 
 
 def _node_model(

@@ -82,6 +82,10 @@ class Component:
     """The element class, ``genui-<name>``; derived from ``name`` when left empty."""
     writer: Writer | None = field(default=None, kw_only=True)
     """The function that writes the component's element (see :mod:`genui.writing`)."""
+    screens_urls: bool = field(default=False, kw_only=True)
+    """Whether its props model's own validators check URLs found inside other props (with
+    :func:`genui.sanitize.screen_url`, as ``Markdown`` does for its text) and so may report
+    a refused URL under a prop that is not a URL field."""
     not_urls: AbstractSet[str] = field(default=frozenset(), kw_only=True)
     """Props named like an attribute browsers read as a URL (``href``, ``src``, ``icon``,
     ``data``... :data:`genui.sanitize.URL_ATTRIBUTES`) that are *not* URLs and are never

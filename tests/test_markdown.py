@@ -447,3 +447,22 @@ def test_describe_gives_the_clean_source_line_by_line_within_its_budget() -> Non
     long = "\n".join(f"line {index}" for index in range(100))
     lines = describe(_spec(long), registry=REGISTRY, max_rows=5).splitlines()
     assert lines == ["line 0", "line 1", "line 2", "line 3", "line 4", "… 95 more lines"]
+
+
+def test_a_refused_url_in_text_is_reported_on_its_own_node_from_data_and_from_json_text() -> None:
+    spec = {
+        "root": [
+            {"component": "Image", "props": {"image": "https://example.com/a.png", "alt": "a"}},
+            _spec("[x](javascript:alert(1)) after")["root"],
+            {"component": "Link", "props": {"href": "javascript:alert(2)", "text": "y"}},
+        ]
+    }
+    results = [validate(form, registry=REGISTRY) for form in (spec, json.dumps(spec))]
+    for result in results:
+        assert [(e.path, e.code) for e in result.errors] == [
+            ("/root/1/props/text", "unsafe_url"),
+            ("/root/2/props/href", "unsafe_url"),
+        ]
+        assert result.spec is not None
+    first, second = (r.spec.model_dump(mode="json") for r in results if r.spec is not None)
+    assert first == second

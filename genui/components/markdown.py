@@ -517,6 +517,7 @@ def markdown_component(
         "genui/markdown.html",
         writer=write,
         children="none",
+        screens_urls=True,
         description=description
         or (
             "Formatted text in Markdown (CommonMark with tables, ~~strikethrough~~ and"
