@@ -72,15 +72,19 @@ def _limits(info: ValidationInfo) -> Limits:
     return limits if isinstance(limits, Limits) else DEFAULT_LIMITS
 
 
-def check_points(values: list[Point], info: ValidationInfo) -> list[Point]:
-    """Refuse more points than :attr:`~genui.Limits.max_chart_points` (``too_long``)."""
-    most = _limits(info).max_chart_points
-    if len(values) > most:
+def _check_count(count: int, most: int, what: str, limit: str) -> None:
+    """Refuse ``count`` items over ``most``, the :class:`~genui.Limits` field ``limit``."""
+    if count > most:
         raise PydanticCustomError(
             "too_long",
-            "more than {most} points (Limits.max_chart_points)",
-            {"most": most},
+            "more than {most} {what} (Limits.{limit})",
+            {"most": most, "what": what, "limit": limit},
         )
+
+
+def check_points(values: list[Point], info: ValidationInfo) -> list[Point]:
+    """Refuse more points than :attr:`~genui.Limits.max_chart_points` (``too_long``)."""
+    _check_count(len(values), _limits(info).max_chart_points, "points", "max_chart_points")
     return values
 
 
@@ -133,21 +137,13 @@ class ChartProps(PropsModel):
     @field_validator("labels")
     @classmethod
     def _check_labels(cls, labels: list[str], info: ValidationInfo) -> list[str]:
-        most = _limits(info).max_chart_points
-        if len(labels) > most:
-            raise PydanticCustomError(
-                "too_long", "more than {most} labels (Limits.max_chart_points)", {"most": most}
-            )
+        _check_count(len(labels), _limits(info).max_chart_points, "labels", "max_chart_points")
         return labels
 
     @field_validator("series")
     @classmethod
     def _check_series(cls, series: list[ChartSeries], info: ValidationInfo) -> list[ChartSeries]:
-        most = _limits(info).max_chart_series
-        if len(series) > most:
-            raise PydanticCustomError(
-                "too_long", "more than {most} series (Limits.max_chart_series)", {"most": most}
-            )
+        _check_count(len(series), _limits(info).max_chart_series, "series", "max_chart_series")
         return series
 
 
