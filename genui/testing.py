@@ -171,6 +171,9 @@ class _SchemaStrategies:
     def _string(self, schema: Mapping[str, Any]) -> st.SearchStrategy[str]:
         low = int(schema.get("minLength", 0))
         high = min(int(schema.get("maxLength", _TEXT_CAP)), max(low, _TEXT_CAP))
+        if schema.get("format") == "uri-reference":  # a URL prop: one the default policy takes
+            paths = st.from_regex(re.compile(r"[A-Za-z0-9_./-]{0,40}"), fullmatch=True)
+            return paths.map(lambda path: "https://example.com/" + path)
         if "pattern" in schema:
             pattern = schema["pattern"]
             return st.from_regex(re.compile(pattern), fullmatch=True).filter(
@@ -186,7 +189,8 @@ def from_schema(
 
     Supports local ``$ref``, ``anyOf``/``oneOf``, ``const``, ``enum``, the JSON
     types, ``properties``/``required``, ``items``, numeric bounds, string
-    lengths and ``pattern``. References nest at most ``max_depth`` deep.
+    lengths, ``pattern`` and ``format: uri-reference`` (drawn as ``https://example.com/…``
+    URLs, which the default URL policy accepts). References nest at most ``max_depth`` deep.
     """
     strings = text if text is not None else st.text(max_size=_TEXT_CAP)
     return _SchemaStrategies(schema, max_depth, strings).build(schema, 0)
