@@ -22,7 +22,11 @@ The agent is an async iterable (or a callable returning one) of text chunks (``s
 dict: :meth:`SpecStream.apply`). Memory is bounded: the stream's own state, plus at most
 ``log_bytes`` of logged events (the oldest are dropped first; the final event always stays).
 
-Runs live in one process and one event loop. Use one run per agent response; keep them in
+The events are written to a :class:`~genui.runlog.RunLog` (``log``; by default a
+:class:`~genui.runlog.MemoryRunLog` of the run's own) under the run's ``run_id``. With a
+shared log (:class:`genui.redis_store.RedisRunLog`) any worker serves a connection with
+:func:`genui.runlog.follow` from the log alone, while the run itself (its agent's task) lives
+in the process and event loop that started it. Use one run per agent response; keep them in
 a mapping of your own, keyed by an id the page's ``data-genui-stream`` URL carries.
 """
 
@@ -30,12 +34,13 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections import deque
-from collections.abc import AsyncIterable, AsyncIterator, Callable
-from typing import Any, NamedTuple
+import secrets
+from collections.abc import AsyncGenerator, AsyncIterable, Callable
+from typing import Any
 
 from genui.errors import GenerativeUIError
-from genui.sse import end_event, error_event, parse_last_event_id, sse_event
+from genui.runlog import MemoryRunLog, RunEvent, RunLog, RunLogError, follow
+from genui.sse import end_event, error_event, sse_event
 from genui.stream import SpecStream, Update
 
 __all__ = ["AgentOutput", "StreamRun"]
@@ -47,11 +52,6 @@ DEFAULT_LOG_BYTES = 8 * 1024 * 1024
 """Default budget of logged events kept for reconnects (8 MiB of SSE text)."""
 
 
-class _Logged(NamedTuple):
-    version: int
-    frame: str
-
-
 class StreamRun:
     """An agent's streamed response: its task, its stream, its event log, its subscribers.
 
@@ -61,7 +61,11 @@ class StreamRun:
     * ``log_bytes``: most bytes of events kept for reconnects.
     * ``heartbeat``: seconds of silence before a keep-alive comment.
     * ``idle_timeout``: seconds a run without subscribers keeps running (``None``: always
-      runs to the end).
+      runs to the end). Only this process's subscribers count: with readers on other
+      workers (a shared ``log``), use ``None``.
+    * ``log``: where the events are written (default: a :class:`~genui.runlog.MemoryRunLog`
+      of its own).
+    * ``run_id``: the run's key in ``log`` (default: a new random id).
     """
 
     def __init__(
@@ -72,25 +76,27 @@ class StreamRun:
         log_bytes: int = DEFAULT_LOG_BYTES,
         heartbeat: float = 15.0,
         idle_timeout: float | None = 30.0,
+        log: RunLog | None = None,
+        run_id: str | None = None,
     ) -> None:
         self.stream = stream if stream is not None else SpecStream()
         """The stream the agent's output drives."""
         self.log_bytes = log_bytes
         self.heartbeat = heartbeat
         self.idle_timeout = idle_timeout
+        self.log: RunLog = log if log is not None else MemoryRunLog()
+        """Where the run's events are written, for any reader."""
+        self.run_id = run_id if run_id is not None else secrets.token_urlsafe(16)
+        """The run's key in :attr:`log`."""
         self._agent = agent
-        self._log: deque[_Logged] = deque()
-        self._log_size = 0
-        self._first = 0
-        """Sequence number of the log's first entry (entries dropped before it)."""
-        self._dropped_through = 0
-        """Version of the last entry dropped from the log (0: none dropped)."""
-        self._changed = asyncio.Event()
+        self._ready = asyncio.Event()
+        """Set once the log exists (readers wait for it)."""
+        self._ended = asyncio.Event()
         self._final: str | None = None
         self._task: asyncio.Task[None] | None = None
         self._idle: asyncio.TimerHandle | None = None
         self.subscribers = 0
-        """Connections subscribed now."""
+        """Connections subscribed now (in this process)."""
         self.error: GenerativeUIError | None = None
         """What ended the run early, if anything (an agent's exception becomes one)."""
 
@@ -110,33 +116,47 @@ class StreamRun:
         """Stop the agent: subscribers are sent an error event (``cancelled``)."""
         if self._task is not None and not self._task.done():
             self._task.cancel()
-        elif self._task is None and self._final is None:
-            self._fail(GenerativeUIError("the run was cancelled", code="cancelled"))
+        elif self._task is None and self.error is None:
+            self.error = GenerativeUIError("the run was cancelled", code="cancelled")
+            self.start()  # it only logs the error event
 
     async def wait(self) -> None:
         """Wait until the run has ended."""
         self.start()
-        while self._final is None:
-            await self._changed.wait()
+        await self._ended.wait()
 
     # -- the agent's side ----------------------------------------------------------------
 
     async def _drive(self) -> None:
+        try:
+            await self.log.create(
+                self.run_id, self.stream.version, self._snapshot, max_bytes=self.log_bytes
+            )
+        except RunLogError as exc:
+            self.error = exc
+            self._final = error_event(exc, self.stream.version)
+            self._ended.set()
+            return
+        finally:
+            self._ready.set()
+        if self.error is not None:  # cancelled before it started
+            await self._finish(error_event(self.error, self.stream.version))
+            return
         agent = self._agent() if callable(self._agent) else self._agent
         try:
             async for item in agent:
-                self._publish(self._take(item))
-            self._publish(self.stream.close())
+                await self._publish(self._take(item))
+            await self._publish(self.stream.close())
         except asyncio.CancelledError:
-            self._fail(GenerativeUIError("the run was cancelled", code="cancelled"))
+            await self._fail(GenerativeUIError("the run was cancelled", code="cancelled"))
             raise
         except GenerativeUIError as exc:
-            self._fail(exc)
+            await self._fail(exc)
         except Exception as exc:  # the agent's own code failed: say so, do not hang the page
             message = f"the agent failed: {type(exc).__name__}"  # not its text: it may hold secrets
-            self._fail(GenerativeUIError(message, code="agent_failed"))
+            await self._fail(GenerativeUIError(message, code="agent_failed"))
         else:
-            self._finish(end_event(self.stream.version))
+            await self._finish(end_event(self.stream.version))
 
     def _take(self, item: Any) -> list[Update]:
         if isinstance(item, str | bytes | bytearray):
@@ -147,87 +167,52 @@ class StreamRun:
             f"an agent yields text or patches, not {type(item).__name__}", code="agent_failed"
         )
 
-    def _publish(self, updates: list[Update]) -> None:
-        if updates:
-            self._append(_Logged(self.stream.version, sse_event(updates, self.stream.version)))
+    def _snapshot(self) -> RunEvent:
+        version = self.stream.version
+        return RunEvent(version, sse_event([self.stream.reset_update()], version))
 
-    def _fail(self, error: GenerativeUIError) -> None:
+    async def _publish(self, updates: list[Update]) -> None:
+        if updates:
+            version = self.stream.version
+            await self.log.append(self.run_id, RunEvent(version, sse_event(updates, version)))
+
+    async def _fail(self, error: GenerativeUIError) -> None:
         if self._final is None:
             self.error = error
-            self._finish(error_event(error, self.stream.version))
+            await self._finish(error_event(error, self.stream.version))
 
-    def _finish(self, frame: str) -> None:
+    async def _finish(self, frame: str) -> None:
         self._final = frame
-        self._wake()
-
-    def _append(self, entry: _Logged) -> None:
-        self._log.append(entry)
-        self._log_size += len(entry.frame)
-        while self._log_size > self.log_bytes and len(self._log) > 1:
-            dropped = self._log.popleft()
-            self._log_size -= len(dropped.frame)
-            self._first += 1
-            self._dropped_through = dropped.version
-        self._wake()
-
-    def _wake(self) -> None:
-        self._changed.set()
-        self._changed = asyncio.Event()
+        self._ended.set()
+        with contextlib.suppress(RunLogError):  # its readers are told by their own reads
+            await self.log.finish(self.run_id, frame, self.stream.version)
 
     # -- the subscribers' side -----------------------------------------------------------
 
-    async def events(self, last_event_id: str | None = None) -> AsyncIterator[str]:
+    async def events(self, last_event_id: str | None = None) -> AsyncGenerator[str, None]:
         """The SSE text for one connection, from ``Last-Event-ID`` (its header) to the end.
 
         Starts the run if needed. The iterator ends after the final event (``genui-end``
-        or ``genui-error``); closing it early (the client left) unsubscribes.
+        or ``genui-error``); closing it early (the client left) unsubscribes. It is
+        :func:`genui.runlog.follow` on the run's log, counted as a subscriber.
         """
+        if last_event_id is None and self.stream.version == 0:
+            last_event_id = "0"  # nothing shown yet: every event, however late it reads them
         self.start()
         self.subscribers += 1
         if self._idle is not None:
             self._idle.cancel()
             self._idle = None
         try:
-            cursor, catch_up = self._resume_point(parse_last_event_id(last_event_id))
-            if catch_up is not None:
-                yield catch_up
-            while True:
-                end = self._first + len(self._log)
-                if cursor < self._first:  # fell out of the budget while this one was slow
-                    yield self._reset()
-                    cursor = end
-                while cursor < end:
-                    yield self._log[cursor - self._first].frame
-                    cursor += 1
-                if self._final is not None:
-                    yield self._final
-                    return
-                changed = self._changed
-                try:
-                    await asyncio.wait_for(changed.wait(), self.heartbeat)
-                except TimeoutError:
-                    yield ": keepalive\n\n"
+            await self._ready.wait()
+            frames = follow(self.log, self.run_id, last_event_id, heartbeat=self.heartbeat)
+            async with contextlib.aclosing(frames):
+                async for frame in frames:
+                    yield frame
         finally:
             self.subscribers -= 1
             if self.subscribers == 0:
                 self._left()
-
-    def _resume_point(self, version: int | None) -> tuple[int, str | None]:
-        """Where a client at ``version`` continues in the log, and what it needs first."""
-        end = self._first + len(self._log)
-        if version is None or version > self.stream.version:
-            return end, self._reset() if self.stream.version else None
-        if version == self.stream.version:
-            return end, None
-        if version < self._dropped_through:  # some of what it missed is no longer kept
-            return end, self._reset()
-        for index, entry in enumerate(self._log):
-            if entry.version > version:
-                return self._first + index, None
-        return end, None
-
-    def _reset(self) -> str:
-        return sse_event([self.stream.reset_update()], self.stream.version)
 
     def _left(self) -> None:
         if self.idle_timeout is None or self._final is not None or self._task is None:
