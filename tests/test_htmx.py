@@ -1,0 +1,573 @@
+"""genui.htmx: SSE events that htmx's SSE extension applies, checked against models of both.
+
+:class:`HtmxPage` is a Python stand-in for htmx 2 applying an event's data (the parts of
+``htmx.js`` the adapter relies on: ``oobSwap``, ``querySelectorAllExt``, the swap styles),
+with a CSS selector reader written from CSS Syntax 3 rather than from the adapter's escaper.
+:func:`read_sse` reads event streams as the HTML standard's ``EventSource`` does. Streams
+are compared with :class:`tests.dom.Container`, the model of genui.js.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import re
+from collections.abc import AsyncGenerator, AsyncIterator
+from typing import Any, NamedTuple
+
+import html5lib
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from markupsafe import Markup
+
+from genui import GenerativeUIError, SpecStream, Update
+from genui.htmltext import escape_html, replace_invalid_characters
+from genui.htmx import END_EVENT, ERROR_EVENT, UPDATE_EVENT, HtmxContainer, attribute_selector
+from genui.runs import StreamRun
+from genui.sse import ERROR_TITLE, end_event, error_event, sse_event
+from genui.stream import UpdateOp
+from genui.testing import specs
+from tests.dom import Container, normalized
+
+# --- what the browser does -------------------------------------------------------------
+
+
+class Event(NamedTuple):
+    """One dispatched SSE event."""
+
+    id: str
+    type: str
+    data: str
+
+
+def read_sse(text: str) -> list[Event]:
+    """The events an ``EventSource`` dispatches for ``text`` (HTML's event stream rules)."""
+    events: list[Event] = []
+    last_id, event_type, data = "", "", ""
+    for line in re.split(r"\r\n|\r|\n", text):
+        if not line:
+            if data:
+                events.append(Event(last_id, event_type or "message", data.removesuffix("\n")))
+            event_type, data = "", ""
+            continue
+        if line.startswith(":"):
+            continue
+        name, colon, value = line.partition(":")
+        if colon and value.startswith(" "):
+            value = value[1:]
+        if name == "data":
+            data += value + "\n"
+        elif name == "event":
+            event_type = value
+        elif name == "id" and "\0" not in value:
+            last_id = value
+    return events
+
+
+_HEX = "0123456789abcdefABCDEF"
+
+
+def _css_string(selector: str, start: int) -> tuple[str, int]:
+    """The value of the CSS string opening at ``selector[start]`` and the index after it.
+
+    CSS Syntax 3, "consume a string token": escapes are a backslash and a character, or a
+    backslash, 1 to 6 hex digits and one optional whitespace; a raw line break is an error.
+    """
+    quote = selector[start]
+    assert quote in "\"'"
+    out: list[str] = []
+    index = start + 1
+    while True:
+        assert index < len(selector), "unterminated string"
+        char = selector[index]
+        if char == quote:
+            return "".join(out), index + 1
+        assert char not in "\n\r\f", "a line break in a CSS string"
+        if char != "\\":
+            out.append(char)
+            index += 1
+            continue
+        index += 1
+        assert index < len(selector)
+        if selector[index] not in _HEX:
+            out.append(selector[index])
+            index += 1
+            continue
+        end = index
+        while end < len(selector) and end - index < 6 and selector[end] in _HEX:
+            end += 1
+        code = int(selector[index:end], 16)
+        surrogate = 0xD800 <= code <= 0xDFFF
+        out.append("\ufffd" if code == 0 or surrogate or code > 0x10FFFF else chr(code))
+        index = end + 1 if end < len(selector) and selector[end] in " \t\n" else end
+
+
+Compound = tuple[str, str | None]
+"""``[name]`` (``None``) or ``[name="value"]``."""
+
+
+def parse_selector(selector: str) -> list[Compound]:
+    """Attribute selectors joined by descendant combinators; anything else fails.
+
+    Also what htmx's ``querySelectorAllExt`` needs to pass a selector on untouched: no
+    comma (it splits on them), no ``<`` (it reads ``<…/>``), no leading keyword.
+    """
+    assert selector.isascii() and selector.startswith("["), selector
+    assert "," not in selector and "<" not in selector, selector
+    compounds: list[Compound] = []
+    index = 0
+    while True:
+        assert selector[index] == "[", selector
+        name = re.match(r"[a-z][a-z0-9-]*", selector[index + 1 :])
+        assert name is not None, selector
+        index += 1 + name.end()
+        value = None
+        if selector[index] == "=":
+            value, index = _css_string(selector, index + 1)
+        assert selector[index] == "]", selector
+        compounds.append((name.group(), value))
+        index += 1
+        if index == len(selector):
+            return compounds
+        assert selector[index] == " ", selector
+        index += 1
+
+
+def _matches(element: Any, compound: Compound) -> bool:
+    name, value = compound
+    if not element.hasAttribute(name):
+        return False
+    return value is None or element.getAttribute(name) == value
+
+
+def _elements(node: Any) -> list[Any]:
+    found = []
+    for child in node.childNodes:
+        if child.nodeType == child.ELEMENT_NODE:
+            found.append(child)
+            found.extend(_elements(child))
+    return found
+
+
+def select(document: Any, selector: str) -> list[Any]:
+    """``document.querySelectorAll(selector)`` for the selectors :func:`parse_selector` reads."""
+    compounds = parse_selector(selector)
+    found = []
+    for element in _elements(document):
+        if not _matches(element, compounds[-1]):
+            continue
+        wanted = len(compounds) - 2
+        ancestor = element.parentNode
+        while wanted >= 0 and ancestor is not None and ancestor.nodeType == ancestor.ELEMENT_NODE:
+            if _matches(ancestor, compounds[wanted]):
+                wanted -= 1
+            ancestor = ancestor.parentNode
+        if wanted < 0:
+            found.append(element)
+    return found
+
+
+class HtmxPage(Container):
+    """A page with an :class:`~genui.htmx.HtmxContainer`'s element, updated as htmx does."""
+
+    def __init__(self, container: HtmxContainer, html: str = "") -> None:
+        super().__init__(html)
+        (element,) = self._fragment(container.markup("/stream"))
+        self.root.setAttribute("id", element.getAttribute("id"))  # as the browser reads it
+        self.swaps: list[tuple[str, str]] = []
+
+    def swap(self, data: str) -> None:
+        """What htmx does with the data of an event swapped with ``hx-swap="none"``."""
+        nodes = self._fragment(data)
+        for wrapper in nodes:  # every top-level node is an out-of-band swap: nothing is lost
+            assert wrapper.nodeType == wrapper.ELEMENT_NODE, data
+            assert wrapper.hasAttribute("hx-swap-oob"), data
+            style, colon, selector = wrapper.getAttribute("hx-swap-oob").partition(":")
+            assert colon, data
+            self.swaps.append((style, selector))
+            for target in select(self.document, selector):
+                self._swap_one(style, target, wrapper)
+
+    def _swap_one(self, style: str, target: Any, wrapper: Any) -> None:
+        content = [self.document.importNode(node, True) for node in wrapper.childNodes]
+        parent = target.parentNode
+        if style == "delete":
+            parent.removeChild(target)
+            return
+        if style == "innerHTML":
+            for child in list(target.childNodes):
+                target.removeChild(child)
+        anchor = {
+            "beforeend": None,
+            "innerHTML": None,
+            "afterend": target.nextSibling,
+            "beforebegin": target,
+        }[style]
+        into = target if style in ("beforeend", "innerHTML") else parent
+        for node in content:
+            into.insertBefore(node, anchor)
+
+    def receive(self, text: str) -> list[Event]:
+        """Swap the events of ``text`` that the container listens for; return them all."""
+        events = read_sse(text)
+        for event in events:
+            if event.type in (UPDATE_EVENT, ERROR_EVENT):
+                self.swap(event.data)
+        return events
+
+
+def assert_same_dom(left: str, right: str) -> None:
+    assert normalized(left) == normalized(right)
+
+
+def update(op: UpdateOp, target: str, html: str) -> Update:
+    """An update of ``html`` written by hand."""
+    return Update(op, target, Markup(html))
+
+
+def dom_value(text: str) -> str:
+    """What an attribute genui writes as ``text`` holds in the DOM."""
+    return re.sub(r"\r\n|\r", "\n", replace_invalid_characters(text))
+
+
+# --- framing -------------------------------------------------------------------------------
+
+
+def test_each_line_of_the_html_is_its_own_data_field_and_reads_back() -> None:
+    html = " lead\nsecond\r\nthird\rfourth\n\n: not a comment\ndata: x\u2028\x0cend\r"
+    text = HtmxContainer().event([update("append", "", html)], 7)
+    assert "\r" not in text
+    assert all(
+        line.startswith(("id: ", "event: ", "data: ")) for line in text.rstrip("\n").split("\n")
+    )
+    (event,) = read_sse(text)
+    assert (event.id, event.type) == ("7", UPDATE_EVENT)
+    expected = re.sub(r"\r\n|\r", "\n", html)  # what an HTML parser reads anyway
+    assert event.data == HtmxContainer()._swaps("append", "", expected)
+
+
+def test_a_batch_is_one_event_whose_swaps_come_in_update_order() -> None:
+    container = HtmxContainer("c")
+    updates = [
+        update("reset", "", "<p>a</p>"),
+        update("append", "", "<p>b</p>"),
+    ]
+    (event,) = read_sse(container.event(updates, 2))
+    page = HtmxPage(container)
+    page.swap(event.data)
+    assert [style for style, _ in page.swaps] == ["innerHTML", "beforeend"]
+    assert_same_dom(page.html(), "<p>a</p><p>b</p>")
+
+
+# --- every op --------------------------------------------------------------------------
+
+START = '<ul data-genui-path="/root/0"><li data-genui-path="/root/0/children/0">one</li></ul>'
+
+
+@pytest.mark.parametrize(
+    "update",
+    [
+        update("append", "", '<p data-genui-path="/root/1">new</p>'),
+        update("reset", "", '<p data-genui-path="/root/0">all new</p>'),
+        update(
+            "after",
+            "/root/0/children/0",
+            '<li data-genui-path="/root/0/children/1">two</li>'
+            '<li data-genui-path="/root/0/children/2">three</li>',
+        ),
+        update(
+            "replace",
+            "/root/0/children/0",
+            '<li data-genui-path="/root/0/children/0">changed</li>',
+        ),
+        update("replace", "/root/0", "text <b>and</b> <i>two</i> elements"),
+        update("replace", "/root/9", "<p>nowhere</p>"),
+    ],
+    ids=lambda update: f"{update.op}:{update.target}",
+)
+def test_every_op_does_what_genui_js_does(update: Update) -> None:
+    container = HtmxContainer("answer")
+    page, model = HtmxPage(container, START), Container(START)
+    page.receive(container.event([update], 3))
+    if update.target != "/root/9":  # genui.js asserts in the model; both leave it alone
+        model.apply(update)
+    assert_same_dom(page.html(), model.html())
+    assert "data-genui-mark" not in page.html()
+
+
+def test_a_replace_uses_its_marker_once_and_deletes_it() -> None:
+    container = HtmxContainer("c")
+    swaps = container._swaps("replace", "/root/0", "<p>x</p>")
+    page = HtmxPage(container, START)
+    page.swap(swaps)
+    assert [style for style, _ in page.swaps] == ["afterend", "delete", "beforebegin", "delete"]
+    assert_same_dom(page.html(), "<p>x</p>")
+
+
+def test_an_unknown_op_is_refused() -> None:
+    with pytest.raises(ValueError, match="not an update op"):
+        HtmxContainer().event([Update("move", "/root/0", Markup())], 1)  # type: ignore[arg-type]
+
+
+# --- hostile paths and ids ----------------------------------------------------------------
+
+HOSTILE = [
+    '/root/0"]',
+    "/root/0'] , *",
+    '"] *, [x="',
+    "a\\",
+    '\\\\"',
+    "back\\22 slash",
+    "new\nline",
+    "cr\ronly",
+    "crlf\r\nline",
+    "</script><script>alert(1)</script>",
+    "<hx-partial>",
+    "/>",
+    "global body",
+    "closest div",
+    "#id.class:hover",
+    "outerHTML:body",
+    "a,b",
+    " lead and trail ",
+    "\t\x0c",
+    "nul\x00char",
+    "\x07bell",
+    "\ufffe\ud800",
+    "\u2028\u2029",
+    "émoji 😀 \U0010ffff",
+    "123",
+    "-1",
+    "&amp;&lt;",
+    "",
+]
+
+
+@pytest.mark.parametrize("value", HOSTILE)
+def test_a_selector_reads_back_as_the_value_the_dom_holds(value: str) -> None:
+    selector = attribute_selector("data-genui-path", value)
+    ((name, read),) = parse_selector(selector)
+    (element,) = Container._fragment(f'<p data-genui-path="{escape_html(value)}"></p>')
+    assert name == "data-genui-path"
+    assert read == element.getAttribute("data-genui-path")
+    assert re.fullmatch(r'\[data-genui-path="[A-Za-z0-9_\\ -]*"\]', selector)
+
+
+def test_only_lowercase_attribute_names_are_accepted() -> None:
+    for name in ("", "A", "x]", 'a="b', "1a", "a b"):
+        with pytest.raises(ValueError, match="attribute name"):
+            attribute_selector(name, "v")
+
+
+def _hostile_page(container: HtmxContainer) -> str:
+    """One element per hostile path, each between decoys that differ by one character."""
+    parts = []
+    for index, value in enumerate(HOSTILE):
+        for decoy in (value + "x", "x" + value, value[:-1]):
+            if decoy not in HOSTILE:
+                parts.append(f'<p data-genui-path="{escape_html(decoy)}">decoy</p>')
+        parts.append(f'<p data-genui-path="{escape_html(value)}">old {index}</p>')
+    return "".join(parts)
+
+
+@pytest.mark.parametrize("element_id", ["genui", *HOSTILE[:12]])
+def test_hostile_paths_and_ids_reach_exactly_their_element(element_id: str) -> None:
+    container = HtmxContainer(element_id)
+    start = _hostile_page(container)
+    page, model = HtmxPage(container, start), Container(start)
+    updates: list[Update] = []
+    for index, value in enumerate(HOSTILE):
+        html = escape_html(value)
+        updates.append(update("replace", value, f'<p data-genui-path="{html}">new {index}</p>'))
+        after = f'<i data-genui-path="after {index}">after {index}</i>'  # (the model reads
+        updates.append(update("after", value, after))  # a missing attribute as "")
+    page.receive(container.event(updates, 2))
+    for each in updates:  # genui.js's model finds the target by the value the DOM holds
+        model.apply(each._replace(target=dom_value(each.target)))
+    assert_same_dom(page.html(), model.html())
+    assert page.html().count("decoy") == start.count("decoy")
+
+
+def test_the_swap_attributes_are_escaped_and_hold_nothing_but_the_swaps() -> None:
+    container = HtmxContainer('x"><script>alert(1)</script>')
+    updates = [update("replace", path, "<b>ok</b>") for path in HOSTILE]
+    updates += [update("after", path, "<b>ok</b>") for path in HOSTILE]
+    (event,) = read_sse(container.event(updates, 1))
+    fragment = html5lib.parseFragment(event.data, treebuilder="dom", namespaceHTMLElements=False)
+    wrappers = list(fragment.childNodes)
+    assert len(wrappers) == 5 * len(HOSTILE)  # four per replace, one per after
+    assert all(wrapper.tagName == "div" for wrapper in wrappers)
+    assert all(wrapper.attributes.length == 1 for wrapper in wrappers)
+    for wrapper in wrappers:
+        _, _, selector = wrapper.getAttribute("hx-swap-oob").partition(":")
+        parse_selector(selector)
+    assert "<script" not in event.data and "<hx-" not in event.data
+
+
+# --- the container ----------------------------------------------------------------------
+
+
+def test_the_container_markup_connects_listens_and_closes_escaped() -> None:
+    container = HtmxContainer('a"b<c>')
+    markup = container.markup('/stream?run="1"&x=<y>', class_name='k" onload="x')
+    (element,) = html5lib.parseFragment(
+        str(markup), treebuilder="dom", namespaceHTMLElements=False
+    ).childNodes
+    attributes = dict(element.attributes.items())
+    assert attributes == {
+        "id": 'a"b<c>',
+        "class": 'k" onload="x',
+        "hx-ext": "sse",
+        "sse-connect": '/stream?run="1"&x=<y>',
+        "sse-swap": f"{UPDATE_EVENT},{ERROR_EVENT}",
+        "sse-close": END_EVENT,
+        "hx-swap": "none",
+    }
+    assert not element.childNodes
+
+
+# --- errors and the end ---------------------------------------------------------------
+
+
+def test_an_error_shows_genui_s_alert_then_ends_with_the_same_id() -> None:
+    container = HtmxContainer("c")
+    page = HtmxPage(container, START)
+    events = page.receive(container.error_event("boom <script>alert(1)</script>", 4))
+    assert [(e.type, e.id) for e in events] == [(ERROR_EVENT, "4"), (END_EVENT, "4")]
+    alert = page.html().removeprefix(normalized(START))
+    assert ERROR_TITLE in alert and 'role="alert"' in alert
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in alert and "<script" not in alert
+
+
+def test_an_error_slot_gets_the_alert_instead_of_the_container() -> None:
+    container = HtmxContainer("c", error_slot='slot"]')
+    page = HtmxPage(container, START)
+    slot = page.document.createElement("aside")
+    slot.setAttribute("id", 'slot"]')
+    slot.appendChild(page.document.createTextNode("placeholder"))
+    page.root.appendChild(slot)  # (anywhere in the page; here inside, to reuse the model)
+    error = GenerativeUIError("bad <node>", code="x")
+    page.receive(container.error_event(error, 2))
+    shown = slot.toxml()
+    assert "placeholder" not in shown and ERROR_TITLE in shown and "bad &lt;node&gt;" in shown
+    assert page.html().startswith(normalized(START) + "<aside")  # the container is as it was
+
+
+def test_converted_genui_events_keep_their_ids_and_pass_comments_on() -> None:
+    container = HtmxContainer("c")
+    updates = [update("append", "", "<p>a\nb</p>")]
+    genui_text = "retry: 50\n\n" + sse_event(updates, 3) + ": keepalive\n\n" + end_event(3)
+    converted = container.convert(genui_text)
+    assert converted.startswith("retry: 50\n\n")
+    assert ": keepalive\n\n" in converted
+    assert converted == (
+        "retry: 50\n\n" + container.event(updates, 3) + ": keepalive\n\n" + container.end_event(3)
+    )
+    assert [(e.type, e.id) for e in read_sse(converted)] == [(UPDATE_EVENT, "3"), (END_EVENT, "3")]
+    assert container.convert(error_event("no", 5)) == container.error_event("no", 5)
+
+
+# --- streams and runs -----------------------------------------------------------------
+
+SPEC = {
+    "root": [
+        {"component": "Heading", "props": {"level": 2, "text": "Results"}},
+        {
+            "component": "List",
+            "key": '"]</script>',
+            "children": [
+                {"component": "ListItem", "props": {"text": f"item {n} </script>"}}
+                for n in range(4)
+            ],
+        },
+        {"component": "Text", "props": {"text": "<script>alert(1)</script>\r\nend"}},
+    ]
+}
+
+
+def _stream_through_htmx(text: str, size: int) -> tuple[SpecStream, HtmxPage, set[UpdateOp]]:
+    stream, container = SpecStream(), HtmxContainer("answer")
+    page, model, ops = HtmxPage(container), Container(), set[UpdateOp]()
+    for start in range(0, len(text), size):
+        updates = stream.feed(text[start : start + size])
+        if updates:
+            page.receive(container.event(updates, stream.version))
+            for each in updates:
+                model.apply(each)
+                ops.add(each.op)
+            assert_same_dom(page.html(), model.html())
+    closing = stream.close()
+    if closing:
+        page.receive(container.event(closing, stream.version))
+    return stream, page, ops
+
+
+def test_a_spec_streamed_in_small_chunks_ends_as_its_render() -> None:
+    stream, page, ops = _stream_through_htmx(json.dumps(SPEC), 7)
+    assert ops >= {"reset", "append", "after", "replace"}
+    assert_same_dom(page.html(), stream.html())
+    assert "<script" not in page.html()
+
+
+@given(specs(), st.integers(min_value=1, max_value=60))
+def test_any_spec_streamed_in_any_chunks_ends_as_its_render(
+    spec: dict[str, Any], size: int
+) -> None:
+    stream, page, _ = _stream_through_htmx(json.dumps(spec), size)
+    assert_same_dom(page.html(), stream.html())
+
+
+def test_resuming_a_spec_stream_replays_or_resets_for_htmx() -> None:
+    stream, container = SpecStream(), HtmxContainer("c")
+    text = json.dumps(SPEC)
+    for start in range(0, len(text), 30):
+        stream.feed(text[start : start + 30])
+    (reset,) = read_sse("".join(container.resume_events(stream, None)))
+    assert reset.id == str(stream.version) and "innerHTML:" in reset.data
+    missed = read_sse("".join(container.resume_events(stream, str(stream.version - 2))))
+    assert [event.id for event in missed] == [str(stream.version)]
+    assert "innerHTML:" not in missed[0].data
+    page = HtmxPage(container)
+    page.swap(reset.data)
+    assert_same_dom(page.html(), stream.html())
+
+
+async def _chunks(text: str, size: int) -> AsyncIterator[str]:
+    for start in range(0, len(text), size):
+        await asyncio.sleep(0)
+        yield text[start : start + size]
+
+
+def test_a_run_s_events_convert_resume_by_id_and_end() -> None:
+    async def scenario() -> tuple[str, str, StreamRun]:
+        run = StreamRun(lambda: _chunks(json.dumps(SPEC), 9), idle_timeout=None)
+        container = HtmxContainer("c")
+        first = "".join([frame async for frame in container.events(run.events(None))])
+        ids = re.findall(r"^id: (\d+)$", first, flags=re.M)
+        again = "".join([frame async for frame in container.events(run.events(ids[1]))])
+        return first, again, run
+
+    first, again, run = asyncio.run(scenario())
+    events = read_sse(first)
+    assert events[-1].type == END_EVENT and events[-1].id == str(run.stream.version)
+    page = HtmxPage(HtmxContainer("c"))
+    page.receive(first)
+    assert_same_dom(page.html(), run.stream.html())
+    ids = [event.id for event in events if event.type == UPDATE_EVENT]
+    assert [event.id for event in read_sse(again) if event.type == UPDATE_EVENT] == ids[2:]
+
+
+def test_leaving_early_unsubscribes_from_the_run() -> None:
+    async def scenario() -> int:
+        run = StreamRun(lambda: _chunks(json.dumps(SPEC), 9), idle_timeout=None)
+        events = HtmxContainer().events(run.events(None))
+        assert isinstance(events, AsyncGenerator)
+        await anext(events)
+        assert run.subscribers == 1
+        await events.aclose()
+        subscribers = run.subscribers
+        await run.aclose()
+        return subscribers
+
+    assert asyncio.run(scenario()) == 0
