@@ -10,7 +10,7 @@ no other exception type leaves a public genui function on bad input.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from typing import Any
 
 __all__ = [
@@ -36,10 +36,16 @@ class ErrorDetail:
     """Human-readable explanation."""
     hint: str = ""
     """How to fix it, written for the agent that produced the input (may be empty)."""
+    state_path: str | None = None
+    """For a value bound from the spec's ``state``: the JSON Pointer of that state value
+    (``path`` is then the binding's)."""
 
     def to_dict(self) -> dict[str, str]:
-        """Return the detail as a plain JSON-ready dict."""
-        return asdict(self)
+        """Return the detail as a plain JSON-ready dict (``state_path`` only when set)."""
+        detail = {"path": self.path, "code": self.code, "message": self.message, "hint": self.hint}
+        if self.state_path is not None:
+            detail["state_path"] = self.state_path
+        return detail
 
     def __str__(self) -> str:
         text = f"{self.path or '(document)'}: {self.message} [{self.code}]"

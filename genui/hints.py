@@ -17,6 +17,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from genui.actions import MAX_PARAMS_BYTES, Actions
+from genui.pointer import ARRAY_INDEX, format_pointer, parse_pointer
 from genui.registry import Component, Registry
 from genui.sanitize import UrlPolicy
 
@@ -25,6 +26,8 @@ __all__ = [
     "allowed_props",
     "children_hint",
     "closest_names",
+    "condition_hint",
+    "missing_binding_hint",
     "prop_hint",
     "type_text",
     "unknown_component_hint",
@@ -183,3 +186,32 @@ def action_hint(code: str, actions: Actions, name: str = "") -> str:
     if code == "invalid_action_params":
         return "give the params the action's schema lists (see the catalog's actions)"
     return ""
+
+
+def missing_binding_hint(state: Any, pointer: str) -> str:
+    """How to fix a binding to a state pointer that has no value: what is there instead."""
+    value, reached = state, []
+    for token in parse_pointer(pointer):
+        if isinstance(value, dict) and token in value:
+            value = value[token]
+        elif isinstance(value, list) and ARRAY_INDEX.fullmatch(token) and int(token) < len(value):
+            value = value[int(token)]
+        else:
+            break
+        reached.append(token)
+    where = format_pointer(reached) or "/"
+    if isinstance(value, dict):
+        keys = _listing(value, pointer.rsplit("/", 1)[-1]) if value else "nothing"
+        return f"add the value to state, or bind to what state has at {where!r}: {keys}"
+    if isinstance(value, list):
+        return f"state has a list of {len(value)} at {where!r}: bind to an index below it"
+    return f"add the value to state; {where!r} holds a {type(value).__name__}, not a container"
+
+
+def condition_hint() -> str:
+    """The forms a ``visible`` condition may take."""
+    return (
+        'use true/false, a binding {"$state": "/p"}, {"eq": [a, b]} (also neq, gt, gte, lt,'
+        ' lte; a and b are JSON scalars or bindings), {"and": [...]}, {"or": [...]} or'
+        ' {"not": c}'
+    )

@@ -135,6 +135,12 @@ class GenerativeUINode(BaseModel):
     """Child nodes. A single node or string is accepted and normalized to a list."""
     key: StrictStr | None = None
     """Stable identity for DOM ids and streaming updates; any string (always escaped)."""
+    repeat: JsonValue | None = None
+    """A binding to an array in the spec's ``state``: the node is written once per item
+    (see :mod:`genui.state`). Flat nodes spell it ``$repeat``."""
+    visible: JsonValue | None = None
+    """A condition on the spec's ``state``: the node is written only when it holds (see
+    :mod:`genui.state`). Flat nodes spell it ``$visible``."""
 
     def to_flat(self) -> dict[str, JsonValue]:
         """The node in assistant-ui's flat shape: ``{"$type", <prop>..., "children", "$key"}``.
@@ -154,6 +160,10 @@ class GenerativeUINode(BaseModel):
             flat["children"] = [_flat_value(child) for child in self.children]
         if self.key is not None:
             flat["$key"] = self.key
+        if self.repeat is not None:
+            flat["$repeat"] = self.repeat
+        if self.visible is not None:
+            flat["$visible"] = self.visible
         return flat
 
 
@@ -174,6 +184,9 @@ class GenerativeUISpec(BaseModel):
         Discriminator(_root_kind),
     ]
     """The root node, or a list of root nodes rendered one after another."""
+    state: JsonValue | None = None
+    """Data the nodes read through bindings (``{"$state": "/pointer"}``), ``repeat`` and
+    ``visible`` (see :mod:`genui.state`); resolved when the spec is validated."""
 
     def to_flat(self) -> dict[str, JsonValue]:
         """The spec with every node in assistant-ui's flat ``$type`` shape, JSON-ready.
@@ -188,9 +201,14 @@ class GenerativeUISpec(BaseModel):
         {'root': [{'$type': 'Card', 'title': 'Hi', 'children': ['x']}]}
         """
         root = self.root
-        if isinstance(root, list):
-            return {"root": [_flat_value(item) for item in root]}
-        return {"root": _flat_value(root)}
+        flat: dict[str, JsonValue] = {
+            "root": [_flat_value(item) for item in root]
+            if isinstance(root, list)
+            else _flat_value(root)
+        }
+        if self.state is not None:
+            flat["state"] = self.state
+        return flat
 
     @property
     def roots(self) -> tuple[NodeValue, ...]:

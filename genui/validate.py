@@ -70,12 +70,13 @@ from genui.spec import (
     error_code,
     loc_to_pointer,
 )
+from genui.state import Resolution, resolve
 
 __all__ = ["Checker", "ValidationMemo", "ValidationResult", "checker_for", "validate"]
 
 _LEGACY_KEYS: Final = frozenset({"component", "props", "children", "key"})
 _FLAT_KEYS: Final = frozenset({"$type", "$key", "$action", "children"})
-_SPEC_KEYS: Final = frozenset({"root"})
+_SPEC_KEYS: Final = frozenset({"root", "state"})
 _NODE_TYPE_HINT: Final = (
     'a node is a string, a number, or an object with "component" (or "$type") naming a component'
 )
@@ -107,6 +108,9 @@ class ValidationResult:
     _typed: Mapping[int, tuple[GenerativeUINode, BaseModel]] = field(
         default_factory=dict, repr=False, compare=False
     )
+    resolution: Resolution | None = field(default=None, repr=False, compare=False)
+    """For a spec with ``state``: its bindings resolved (the clean spec is that literal
+    tree), the maps back to the spec as sent, and which nodes read which state pointers."""
 
     @property
     def spec(self) -> GenerativeUISpec | None:
@@ -574,6 +578,7 @@ class _Walk:
         "memo",
         "nodes",
         "report",
+        "resolution",
         "typed",
         "unknown_names",
     )
@@ -599,6 +604,8 @@ class _Walk:
         """The action-bound nodes being walked (innermost last): their fields are checked."""
         self.flat_actions: set[Path] = set()
         """Nodes whose ``action`` came from a flat ``$action`` (their errors point there)."""
+        self.resolution: Resolution | None = None
+        """The spec's state resolved, when it has ``state``."""
 
     def run(self, step: Callable[..., GenerativeUISpec], *args: Any) -> ValidationResult:
         """Run one validation step; turn whatever it raises into errors (never raises)."""
@@ -634,7 +641,12 @@ class _Walk:
             )
             spec = None
         return ValidationResult(
-            tuple(self.errors), spec, self.report, tuple(self.unknown_names), self.typed
+            tuple(self.errors),
+            spec,
+            self.report,
+            tuple(self.unknown_names),
+            self.typed,
+            self.resolution,
         )
 
     def single(self, value: Any, given: Path, depth: int) -> GenerativeUISpec:
@@ -651,7 +663,12 @@ class _Walk:
         """Find the spec in whatever was sent, check limits, and validate it."""
         limits = self.checker.limits
         if isinstance(data, GenerativeUISpec):
-            return self.spec({"root": data.root}, "", None, model=True)
+            members = (
+                {"root": data.root}
+                if data.state is None
+                else {"root": data.root, "state": data.state}
+            )
+            return self.spec(members, "", None, model=True)
         text: str | bytes | bytearray | None = None
         if isinstance(data, str | bytes | bytearray):
             text = data
@@ -729,9 +746,38 @@ class _Walk:
                     _at(prefix, key),
                     "extra_field",
                     f"unexpected key {key!r} in the spec",
-                    "a spec has only 'root'; remove it",
+                    "a spec has only 'root' and 'state'; remove it",
                 )
-        root = data["root"]
+        if "state" in data:
+            return self.resolved(data, prefix, model=model)
+        return self.tree(data["root"], prefix)
+
+    def resolved(self, data: Mapping[str, Any], prefix: Path, *, model: bool) -> GenerativeUISpec:
+        """Validate a spec with ``state``: its literal tree, with paths as sent."""
+        limits = self.checker.limits
+        resolution = resolve(
+            data["root"],
+            data["state"],
+            limits,
+            given=prefix + "/root",
+            state_prefix=prefix + "/state",
+        )
+        self.resolution = resolution
+        if not model and resolution.root is not data["root"]:
+            check_limits({"root": resolution.root}, limits, prefix=_tokens(prefix))
+        errors, events, unknown = len(self.errors), len(self.report), len(self.unknown_names)
+        self.errors.extend(resolution.errors)
+        spec = self.tree(resolution.root, prefix)
+        self.errors[errors:] = resolution.remap_errors(self.errors[errors:])
+        remapped = resolution.remap_report(self.report.events_since(events))
+        self.report = SanitizeReport([*self.report.events[:events], *remapped])
+        self.unknown_names[unknown:] = [
+            (resolution.source_of(path)[0], name) for path, name in self.unknown_names[unknown:]
+        ]
+        return spec
+
+    def tree(self, root: Any, prefix: Path) -> GenerativeUISpec:
+        """Validate a spec's root (one node or a list of them) found at ``prefix/root``."""
         given = prefix + "/root"
         if isinstance(root, list | tuple):
             memo = self.memo

@@ -1,0 +1,529 @@
+"""State, bindings, repeat and visible: resolved on the server, checked like literals.
+
+Every table row runs with the spec given as Python data and as JSON text, in the legacy
+and the flat node shape where the row has both.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from genui import Limits, Renderer, validate
+from genui.state import lookup, truthy
+from genui.testing import specs
+
+FORMS = ("data", "text")
+DROP = Renderer(on_invalid_props="drop")
+
+
+def as_form(spec: dict[str, Any], form: str) -> Any:
+    return json.dumps(spec) if form == "text" else spec
+
+
+def bound(pointer: str) -> dict[str, str]:
+    return {"$state": pointer}
+
+
+def item(pointer: str = "") -> dict[str, str]:
+    return {"$item": pointer}
+
+
+@pytest.fixture(params=FORMS)
+def form(request: pytest.FixtureRequest) -> str:
+    value: str = request.param
+    return value
+
+
+# -- resolution equals the literal spec ----------------------------------------------------
+
+LITERAL_EQUIVALENTS = [
+    (
+        "a bound prop",
+        {"state": {"t": "Hello"}, "root": {"component": "Heading", "props": {"text": bound("/t")}}},
+        {"root": {"component": "Heading", "props": {"text": "Hello"}}},
+    ),
+    (
+        "a bound value inside a prop (table cells)",
+        {
+            "state": {"rows": [["a", 1], ["b", 2]], "x": "c"},
+            "root": {
+                "component": "Table",
+                "props": {"columns": ["n", "v"], "rows": [bound("/rows/0"), [bound("/x"), 3]]},
+            },
+        },
+        {
+            "root": {
+                "component": "Table",
+                "props": {"columns": ["n", "v"], "rows": [["a", 1], ["c", 3]]},
+            }
+        },
+    ),
+    (
+        "repeat with $item and $index",
+        {
+            "state": {"people": [{"name": "Ada"}, {"name": "Alan"}]},
+            "root": {
+                "component": "List",
+                "children": [
+                    {
+                        "component": "ListItem",
+                        "repeat": bound("/people"),
+                        "children": [item("/name"), {"$index": True}],
+                    }
+                ],
+            },
+        },
+        {
+            "root": {
+                "component": "List",
+                "children": [
+                    {"component": "ListItem", "children": ["Ada", 0]},
+                    {"component": "ListItem", "children": ["Alan", 1]},
+                ],
+            }
+        },
+    ),
+    (
+        "nested repeats",
+        {
+            "state": {"groups": [{"title": "A", "items": ["x", "y"]}, {"title": "B", "items": []}]},
+            "root": [
+                {
+                    "component": "Card",
+                    "repeat": bound("/groups"),
+                    "props": {"title": item("/title")},
+                    "children": [
+                        {"component": "Text", "repeat": item("/items"), "props": {"text": item()}}
+                    ],
+                }
+            ],
+        },
+        {
+            "root": [
+                {
+                    "component": "Card",
+                    "props": {"title": "A"},
+                    "children": [
+                        {"component": "Text", "props": {"text": "x"}},
+                        {"component": "Text", "props": {"text": "y"}},
+                    ],
+                },
+                {"component": "Card", "props": {"title": "B"}},
+            ]
+        },
+    ),
+    (
+        "a repeating root node becomes a list of roots",
+        {
+            "state": {"n": [1, 2]},
+            "root": {"component": "Text", "repeat": bound("/n"), "props": {"text": "t"}},
+        },
+        {"root": [{"component": "Text", "props": {"text": "t"}}] * 2},
+    ),
+    (
+        "visible conditions",
+        {
+            "state": {"n": 3, "s": "on", "empty": "", "list": [], "flag": False},
+            "root": [
+                {"component": "Text", "visible": bound("/n"), "props": {"text": "truthy"}},
+                {"component": "Text", "visible": bound("/empty"), "props": {"text": "no1"}},
+                {"component": "Text", "visible": bound("/list"), "props": {"text": "[] is true"}},
+                {
+                    "component": "Text",
+                    "visible": {"eq": [bound("/s"), "on"]},
+                    "props": {"text": "eq"},
+                },
+                {
+                    "component": "Text",
+                    "visible": {"neq": [bound("/s"), "on"]},
+                    "props": {"text": "no2"},
+                },
+                {"component": "Text", "visible": {"gt": [bound("/n"), 2]}, "props": {"text": "gt"}},
+                {
+                    "component": "Text",
+                    "visible": {"lte": [bound("/n"), 2]},
+                    "props": {"text": "no3"},
+                },
+                {
+                    "component": "Text",
+                    "visible": {"gt": [bound("/s"), 2]},
+                    "props": {"text": "no4"},
+                },
+                {
+                    "component": "Text",
+                    "visible": {"and": [bound("/n"), {"not": bound("/flag")}]},
+                    "props": {"text": "and"},
+                },
+                {
+                    "component": "Text",
+                    "visible": {"or": [bound("/flag"), {"eq": [bound("/flag"), 0]}]},
+                    "props": {"text": "no5 (false is not 0)"},
+                },
+                {"component": "Text", "visible": False, "props": {"text": "no6"}},
+            ],
+        },
+        {
+            "root": [
+                {"component": "Text", "props": {"text": text}}
+                for text in ("truthy", "[] is true", "eq", "gt", "and")
+            ]
+        },
+    ),
+    (
+        "visible per repeated item",
+        {
+            "state": {"tasks": [{"t": "a", "done": True}, {"t": "b", "done": False}]},
+            "root": {
+                "component": "List",
+                "children": [
+                    {
+                        "component": "ListItem",
+                        "repeat": bound("/tasks"),
+                        "visible": {"not": item("/done")},
+                        "children": [item("/t")],
+                    }
+                ],
+            },
+        },
+        {"root": {"component": "List", "children": [{"component": "ListItem", "children": ["b"]}]}},
+    ),
+    (
+        "an action param bound to the item",
+        {
+            "state": {"rows": [{"id": "r1"}]},
+            "root": {
+                "component": "Stack",
+                "children": [
+                    {
+                        "component": "Button",
+                        "repeat": bound("/rows"),
+                        "props": {
+                            "label": "Delete",
+                            "action": {"name": "delete", "params": {"id": item("/id")}},
+                        },
+                    }
+                ],
+            },
+        },
+        {
+            "root": {
+                "component": "Stack",
+                "children": [
+                    {
+                        "component": "Button",
+                        "props": {
+                            "label": "Delete",
+                            "action": {"name": "delete", "params": {"id": "r1"}},
+                        },
+                    }
+                ],
+            }
+        },
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("spec", "literal"),
+    [pytest.param(spec, literal, id=name) for name, spec, literal in LITERAL_EQUIVALENTS],
+)
+def test_a_bound_spec_renders_as_its_literal_spec(
+    spec: dict[str, Any], literal: dict[str, Any], form: str
+) -> None:
+    result = validate(as_form(spec, form))
+    expected = validate(literal)
+    assert [(e.path, e.code) for e in result.errors] == [(e.path, e.code) for e in expected.errors]
+    assert result.spec == expected.spec
+    assert DROP.render(as_form(spec, form)) == DROP.render(literal)
+
+
+def test_the_flat_shape_spells_them_dollar_repeat_and_dollar_visible(form: str) -> None:
+    spec = {
+        "state": {"xs": ["a", "b"], "show": False},
+        "root": [
+            {"$type": "Text", "$repeat": bound("/xs"), "text": item(), "$key": "t"},
+            {"$type": "Text", "$visible": bound("/show"), "text": "hidden"},
+        ],
+    }
+    result = validate(as_form(spec, form))
+    assert result.ok, result.errors
+    assert result.spec is not None
+    assert [(node.props, node.key) for node in result.spec.roots] == [  # type: ignore[union-attr]
+        ({"text": "a"}, "t:0"),
+        ({"text": "b"}, "t:1"),
+    ]
+
+
+# -- what arrives through state is checked like a literal -----------------------------------
+
+
+def test_a_javascript_url_through_state_is_dropped_and_reported_at_the_binding(form: str) -> None:
+    spec = {
+        "state": {"links": [{"u": "https://example.com/"}, {"u": " JaVaScRiPt:alert(1)"}]},
+        "root": {
+            "component": "Stack",
+            "children": [
+                {
+                    "component": "Link",
+                    "repeat": bound("/links"),
+                    "props": {"text": "go", "href": item("/u")},
+                }
+            ],
+        },
+    }
+    result = validate(as_form(spec, form))
+    assert [(e.path, e.code, e.state_path) for e in result.errors] == [
+        ("/root/children/0/props/href", "unsafe_url", "/state/links/1/u")
+    ]
+    assert [(event.path, event.prop) for event in result.report] == [("/root/children/0", "href")]
+    html = DROP.render(as_form(spec, form))
+    assert "javascript" not in html.lower()
+    assert 'href="https://example.com/"' in html
+
+
+def test_a_wrong_type_through_state_names_the_binding_and_the_state_value(form: str) -> None:
+    spec = {
+        "state": {"level": "big"},
+        "root": {"component": "Heading", "props": {"text": "x", "level": bound("/level")}},
+    }
+    result = validate(as_form(spec, form))
+    [error] = result.errors
+    assert (error.path, error.state_path) == ("/root/props/level", "/state/level")
+    assert "/state/level" in error.message
+    assert error.to_dict()["state_path"] == "/state/level"
+
+
+def test_a_template_problem_is_reported_once_not_once_per_item(form: str) -> None:
+    spec = {
+        "state": {"xs": list(range(50))},
+        "root": {"component": "Stack", "children": [{"component": "Nope", "repeat": bound("/xs")}]},
+    }
+    result = validate(as_form(spec, form))
+    assert [(e.path, e.code) for e in result.errors] == [
+        ("/root/children/0/component", "unknown_component")
+    ]
+
+
+BINDING_ERRORS = [
+    (
+        "missing path",
+        {
+            "state": {"user": {"name": "a"}},
+            "root": {"component": "Text", "props": {"text": bound("/user/nmae")}},
+        },
+        ("/root/props/text", "binding_missing"),
+        "name",
+    ),
+    (
+        "$item outside a repeat",
+        {"state": {}, "root": {"component": "Text", "props": {"text": item("/x")}}},
+        ("/root/props/text", "invalid_binding"),
+        "repeat",
+    ),
+    (
+        "$index not true",
+        {
+            "state": {"a": [1]},
+            "root": {"component": "Text", "repeat": bound("/a"), "props": {"text": {"$index": 1}}},
+        },
+        ("/root/props/text", "invalid_binding"),
+        "$index",
+    ),
+    (
+        "a binding with two members",
+        {
+            "state": {"a": "x"},
+            "root": {"component": "Text", "props": {"text": {"$state": "/a", "x": 1}}},
+        },
+        ("/root/props/text", "invalid_binding"),
+        "$state",
+    ),
+    (
+        "a pointer that is not one",
+        {"state": {"a": "x"}, "root": {"component": "Text", "props": {"text": bound("a")}}},
+        ("/root/props/text", "invalid_binding"),
+        "/path",
+    ),
+    (
+        "repeat over a non-array",
+        {
+            "state": {"a": {"b": 1}},
+            "root": [{"component": "Text", "repeat": bound("/a"), "props": {"text": "x"}}],
+        },
+        ("/root/0/repeat", "type_mismatch"),
+        "list",
+    ),
+    (
+        "repeat that is not a binding",
+        {"state": {}, "root": [{"component": "Text", "repeat": [1, 2], "props": {"text": "x"}}]},
+        ("/root/0/repeat", "invalid_binding"),
+        "$state",
+    ),
+    (
+        "an unknown condition",
+        {
+            "state": {},
+            "root": [
+                {"component": "Text", "visible": {"matches": ["a", ".*"]}, "props": {"text": "x"}}
+            ],
+        },
+        ("/root/0/visible", "invalid_condition"),
+        "eq",
+    ),
+    (
+        "a comparison of objects",
+        {
+            "state": {"o": {}},
+            "root": [
+                {"component": "Text", "visible": {"eq": [{"a": 1}, 1]}, "props": {"text": "x"}}
+            ],
+        },
+        ("/root/0/visible/eq/0", "invalid_condition"),
+        "scalars",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("spec", "where", "hint_word"),
+    [pytest.param(spec, where, word, id=name) for name, spec, where, word in BINDING_ERRORS],
+)
+def test_binding_problems_are_typed_errors_with_a_hint(
+    spec: dict[str, Any], where: tuple[str, str], hint_word: str, form: str
+) -> None:
+    result = validate(as_form(spec, form))
+    assert (result.errors[0].path, result.errors[0].code) == where
+    assert hint_word in result.errors[0].hint
+
+
+def test_a_missing_value_hint_lists_what_state_has() -> None:
+    spec = {
+        "state": {"user": {"name": "a", "email": "b"}},
+        "root": {"component": "Text", "props": {"text": bound("/user/nmae")}},
+    }
+    [error] = validate(spec).errors
+    assert error.state_path == "/state/user/nmae"
+    assert "email, name" in error.hint
+
+
+def test_without_state_a_binding_is_not_resolved_and_is_an_error() -> None:
+    result = validate({"root": {"component": "Text", "props": {"text": bound("/t")}}})
+    assert not result.ok
+
+
+# -- bounded cost ---------------------------------------------------------------------------
+
+
+def test_a_repeat_too_large_to_write_out_is_refused_before_it_is_built(form: str) -> None:
+    template = {
+        "component": "Card",
+        "repeat": bound("/items"),
+        "children": [{"component": "Text", "props": {"text": item()}}] * 9,
+    }
+    spec = {"state": {"items": list(range(100_000))}, "root": [template]}
+    result = validate(as_form(spec, form))
+    assert [(e.path, e.code) for e in result.errors] == [("/root/0", "too_many_nodes")]
+    assert result.spec is None
+
+
+def test_characters_bound_into_the_tree_count_against_the_budget() -> None:
+    limits = Limits(max_total_chars=10_000)
+    spec = {
+        "state": {"big": "x" * 5_000, "n": list(range(10))},
+        "root": [{"component": "Text", "repeat": bound("/n"), "props": {"text": bound("/big")}}],
+    }
+    result = validate(spec, limits=limits)
+    assert [e.code for e in result.errors] == ["too_large"]
+
+
+def test_repeat_within_the_node_limit_is_written_out() -> None:
+    limits = Limits(max_nodes=101)
+    spec = {
+        "state": {"n": list(range(100))},
+        "root": {
+            "component": "Stack",
+            "children": [{"component": "Text", "repeat": bound("/n"), "props": {"text": "x"}}],
+        },
+    }
+    assert validate(spec, limits=limits).ok
+    spec["state"] = {"n": list(range(101))}
+    assert [e.code for e in validate(spec, limits=limits).errors] == ["too_many_nodes"]
+
+
+# -- helpers --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        (None, False),
+        (False, False),
+        (0, False),
+        (0.0, False),
+        ("", False),
+        ([], True),
+        ({}, True),
+        ("0", True),
+        (-1, True),
+        (True, True),
+    ],
+)
+def test_truthiness_is_javascripts(value: Any, expected: bool) -> None:
+    assert truthy(value) is expected
+
+
+def test_lookup_follows_rfc_6901() -> None:
+    document = {"a/b": {"m~n": [10, 20]}}
+    assert lookup(document, "/a~1b/m~0n/1") == 20
+    assert lookup(document, "") is document
+    for missing in ("/x", "/a~1b/m~0n/2", "/a~1b/m~0n/01", "/a~1b/m~0n/-"):
+        with pytest.raises(LookupError):
+            lookup(document, missing)
+
+
+# -- properties -----------------------------------------------------------------------------
+
+
+def _lift(spec: dict[str, Any], picks: st.DataObject) -> tuple[dict[str, Any], dict[str, Any]]:
+    """``spec`` with some prop values moved into state and bound: (bound spec, state)."""
+    state: dict[str, Any] = {}
+
+    def walk(value: Any) -> Any:
+        if isinstance(value, dict) and "component" in value:
+            props = dict(value.get("props") or {})
+            for name in sorted(props):
+                if picks.draw(st.booleans()):
+                    key = f"v{len(state)}"
+                    state[key] = props[name]
+                    props[name] = {"$state": f"/{key}"}
+            new = {**value, "props": props}
+            if isinstance(value.get("children"), list):
+                new["children"] = [walk(child) for child in value["children"]]
+            return new
+        return value
+
+    root = spec["root"]
+    lifted = [walk(node) for node in root] if isinstance(root, list) else walk(root)
+    return {"root": lifted, "state": state}, state
+
+
+@settings(max_examples=60, deadline=None)
+@given(specs(), st.data())
+def test_binding_any_prop_to_state_renders_as_the_literal(
+    spec: dict[str, Any], data: st.DataObject
+) -> None:
+    literal = json.loads(json.dumps(spec))
+    bound_spec, _ = _lift(literal, data)
+    for form in FORMS:
+        result, expected = validate(as_form(bound_spec, form)), validate(literal)
+        assert [(e.path, e.code) for e in result.errors] == [
+            (e.path, e.code) for e in expected.errors
+        ]
+        assert result.report.events == expected.report.events
+        assert result.spec == expected.spec
+        assert DROP.render(as_form(bound_spec, form)) == DROP.render(literal)
