@@ -231,12 +231,12 @@ class RedisRunLog:
     async def finish(self, run_id: str, frame: str, version: int) -> None:
         """Store the final frame (waking every reader); the writer forgets the run."""
         writer = self._writer(run_id)
+        del self._writers[run_id]
         keys = self._keys(run_id)
         args: list[str | int] = [version, frame, self._ttl_ms()]
         if not await self._call(self._finish(keys=keys, args=args)):
             await self._restart(run_id, writer)
             await self._call(self._finish(keys=keys, args=args))
-        del self._writers[run_id]
 
     async def _read_once(self, run_id: str, after: int | None) -> RunRead:
         keys = self._keys(run_id)
