@@ -38,7 +38,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import AsyncIterable, AsyncIterator, Iterator, Sequence
+from collections.abc import AsyncGenerator, AsyncIterable, Iterator, Sequence
 from typing import Any
 
 from markupsafe import Markup
@@ -225,7 +225,7 @@ class HtmxContainer:
                 out.append(self._error_events(payload["html"], version))
         return "".join(out)
 
-    async def events(self, frames: AsyncIterable[str]) -> AsyncIterator[str]:
+    async def events(self, frames: AsyncIterable[str]) -> AsyncGenerator[str, None]:
         """:meth:`convert` each frame, e.g. of :meth:`genui.runs.StreamRun.events`.
 
         Closing this iterator (the client left) closes ``frames``, so a run's subscription
