@@ -106,14 +106,14 @@ class RunLog(Protocol):
 
 @dataclass
 class _Log:
-    """One run's log in :class:`MemoryRunLog` (the bookkeeping :class:`StreamRun` had)."""
+    """One run's log in :class:`MemoryRunLog`."""
 
     snapshot: Snapshot
     max_bytes: int
     head: int
     """Highest version logged (or the stream's version when the log began)."""
     dropped: int
-    """Version of the last frame dropped from the log (or the first version it lacks)."""
+    """Versions up to this one are not in the log (dropped, or before the log began)."""
     touched: float
     entries: deque[RunEvent] = field(default_factory=deque)
     size: int = 0
@@ -138,7 +138,7 @@ class _Log:
                 break
             missed.append(entry.frame)
         missed.reverse()
-        return missed, max(after, self.entries[-1].version) if missed else after
+        return missed, self.entries[-1].version if missed else after
 
     def _reset(self) -> tuple[list[str], int]:
         current = self.snapshot()

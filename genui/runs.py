@@ -109,16 +109,19 @@ class StreamRun:
 
     def start(self) -> None:
         """Start the agent's task (once; :meth:`events` starts it too)."""
-        if self._task is None and self._final is None:
+        if self._task is None:
             self._task = asyncio.get_running_loop().create_task(self._drive())
 
     def cancel(self) -> None:
         """Stop the agent: subscribers are sent an error event (``cancelled``)."""
         if self._task is not None and not self._task.done():
             self._task.cancel()
-        elif self._task is None and self.error is None:
+        elif self._task is None and self._final is None:
             self.error = GenerativeUIError("the run was cancelled", code="cancelled")
-            self.start()  # it only logs the error event
+            self._final = error_event(self.error, self.stream.version)
+            self._ended.set()
+            with contextlib.suppress(RuntimeError):  # no event loop: the first reader logs it
+                self.start()
 
     async def wait(self) -> None:
         """Wait until the run has ended."""
@@ -139,8 +142,8 @@ class StreamRun:
             return
         finally:
             self._ready.set()
-        if self.error is not None:  # cancelled before it started
-            await self._finish(error_event(self.error, self.stream.version))
+        if self._final is not None:  # cancelled before it started: only log the end
+            await self._finish(self._final)
             return
         agent = self._agent() if callable(self._agent) else self._agent
         try:

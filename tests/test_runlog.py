@@ -271,3 +271,36 @@ def test_an_unreachable_redis_is_a_log_unavailable_error_event() -> None:
     events = run_async(body)
     assert [event.name for event in events] == ["genui-error"]
     assert events[0].data["code"] == "log_unavailable" and events[0].id == 3
+
+
+def test_a_run_cancelled_before_it_started_logs_only_its_error_event(backend: Backend) -> None:
+    run = StreamRun(chunks_of(json.dumps(SPEC), 8), log=backend.worker())
+    run.cancel()  # no event loop yet: the run ends at once, its first reader logs it
+
+    async def body() -> list[list[Event]]:
+        own = await read_all(run.events())
+        other = await read_all(follow(backend.worker(), run.run_id, None, heartbeat=1))
+        return [own, other]
+
+    own, other = scenario(backend, body)
+    assert run.done and run.error is not None and run.error.code == "cancelled"
+    for events in (own, other):
+        assert [event.name for event in events] == ["genui-error"]
+        assert events[0].data["code"] == "cancelled"
+
+
+def test_a_run_whose_log_cannot_be_created_ends_with_log_unavailable() -> None:
+    pytest.importorskip("redis")
+    from genui.redis_store import RedisRunLog
+
+    async def body() -> tuple[StreamRun, list[Event]]:
+        log = RedisRunLog.from_url("redis://127.0.0.1:1/0")
+        run = StreamRun(chunks_of(json.dumps(SPEC), 8), log=log)
+        try:
+            return run, await read_all(run.events())
+        finally:
+            await log.client.aclose()
+
+    run, events = run_async(body)
+    assert run.done and run.error is not None and run.error.code == "log_unavailable"
+    assert [event.name for event in events] == ["genui-error"]
