@@ -123,6 +123,14 @@ class StreamRun:
             with contextlib.suppress(RuntimeError):  # no event loop: the first reader logs it
                 self.start()
 
+    async def ready(self) -> None:
+        """Start the run and wait until its log exists: from then on any worker can follow it.
+
+        Await it before sending the page whose stream may be served by another worker.
+        """
+        self.start()
+        await self._ready.wait()
+
     async def wait(self) -> None:
         """Wait until the run has ended."""
         self.start()

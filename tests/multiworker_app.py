@@ -90,7 +90,7 @@ async def start_run(request: Request) -> Response:
         heartbeat=HEARTBEAT,
     )
     request.app.state.runs[run_id] = run
-    run.start()
+    await run.ready()
     return Response(status_code=204)
 
 

@@ -3,18 +3,25 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import time
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from genui.nonces import NonceStore
 from genui.redis_store import RedisNonceStore, RedisRunLog
-from genui.runlog import RunEvent, RunLogError, RunRead
+from genui.runlog import RunEvent, RunLogError, RunRead, follow
+from genui.runs import StreamRun
+from genui.testing import specs
+from tests import examples
+from tests.dom import Container, normalized
 from tests.redis_server import RedisServer, running_redis
-from tests.test_runlog import frame, no_snapshot
-from tests.test_runs import run_async
+from tests.test_runlog import frame, no_snapshot, read_all
+from tests.test_runs import chunks_of, dom_of, last_id, run_async
 
 
 @pytest.fixture(scope="module")
@@ -147,3 +154,53 @@ def test_follow_waits_in_steps_of_block_for_a_long_heartbeat(redis_server: Redis
 
     woken = run_async(body)
     assert list(woken.frames) == [frame(1).frame]
+
+
+@pytest.mark.parametrize(
+    ("ci", "outcome"), [("true", pytest.fail.Exception), ("", pytest.skip.Exception)]
+)
+def test_a_missing_redis_server_skips_locally_and_fails_in_ci(
+    monkeypatch: pytest.MonkeyPatch, ci: str, outcome: type[BaseException]
+) -> None:
+    monkeypatch.setenv("GENUI_REDIS_SERVER", "/nonexistent/redis-server")
+    monkeypatch.setenv("CI", ci)
+    with pytest.raises(outcome, match="redis-server is not installed"), running_redis():
+        pass
+
+
+@settings(max_examples=examples(10), deadline=None)
+@given(
+    specs(),
+    st.integers(min_value=1, max_value=40),
+    st.lists(st.integers(min_value=1, max_value=6), max_size=4),
+    st.sampled_from([200, 2_000, 8 * 1024 * 1024]),
+)
+def test_any_disconnects_across_workers_end_in_the_dom_of_one_connection(
+    redis_server: RedisServer, spec: dict[str, Any], size: int, stays: list[int], budget: int
+) -> None:
+    text = json.dumps(spec)
+
+    async def body() -> tuple[Container, Container, StreamRun]:
+        owner = RedisRunLog.from_url(redis_server.url, prefix="any:")
+        other = RedisRunLog.from_url(redis_server.url, prefix="any:")
+        try:
+            whole = dom_of(await read_all(StreamRun(chunks_of(text, size)).events()))
+            run = StreamRun(chunks_of(text, size), log=owner, log_bytes=budget, idle_timeout=None)
+            await run.ready()
+            dom, seen = Container(), None
+            for index, stay in enumerate(stays):
+                log = owner if index % 2 else other  # alternate between the two workers
+                events = await read_all(follow(log, run.run_id, seen, heartbeat=1), limit=stay)
+                dom_of(events, dom)
+                seen = last_id(events) or seen
+            dom_of(await read_all(follow(other, run.run_id, seen, heartbeat=1)), dom)
+            await run.wait()
+            return whole, dom, run
+        finally:
+            await owner.client.aclose()
+            await other.client.aclose()
+
+    whole, resumed, run = run_async(body)
+    assert resumed.html() == whole.html()
+    if run.error is None:
+        assert resumed.html() == normalized(str(run.stream.html()))
