@@ -29,6 +29,7 @@ from genui.sse import ERROR_TITLE, end_event, error_event, sse_event
 from genui.stream import UpdateOp
 from genui.testing import specs
 from tests.dom import Container, normalized
+from tests.strategies import hostile_text
 
 # --- what the browser does -------------------------------------------------------------
 
@@ -516,6 +517,53 @@ def test_any_spec_streamed_in_any_chunks_ends_as_its_render(
 ) -> None:
     stream, page, _ = _stream_through_htmx(json.dumps(spec), size)
     assert_same_dom(page.html(), stream.html())
+
+
+def _paths_in(model: Container) -> list[str]:
+    return [element.getAttribute("data-genui-path") for element in _elements(model.root)]
+
+
+@given(st.data())
+def test_random_update_sequences_at_hostile_paths_do_what_genui_js_does(
+    data: st.DataObject,
+) -> None:
+    container = HtmxContainer(data.draw(hostile_text(), label="element_id"))
+    page, model = HtmxPage(container), Container()
+    written: dict[str, str] = {}  # the DOM's value of each path -> the path as sent
+    count = 0
+
+    def html() -> str:
+        nonlocal count
+        parts = []
+        for _ in range(data.draw(st.integers(0, 2), label="elements")):
+            count += 1
+            path = f"{count}:{data.draw(hostile_text(), label='path')}"  # unique, hostile
+            written[dom_value(path)] = path
+            inner = escape_html(data.draw(hostile_text(), label="text"))
+            if data.draw(st.booleans(), label="nested"):
+                count += 1
+                child = f"{count}:{path}"
+                written[dom_value(child)] = child
+                inner = f'<b data-genui-path="{escape_html(child)}">{inner}</b>'
+            parts.append(f'<p data-genui-path="{escape_html(path)}">{inner}</p>')
+        return "".join(parts)
+
+    for version in range(1, data.draw(st.integers(1, 8), label="events") + 1):
+        batch = []
+        for _ in range(data.draw(st.integers(1, 3), label="updates")):
+            shown = _paths_in(model)
+            ops: list[UpdateOp] = (
+                ["append", "reset", "after", "replace"] if shown else ["append", "reset"]
+            )
+            op = data.draw(st.sampled_from(ops), label="op")
+            target = (
+                written[data.draw(st.sampled_from(shown))] if op in ("after", "replace") else ""
+            )
+            each = update(op, target, html())
+            model.apply(each._replace(target=dom_value(target)))
+            batch.append(each)
+        page.receive(container.event(batch, version))
+        assert_same_dom(page.html(), model.html())
 
 
 def test_resuming_a_spec_stream_replays_or_resets_for_htmx() -> None:
