@@ -51,6 +51,7 @@ from genui.sanitize import (
     validation_context,
 )
 from genui.spec import GenerativeUINode, GenerativeUISpec, NodeValue, decode_json, given_props
+from genui.state import resolve
 from genui.template_checks import QuotedAttributes
 from genui.validate import Checker, ValidationMemo, ValidationResult
 from genui.writing import ActionBinding, Element, FieldFeedback, FormFeedback, Writer
@@ -510,6 +511,20 @@ class Renderer:
         self._deliverable(result)
         return result
 
+    def check_node(
+        self, value: Any, path: str, *, cache: RenderCache | None = None
+    ) -> ValidationResult:
+        """:meth:`check` for one node found at ``path`` (its placement is not checked).
+
+        The result's spec has the node as its only root; write it with :meth:`write_node`.
+        """
+        memo = cache.memo if cache is not None else None
+        result = self._checker.validate_node(
+            value, path, keep_unknown=self.fallback is not None, memo=memo
+        )
+        self._deliverable(result)
+        return result
+
     def write(
         self,
         result: ValidationResult,
@@ -584,6 +599,12 @@ class Renderer:
         """
         try:
             data = _decode_within_limits(text, self.limits)
+            resolution = None
+            if type(data) is dict and "state" in data and "root" in data:
+                resolution = resolve(data["root"], data["state"], self.limits)
+                if resolution.errors:
+                    return None
+                data = {"root": resolution.root}
         except Exception:
             return None
         compiled = compiled_registry(self._registry)
@@ -606,6 +627,8 @@ class Renderer:
         except _NotCompiledError:
             return None
         if len(walk.report) != len(collector):  # an event no node claimed: be precise
+            return None
+        if resolution is not None and walk.report:  # its paths point into the resolved tree
             return None
         return RenderResult(_trusted(html), walk.report)
 

@@ -37,7 +37,7 @@ Cost: a repeat is refused before it is built when its copies would pass
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any, Final, NamedTuple
 
@@ -51,8 +51,10 @@ from genui.spec import GenerativeUINode
 __all__ = [
     "BINDING_KEYS",
     "CONDITION_OPERATORS",
+    "DependencyIndex",
     "Resolution",
     "Scope",
+    "changed_pointers",
     "is_binding",
     "lookup",
     "resolve",
@@ -77,23 +79,34 @@ def is_binding(value: Any) -> bool:
 
     That is an object with a ``$state``, ``$item`` or ``$index`` member.
     """
-    return isinstance(value, Mapping) and any(key in value for key in BINDING_KEYS)
+    if type(value) is not dict and not isinstance(value, Mapping):
+        return False
+    return "$state" in value or "$item" in value or "$index" in value
 
 
 def lookup(document: Any, pointer: str) -> Any:
     """The value at ``pointer`` in a JSON document, or raise :class:`LookupError`."""
+    return _follow(document, parse_pointer(pointer))
+
+
+def _follow(document: Any, tokens: list[str]) -> Any:
     value = document
-    for token in parse_pointer(pointer):
+    for token in tokens:
+        if type(value) is dict:
+            if token not in value:
+                raise LookupError("/".join(tokens))
+            value = value[token]
+            continue
         if isinstance(value, Mapping):
             if token not in value:
-                raise LookupError(pointer)
+                raise LookupError("/".join(tokens))
             value = value[token]
         elif isinstance(value, list | tuple):
             if not ARRAY_INDEX.fullmatch(token) or int(token) >= len(value):
-                raise LookupError(pointer)
+                raise LookupError("/".join(tokens))
             value = value[int(token)]
         else:
-            raise LookupError(pointer)
+            raise LookupError("/".join(tokens))
     return value
 
 
@@ -168,6 +181,9 @@ class Resolution:
     reads: dict[str, list[str]] = field(default_factory=dict)
     """Resolved node path → the state pointers its own output depends on (its props; for
     a parent, the ``repeat`` and ``visible`` of its children; ``""`` for the roots)."""
+    shapes: dict[str, list[str]] = field(default_factory=dict)
+    """Resolved node path → the arrays its children repeat over (a change *inside* an item
+    leaves the copies in place: only a change at or above the array moves them)."""
     origins: dict[str, tuple[Any, str, Scope | None, int | None]] = field(default_factory=dict)
     """Resolved path of each node in :attr:`reads` → (its node as sent, that node's path
     as sent, the repeat item in scope, the item's number if the node is that item's copy):
@@ -228,7 +244,10 @@ class _Resolver:
         self.result = result
         self.nodes = 0
         self.chars = 0
-        self.measured: dict[int, tuple[Any, int]] = {}
+        self.measured: dict[int, tuple[Any, int, int]] = {}
+        self.pointers: dict[str, list[str] | None] = {}
+        self.plans: dict[int, tuple[Any, list[Any]]] = {}
+        """Per object or list of props: the members holding bindings (templates repeat)."""
         self.sizes: dict[int, tuple[Any, int]] = {}
 
     def error(
@@ -239,16 +258,33 @@ class _Resolver:
 
     # -- values --------------------------------------------------------------------------
 
-    def charge(self, value: Any, path: str) -> None:
-        """Count the characters a binding puts into the tree; refuse past the budget."""
-        if isinstance(value, str):
+    def charge(self, value: Any, path: str, out: str) -> None:
+        """Count the characters a binding puts into the tree; refuse past the budget.
+
+        A bound object or list must also fit ``max_json_depth`` where it lands (``out``):
+        the resolved tree is then within every limit the spec as sent was checked for.
+        """
+        kind = type(value)
+        if kind is str:
             size = len(value)
-        elif isinstance(value, Mapping | list | tuple):
+        elif kind is dict or kind is list or isinstance(value, Mapping | list | tuple):
             known = self.measured.get(id(value))
             if known is None or known[0] is not value:
-                known = (value, _chars(value))
+                known = (value, *_chars_and_depth(value))
                 self.measured[id(value)] = known
             size = known[1]
+            if out.count("/") + known[2] > self.limits.max_json_depth:
+                raise GenerativeUIValidationError(
+                    [
+                        ErrorDetail(
+                            path,
+                            "too_deep",
+                            f"the bound value nests deeper than {self.limits.max_json_depth}"
+                            " levels where it is bound",
+                            "bind a flatter value, or bind its parts where they are used",
+                        )
+                    ]
+                )
         else:
             size = 1
         self.chars += size
@@ -267,6 +303,14 @@ class _Resolver:
 
     def read(self, binding: Mapping[str, Any], src: str, scope: Scope | None) -> Any:
         """``(value, state pointer or None)`` for a binding, or ``_MISSING`` (reported)."""
+        if scope is not None and len(binding) == 1:  # the common case first: an item's value
+            argument = binding.get("$item")
+            tokens = self.pointers.get(argument) if type(argument) is str else None
+            if tokens is not None:
+                try:
+                    return _follow(scope.item, tokens), scope.at + argument  # type: ignore[operator]
+                except LookupError:
+                    pass  # reported below
         if len(binding) != 1:
             self.error(
                 src,
@@ -289,7 +333,10 @@ class _Resolver:
                 )
                 return _MISSING
             return scope.number, None
-        if not isinstance(argument, str) or not _valid_pointer(argument):
+        tokens = self.pointers.get(argument) if type(argument) is str else None
+        if tokens is None:
+            tokens = self.tokens(argument) if isinstance(argument, str) else None
+        if tokens is None:
             self.error(
                 src,
                 "invalid_binding",
@@ -311,7 +358,7 @@ class _Resolver:
         else:
             document, pointer = self.state, argument
         try:
-            value = lookup(document, argument)
+            value = _follow(document, tokens)
         except LookupError:
             self.error(
                 src,
@@ -323,39 +370,94 @@ class _Resolver:
             return _MISSING
         return value, pointer
 
+    def tokens(self, pointer: str) -> list[str] | None:
+        """A pointer's tokens (``None``: not a JSON Pointer), parsed once per resolution."""
+        if pointer in self.pointers:
+            return self.pointers[pointer]
+        try:
+            tokens: list[str] | None = parse_pointer(pointer)
+        except ValueError:
+            tokens = None
+        if len(self.pointers) < 100_000:
+            self.pointers[pointer] = tokens
+        return tokens
+
+    def binding(
+        self, binding: Mapping[str, Any], src: str, out: str, scope: Scope | None, node: str
+    ) -> Any:
+        """The value a binding at ``src`` reads, put at ``out`` in node ``node``'s props."""
+        found = self.read(binding, src, scope)
+        if found is _MISSING:
+            return _MISSING
+        resolved, pointer = found
+        kind = type(resolved)
+        if kind is str or kind is int or kind is float or kind is bool:
+            self.chars += len(resolved) if kind is str else 1
+            if self.chars > self.limits.max_total_chars:
+                self.charge(resolved, src, out)  # reports it
+        else:
+            self.charge(resolved, src, out)
+        if pointer is not None:
+            self.result.reads.setdefault(node, []).append(pointer)
+            self.result.bound[out] = (src, pointer)
+        return resolved
+
     def value(self, value: Any, src: str, out: str, scope: Scope | None, node: str) -> Any:
         """``value`` with every binding inside it replaced (the same object if none)."""
-        if isinstance(value, Mapping) and not isinstance(value, GenerativeUINode):
-            if is_binding(value):
-                found = self.read(value, src, scope)
-                if found is _MISSING:
-                    return _MISSING
-                resolved, pointer = found
-                self.charge(resolved, src)
-                if pointer is not None:
-                    self.result.reads.setdefault(node, []).append(pointer)
-                    self.result.bound[out] = (src, pointer)
-                return resolved
+        kind = type(value)
+        if kind is str or kind is int or kind is float or kind is bool or value is None:
+            return value
+        if kind is dict or (kind is not list and isinstance(value, Mapping)):
+            if "$state" in value or "$item" in value or "$index" in value:
+                return self.binding(value, src, out, scope, node)
+            plan = self.plans.get(id(value))
+            first = plan is None or plan[0] is not value
+            keys: Iterable[Any] = value if first else plan[1]  # type: ignore[index]
             copy: dict[str, Any] | None = None
-            for key, item in value.items():
-                token = "/" + escape_token(key)
-                new = self.value(item, src + token, out + token, scope, node)
+            bound: list[Any] = []
+            for entry in keys:
+                key, token = (entry, None) if first else entry
+                item = value[key]
+                kind = type(item)
+                if kind is str or kind is int or kind is float or kind is bool or item is None:
+                    continue
+                if token is None:
+                    token = "/" + escape_token(key)
+                if kind is dict and ("$state" in item or "$item" in item or "$index" in item):
+                    new = self.binding(item, src + token, out + token, scope, node)
+                else:
+                    new = self.value(item, src + token, out + token, scope, node)
                 if new is not item:
+                    bound.append((key, token))
                     if copy is None:
                         copy = dict(value)
                     if new is _MISSING:
                         del copy[key]
                     else:
                         copy[key] = new
+            if first:  # the next copy of this template visits only what was bound
+                self.plans[id(value)] = (value, bound)
             return value if copy is None else copy
-        if isinstance(value, list | tuple):
+        if kind is list or isinstance(value, tuple):
+            plan = self.plans.get(id(value))
+            indexes: Iterable[int] = (
+                plan[1] if plan is not None and plan[0] is value else range(len(value))
+            )
             items: list[Any] | None = None
-            for index, item in enumerate(value):
+            changed: list[int] = []
+            for index in indexes:
+                item = value[index]
+                kind = type(item)
+                if kind is str or kind is int or kind is float or kind is bool or item is None:
+                    continue
                 new = self.value(item, f"{src}/{index}", f"{out}/{index}", scope, node)
                 if new is not item:
+                    changed.append(index)
                     if items is None:
                         items = list(value)
                     items[index] = None if new is _MISSING else new
+            if plan is None or plan[0] is not value:
+                self.plans[id(value)] = (value, changed)
             return value if items is None else items
         return value
 
@@ -523,7 +625,7 @@ class _Resolver:
             return None
         values, pointer = found
         assert pointer is not None
-        self.result.reads.setdefault(owner, []).append(pointer)
+        self.result.shapes.setdefault(owner, []).append(pointer)
         if not isinstance(values, list | tuple):
             self.error(
                 src,
@@ -615,7 +717,7 @@ class _Resolver:
 
     def origin(self, value: Any, src: str, out: str, scope: Scope | None, copy: int | None) -> None:
         """Remember how to resolve a node again, if it reads state."""
-        if out in self.result.reads:
+        if out in self.result.reads or out in self.result.shapes:
             self.result.origins[out] = (value, src, scope, copy)
 
 
@@ -650,24 +752,148 @@ def resolve(
 
 def resolve_node(
     resolution: Resolution, path: str, state: Any, limits: Limits
-) -> tuple[Any, Resolution]:
+) -> Resolution | None:
     """Resolve the node at resolved ``path`` again, against a new ``state``.
 
-    For a state patch: the node's part of the tree, as :func:`resolve` would build it
-    there now, and a :class:`Resolution` holding that part's maps.
+    For a state patch: the node as :func:`resolve` would build it there now (the
+    result's ``root``) and that part's maps; ``None`` when the node cannot be resolved on
+    its own any more (its repeat item is gone: resolve the whole spec).
     """
     value, src, scope, copy = resolution.origins[path]
+    if scope is not None:
+        try:
+            scope = Scope(lookup(state, scope.at), scope.at, scope.number)
+        except LookupError:
+            return None
     part = Resolution(None, state_prefix=resolution.state_prefix)
     part.root = _Resolver(state, limits, part).node(value, src, path, scope, copy)
-    return part.root, part
+    return part
 
 
-def _valid_pointer(pointer: str) -> bool:
-    try:
-        parse_pointer(pointer)
-    except ValueError:
-        return False
-    return True
+class _Trie:
+    __slots__ = ("below", "reads", "shapes")
+
+    def __init__(self) -> None:
+        self.below: dict[str, _Trie] = {}
+        self.reads: set[str] = set()
+        self.shapes: set[str] = set()
+
+
+class DependencyIndex:
+    """Which nodes read which state pointers: what a state patch must re-render.
+
+    Built from a :class:`Resolution`'s ``reads`` and ``shapes``; :meth:`affected` is
+    linear in the changed pointer's length plus what it finds.
+    """
+
+    def __init__(self, resolution: Resolution) -> None:
+        self._root = _Trie()
+        for path, pointers in resolution.reads.items():
+            self.add(path, pointers, ())
+        for path, pointers in resolution.shapes.items():
+            self.add(path, (), pointers)
+
+    def _at(self, pointer: str, create: bool) -> _Trie | None:
+        trie: _Trie | None = self._root
+        for token in parse_pointer(pointer):
+            assert trie is not None
+            below = trie.below.get(token)
+            if below is None:
+                if not create:
+                    return None
+                below = trie.below[token] = _Trie()
+            trie = below
+        return trie
+
+    def add(self, path: str, reads: Sequence[str], shapes: Sequence[str]) -> None:
+        """Record that the node at ``path`` reads ``reads`` and repeats over ``shapes``."""
+        for pointer in reads:
+            trie = self._at(pointer, True)
+            assert trie is not None
+            trie.reads.add(path)
+        for pointer in shapes:
+            trie = self._at(pointer, True)
+            assert trie is not None
+            trie.shapes.add(path)
+
+    def discard(self, path: str, reads: Sequence[str], shapes: Sequence[str]) -> None:
+        """Forget what :meth:`add` recorded for the node at ``path``."""
+        for pointer in reads:
+            trie = self._at(pointer, False)
+            if trie is not None:
+                trie.reads.discard(path)
+        for pointer in shapes:
+            trie = self._at(pointer, False)
+            if trie is not None:
+                trie.shapes.discard(path)
+
+    def affected(self, pointer: str) -> set[str]:
+        """The nodes a change of the state value at ``pointer`` re-renders.
+
+        A node reading a pointer at, above or below it (a changed item changes the list
+        that holds it); a node repeating over an array at or below it.
+        """
+        found: set[str] = set()
+        trie = self._root
+        for token in parse_pointer(pointer):
+            found |= trie.reads
+            below = trie.below.get(token)
+            if below is None:
+                return found
+            trie = below
+        stack = [trie]
+        while stack:
+            trie = stack.pop()
+            found |= trie.reads
+            found |= trie.shapes
+            stack.extend(trie.below.values())
+        return found
+
+
+def changed_pointers(ops: Any, *, max_pointers: int = 64) -> list[str] | None:
+    """The state pointers a patch changes, if it changes ``state`` only (else ``None``).
+
+    ``ops``: a list of JSON Patch ops (plain dicts, as :func:`genui.parse_patch_ops` gives
+    them) or a merge patch. Adding or removing an array item changes the array (the items
+    after it move). ``None`` too past ``max_pointers``, or when all of ``state`` changes.
+    """
+    pointers: list[str] = []
+    if isinstance(ops, Mapping):
+        if set(ops) != {"state"} or not isinstance(ops["state"], Mapping):
+            return None
+        stack: list[tuple[str, Any]] = [("", ops["state"])]
+        while stack:
+            at, members = stack.pop()
+            for key, value in members.items():
+                pointer = f"{at}/{escape_token(key)}"
+                if isinstance(value, Mapping) and value:
+                    stack.append((pointer, value))
+                else:
+                    pointers.append(pointer)
+            if len(pointers) > max_pointers:
+                return None
+        return pointers
+    for op in ops:
+        kind = op.get("op")
+        if kind == "test":
+            continue
+        for member in ("path", "from") if kind in ("move", "copy") else ("path",):
+            if member == "from" and kind == "copy":
+                continue
+            path = op.get(member)
+            if not isinstance(path, str) or not path.startswith("/state/"):
+                return None
+            pointer = path[len("/state") :]
+            if kind in ("add", "remove", "move", "copy"):
+                last = pointer.rsplit("/", 1)[-1]
+                if last == "-" or ARRAY_INDEX.fullmatch(last):
+                    pointer = pointer[: pointer.rfind("/")]
+            if not pointer:
+                return None
+            pointers.append(pointer)
+        if len(pointers) > max_pointers:
+            return None
+    return pointers
 
 
 def _meta(value: Any) -> tuple[Any, Any, bool]:
@@ -690,21 +916,24 @@ def _children_of(value: Any) -> Any:
     return None
 
 
-def _chars(value: Any) -> int:
-    """Characters of a JSON value's strings (keys included), 1 per other scalar."""
-    total, stack = 0, [value]
+def _chars_and_depth(value: Any) -> tuple[int, int]:
+    """Characters of a JSON value's strings (keys, and 1 per other scalar) and its depth."""
+    total, deepest = 0, 0
+    stack: list[tuple[Any, int]] = [(value, 1)]
     while stack:
-        item = stack.pop()
+        item, depth = stack.pop()
         if isinstance(item, str):
             total += len(item)
         elif isinstance(item, Mapping):
+            deepest = max(deepest, depth)
             total += sum(len(key) for key in item if isinstance(key, str))
-            stack.extend(item.values())
+            stack.extend((member, depth + 1) for member in item.values())
         elif isinstance(item, list | tuple):
-            stack.extend(item)
+            deepest = max(deepest, depth)
+            stack.extend((member, depth + 1) for member in item)
         else:
             total += 1
-    return total
+    return total, deepest
 
 
 def _kind(value: Any) -> str:

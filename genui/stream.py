@@ -12,7 +12,10 @@ the new one. Cost follows the size of the change, not of the spec:
 * the diff skips every subtree that is the very same object as before;
 * only update targets are rendered, and a :class:`~genui.RenderCache` reuses
   the HTML of unchanged descendants; the full :meth:`~SpecStream.html` is
-  assembled only when asked for, byte-identical to ``render(spec)``.
+  assembled only when asked for, byte-identical to ``render(spec)``;
+* a patch that changes only a spec's ``state`` re-renders only the nodes that read
+  what it changed (a :class:`~genui.state.DependencyIndex` from state pointers to
+  nodes): one bound value changed in a 2,000-node dashboard is one ``replace``.
 
 Update operations (applied by ``genui.js``, or by any client):
 
@@ -32,7 +35,8 @@ from __future__ import annotations
 import codecs
 import math
 from collections import deque
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
+from dataclasses import replace
 from typing import Any, Literal, NamedTuple
 
 from markupsafe import Markup
@@ -50,6 +54,7 @@ from genui.patch import (
     apply_json_patch,
     apply_merge_patch,
     is_merge_patch,
+    parse_patch_ops,
     text_chars,
 )
 from genui.registry import Registry
@@ -62,11 +67,15 @@ from genui.spec import (
     parse_spec,
     translate_validation_error,
 )
+from genui.state import DependencyIndex, Resolution, changed_pointers, resolve_node
 from genui.validate import ValidationResult
 
 __all__ = ["SpecStream", "Update"]
 
 UpdateOp = Literal["replace", "append", "after", "reset"]
+
+_MAX_STATE_UPDATES = 64
+"""Past this many nodes to re-render for one state patch, the whole spec is diffed."""
 
 
 class Update(NamedTuple):
@@ -132,6 +141,8 @@ class SpecStream:
         self._history: deque[tuple[int, list[Update]]] = deque(maxlen=history)
         self._report = SanitizeReport()
         self._html: Markup | None = Markup("")
+        self._dependencies: DependencyIndex | None = None
+        """Which nodes of the current spec read which state pointers (built on first use)."""
         self.surface = surface
         """Signs the actions this stream shows (``None``: actionable controls are inert)."""
 
@@ -222,14 +233,18 @@ class SpecStream:
                     "the streamed spec text is not complete yet", code="stream_mode"
                 )
             current = self._sent_document()
+        size = len(ops) if isinstance(ops, str | bytes | bytearray) else text_chars(ops)
         if is_merge_patch(ops):
+            plain: Any = ops
             document = apply_merge_patch(current, ops)
         else:
-            document = apply_json_patch(current, ops)
-        size = len(ops) if isinstance(ops, str | bytes | bytearray) else text_chars(ops)
+            plain = parse_patch_ops(ops)
+            document = apply_json_patch(current, plain)
         received = self._received + size
-        spec = self._spec_from_document(document, received)
-        updates = self._change(spec, force_version=True)
+        updates = self._state_updates(plain, document) if self._mode == "patch" else None
+        if updates is None:
+            spec = self._spec_from_document(document, received)
+            updates = self._change(spec, force_version=True)
         self._mode, self._document = "patch", document  # only once the change is shown
         self._received = received
         return updates
@@ -374,8 +389,83 @@ class SpecStream:
             self._pending = None
         self._spec = spec
         self._checked = checked
+        self._dependencies = None
         if not updates and not force_version:
             return []
+        self._html = None
+        self._version += 1
+        self._history.append((self._version, updates))
+        return updates
+
+    def _state_updates(self, ops: Any, document: Any) -> list[Update] | None:
+        """Updates for a patch that changes only ``state``, or ``None`` to diff the spec.
+
+        The nodes that read a changed pointer are resolved, checked and written again,
+        each one ``replace``; nothing else is looked at. Anything this cannot do exactly
+        as a whole new check would — a spec with errors or reports, a repeat to expand,
+        a node that no longer checks — is left to the whole check (``None``).
+        """
+        checked, spec, before = self._checked, self._spec, self._document
+        resolution = checked.resolution if checked is not None else None
+        if checked is None or resolution is None or spec is None or checked.errors:
+            return None
+        if checked.report or not isinstance(document, Mapping) or not isinstance(before, Mapping):
+            return None
+        if document.keys() != before.keys() or document.get("root") is not before.get("root"):
+            return None
+        if not isinstance(ops, Mapping) and any(op.get("op") == "copy" for op in ops):
+            return None  # a copy's cost is counted by the whole check
+        pointers = changed_pointers(ops)
+        if pointers is None:
+            return None
+        for value in _patch_values(ops):
+            check_value_limits(value, self.limits, "/state")
+        state = document["state"]
+        index = self._dependencies
+        if index is None:
+            index = self._dependencies = DependencyIndex(resolution)
+        affected: set[str] = set()
+        for pointer in pointers:
+            affected |= index.affected(pointer)
+        if "" in affected or not affected <= resolution.origins.keys():
+            return None
+        tops = _topmost(affected)
+        if len(tops) > _MAX_STATE_UPDATES:
+            return None
+        parts: list[tuple[str, Resolution, ValidationResult, GenerativeUINode]] = []
+        for path in tops:
+            part = resolve_node(resolution, path, state, self.limits)
+            if part is None or part.errors or part.shapes:
+                return None
+            try:
+                node_checked = self.renderer.check_node(part.root, path, cache=self._cache)
+            except GenerativeUIError:
+                return None
+            node_spec = node_checked.spec
+            if node_checked.errors or node_checked.report or node_spec is None:
+                return None
+            [node] = node_spec.roots
+            if not isinstance(node, GenerativeUINode):
+                return None
+            parts.append((path, part, node_checked, node))
+        clean = _clean_spec(checked)
+        for path, _, _, node in parts:
+            clean = _with_node(clean, path, node)
+        surface = self.surface.at(self._version + 1) if self.surface is not None else None
+        updates = [
+            Update(
+                "replace",
+                path,
+                self.renderer.write_node(
+                    node, path, node_checked, cache=self._cache, surface=surface
+                ),
+            )
+            for path, _, node_checked, node in parts
+        ]
+        for path, part, _, _ in parts:
+            _replace_part(resolution, index, path, part)
+        self._spec = spec.model_copy(update={"state": state})
+        self._checked = replace(checked, _spec=clean)
         self._html = None
         self._version += 1
         self._history.append((self._version, updates))
@@ -638,6 +728,61 @@ class SpecStream:
             code="invalid_spec",
             details=error.errors,
         )
+
+
+def _patch_values(ops: Any) -> Iterable[Any]:
+    """The values a patch writes (each is checked against the limits)."""
+    if isinstance(ops, Mapping):
+        return [ops.get("state")]
+    return [op["value"] for op in ops if "value" in op]
+
+
+def _topmost(paths: set[str]) -> list[str]:
+    """``paths`` without those inside another of them (a parent re-renders its children)."""
+    tops: list[str] = []
+    for path in sorted(paths):
+        if not tops or not path.startswith(tops[-1] + "/"):
+            tops.append(path)
+    return tops
+
+
+def _with_node(spec: GenerativeUISpec, path: str, node: GenerativeUINode) -> GenerativeUISpec:
+    """``spec`` with the node at ``path`` (``/root/…/children/i``) replaced by ``node``."""
+    tokens = path.split("/")[2:]
+    root = spec.root
+    if isinstance(root, list):
+        roots = list(root)
+        roots[int(tokens[0])] = _replaced(roots[int(tokens[0])], tokens[1:], node)
+        return spec.model_copy(update={"root": roots})
+    return spec.model_copy(update={"root": _replaced(root, tokens, node)})
+
+
+def _replaced(current: NodeValue, tokens: list[str], node: GenerativeUINode) -> NodeValue:
+    if not tokens:
+        return node
+    assert isinstance(current, GenerativeUINode) and tokens[0] == "children"
+    children = list(current.children)
+    at = int(tokens[1])
+    children[at] = _replaced(children[at], tokens[2:], node)
+    return current.model_copy(update={"children": children})
+
+
+def _replace_part(
+    resolution: Resolution, index: DependencyIndex, path: str, part: Resolution
+) -> None:
+    """Put a node's new resolution (``part``) in place of its old one in ``resolution``."""
+    inside = path + "/"
+    gone = [path]
+    gone += [at for at in resolution.origins if at.startswith(inside)]
+    for at in gone:
+        index.discard(at, resolution.reads.pop(at, ()), resolution.shapes.pop(at, ()))
+        resolution.origins.pop(at, None)
+    for at, pointers in part.reads.items():
+        resolution.reads[at] = pointers
+        index.add(at, pointers, ())
+    resolution.origins.update(part.origins)
+    resolution.bound.update(part.bound)
+    resolution.moved.update(part.moved)
 
 
 def _clean_spec(checked: ValidationResult) -> GenerativeUISpec:

@@ -749,10 +749,10 @@ class _Walk:
                     "a spec has only 'root' and 'state'; remove it",
                 )
         if "state" in data:
-            return self.resolved(data, prefix, model=model)
+            return self.resolved(data, prefix)
         return self.tree(data["root"], prefix)
 
-    def resolved(self, data: Mapping[str, Any], prefix: Path, *, model: bool) -> GenerativeUISpec:
+    def resolved(self, data: Mapping[str, Any], prefix: Path) -> GenerativeUISpec:
         """Validate a spec with ``state``: its literal tree, with paths as sent."""
         limits = self.checker.limits
         resolution = resolve(
@@ -762,9 +762,7 @@ class _Walk:
             given=prefix + "/root",
             state_prefix=prefix + "/state",
         )
-        self.resolution = resolution
-        if not model and resolution.root is not data["root"]:
-            check_limits({"root": resolution.root}, limits, prefix=_tokens(prefix))
+        self.resolution = resolution  # within every limit: resolve() checks what it binds
         errors, events, unknown = len(self.errors), len(self.report), len(self.unknown_names)
         self.errors.extend(resolution.errors)
         spec = self.tree(resolution.root, prefix)
