@@ -132,7 +132,11 @@ class HtmxContainer:
     def __init__(self, element_id: str = "genui", *, error_slot: str | None = None) -> None:
         self.element_id = element_id
         self.error_slot = error_slot
-        self._scope = attribute_selector("id", element_id)
+
+    @property
+    def _scope(self) -> str:
+        """The selector of the container: every swap's target is in it."""
+        return attribute_selector("id", self.element_id)
 
     def markup(self, url: str, *, class_name: str = "genui-root") -> Markup:
         """The empty container: ``<div id=… hx-ext="sse" sse-connect="url" …></div>``.
