@@ -12,14 +12,17 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from genui.gate import ActionGate
 from genui.nonces import NonceStore
 from genui.redis_store import RedisNonceStore, RedisRunLog
 from genui.runlog import RunEvent, RunLogError, RunRead, follow
 from genui.runs import StreamRun
 from genui.testing import specs
+from genui.writing import ENVELOPE_FIELD
 from tests import examples
 from tests.dom import Container, normalized
 from tests.redis_server import RedisServer, running_redis
+from tests.test_gate import ACTIONS, KEY, TTL, Setup, _envelope, _refused
 from tests.test_runlog import frame, no_snapshot, read_all
 from tests.test_runs import chunks_of, dom_of, last_id, run_async
 
@@ -204,3 +207,19 @@ def test_any_disconnects_across_workers_end_in_the_dom_of_one_connection(
     assert resumed.html() == whole.html()
     if run.error is None:
         assert resumed.html() == normalized(str(run.stream.html()))
+
+
+def test_an_envelope_used_on_one_worker_is_a_replay_on_another(redis_server: RedisServer) -> None:
+    first, second = (RedisNonceStore.from_url(redis_server.url, prefix="gate:") for _ in "ab")
+    worker = Setup()
+    worker.gate.nonces = first
+    other = ActionGate(
+        ACTIONS, KEY, surfaces=worker.shown, ttl=TTL, clock=worker.clock, nonces=second
+    )
+    try:
+        envelope = _envelope(worker)
+        assert other.verify([(ENVELOPE_FIELD, envelope)]).name == "book_table"
+        _refused("replayed", [(ENVELOPE_FIELD, envelope)], worker.gate)
+    finally:
+        first.client.close()
+        second.client.close()
