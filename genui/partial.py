@@ -47,6 +47,11 @@ _TAIL: Final = 64
 _HOLD: Final = 4096
 """Bytes of an unfinished token held back before any of it is sent (see the module doc)."""
 
+_BINDING_MEMBERS: Final = frozenset(
+    {"state", "$state", "$item", "$index", "repeat", "visible", "$repeat", "$visible"}
+)
+"""Member names that may mean state or bindings (then a node may wait for its values)."""
+
 _OUT, _STRING, _ESCAPE, _NUMBER = range(4)
 _TOKEN_START: Final = re.compile(rb'["0-9-]')
 _STRING_STOP: Final = re.compile(rb'["\\]')
@@ -125,6 +130,13 @@ class _Frame:
     shell_accepted: bool = False
 
 
+def _partial_spec(root: Any, members: dict[str, Any]) -> GenerativeUISpec:
+    """The spec so far: its root, and its ``state`` once that has arrived whole."""
+    if "state" in members:
+        return GenerativeUISpec.model_construct(root=root, state=members["state"])
+    return GenerativeUISpec.model_construct(root=root)
+
+
 def _is_leaf(value: Any) -> bool:
     """A text or number leaf (ijson gives ints and finite floats; booleans and null are not)."""
     return type(value) in (str, int, float)
@@ -167,6 +179,9 @@ class SpecAssembler:
         """How much of the unfinished token yajl has already been sent."""
         self.changed = False
         """Whether the visible structure changed since :meth:`current` last ran."""
+        self.binds = False
+        """Whether the text so far may hold ``state`` or bindings (see :mod:`genui.state`):
+        then a node whose bound values have not arrived yet waits."""
 
     @property
     def complete(self) -> bool:
@@ -299,6 +314,8 @@ class SpecAssembler:
         events = self._events
         for kind, value in events:
             if kind == "map_key":
+                if value in _BINDING_MEMBERS:
+                    self.binds = True
                 self._stack[-1].key = value
                 if self._stack[-1].role == _NODE and value == "children":
                     self._stack[-1].seen_children = True
@@ -435,6 +452,8 @@ class SpecAssembler:
             self._document = value
             self._validate_document()
             return
+        if self._stack[-1].role == _SPEC:
+            self.changed = True  # the spec's state arrived
         self._store(self._stack[-1], value)
 
     def _validate_node(self, frame: _Frame) -> GenerativeUINode:
@@ -497,13 +516,13 @@ class SpecAssembler:
                 return open_child if isinstance(open_child, GenerativeUISpec) else _HELD
             inner = frame.value.get("spec")
             if isinstance(inner, dict) and "root" in inner:
-                return GenerativeUISpec.model_construct(root=inner["root"])
+                return _partial_spec(inner["root"], inner)
             return _HELD
         if role == _SPEC:
             root = frame.value.get("root", _HELD) if frame.key != "root" else open_child
             if root is _HELD or (frame.key is None and "root" not in frame.value):
                 return _HELD
-            return GenerativeUISpec.model_construct(root=root)
+            return _partial_spec(root, frame.value)
         return _HELD  # props and other JSON are shown only once complete
 
     def _materialize_node(self, frame: _Frame, open_child: Any) -> Any:

@@ -500,14 +500,19 @@ class Renderer:
         """:func:`genui.validate` with this renderer's registry, URL policy and limits."""
         return self._checker.validate(spec)
 
-    def check(self, spec: Any, *, cache: RenderCache | None = None) -> ValidationResult:
+    def check(
+        self, spec: Any, *, cache: RenderCache | None = None, waiting: bool = False
+    ) -> ValidationResult:
         """Validate ``spec`` for rendering; raise what this renderer's policies refuse.
 
         The result's spec is what :meth:`write` writes. With a fallback, unknown
-        components stay in it (to render as the fallback).
+        components stay in it (to render as the fallback). ``waiting``: the spec is still
+        streaming, so a node whose bound state values have not arrived is left out.
         """
         memo = cache.memo if cache is not None else None
-        result = self._checker.validate(spec, keep_unknown=self.fallback is not None, memo=memo)
+        result = self._checker.validate(
+            spec, keep_unknown=self.fallback is not None, memo=memo, waiting=waiting
+        )
         self._deliverable(result)
         return result
 

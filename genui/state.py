@@ -49,6 +49,7 @@ from genui.sanitize import SanitizeEvent, SanitizeReport
 from genui.spec import GenerativeUINode
 
 __all__ = [
+    "ABSENT",
     "BINDING_KEYS",
     "CONDITION_OPERATORS",
     "DependencyIndex",
@@ -70,6 +71,15 @@ CONDITION_OPERATORS: Final = COMPARISONS | {"and", "or", "not"}
 """The operators a ``visible`` condition may use."""
 
 _MISSING: Final = object()
+
+
+class _Absent:
+    def __repr__(self) -> str:
+        return "ABSENT"
+
+
+ABSENT: Final = _Absent()
+"""The state of a streaming spec whose ``state`` has not arrived yet."""
 _LEGACY_META: Final = ("repeat", "visible")
 _FLAT_META: Final = ("$repeat", "$visible")
 
@@ -238,10 +248,16 @@ class Resolution:
 class _Resolver:
     """One resolution: walks the root once, building the literal tree and its maps."""
 
-    def __init__(self, state: Any, limits: Limits, result: Resolution) -> None:
+    def __init__(
+        self, state: Any, limits: Limits, result: Resolution, *, waiting: bool = False
+    ) -> None:
         self.state = state
         self.limits = limits
         self.result = result
+        self.waiting = waiting
+        """Whether the spec is still streaming: a missing value is awaited, not an error."""
+        self.waits = 0
+        """Bindings whose value has not arrived (while waiting): their nodes are left out."""
         self.nodes = 0
         self.chars = 0
         self.measured: dict[int, tuple[Any, int, int]] = {}
@@ -358,8 +374,13 @@ class _Resolver:
         else:
             document, pointer = self.state, argument
         try:
+            if document is ABSENT:
+                raise LookupError(pointer)
             value = _follow(document, tokens)
         except LookupError:
+            if self.waiting:
+                self.waits += 1
+                return _MISSING
             self.error(
                 src,
                 "binding_missing",
@@ -585,7 +606,11 @@ class _Resolver:
                 at = f"{out_at}/{len(out)}"
                 if len(out) != index:
                     self.result.moved[at] = src
+                waits = self.waits
                 resolved = self.node(child, src, at, scope, None)
+                if self.waits != waits:  # streaming: shown once its values have arrived
+                    changed = True
+                    continue
                 changed = changed or resolved is not child
                 out.append(resolved)
                 continue
@@ -605,7 +630,10 @@ class _Resolver:
                 self.count(1, src)
                 at = f"{out_at}/{len(out)}"
                 self.result.moved[at] = src
-                out.append(self.node(child, src, at, item_scope, number))
+                waits = self.waits
+                resolved = self.node(child, src, at, item_scope, number)
+                if self.waits == waits:
+                    out.append(resolved)
         return out if changed else items
 
     def array(
@@ -728,16 +756,18 @@ def resolve(
     *,
     given: str = "/root",
     state_prefix: str = "/state",
+    waiting: bool = False,
 ) -> Resolution:
     """Resolve a spec's ``root`` against its ``state`` (see the module docstring).
 
     ``given`` is where the root sits in the document as sent. Problems with bindings are in
     :attr:`Resolution.errors`; a repeat whose copies would pass ``limits.max_nodes`` or bound
     values past ``limits.max_total_chars`` raise :class:`GenerativeUIValidationError`
-    before they are built.
+    before they are built. ``waiting``: the spec is still streaming (``state`` may be
+    :data:`ABSENT`): a node that reads a value not there yet is left out, not an error.
     """
     result = Resolution(root, state_prefix=state_prefix)
-    resolver = _Resolver(state, limits, result)
+    resolver = _Resolver(state, limits, result, waiting=waiting)
     if isinstance(root, list | tuple):
         result.root = resolver.children(root, given, given, None, "")
     else:
@@ -745,6 +775,8 @@ def resolve(
         if repeat is None and visible is None:
             resolver.count(1, given)
             result.root = resolver.node(root, given, given, None, None)
+            if resolver.waits:
+                result.root = []
         else:  # a root that repeats, or may hide, is a list of roots
             result.root = resolver.children([root], given, given, None, "", single=True)
     return result

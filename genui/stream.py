@@ -36,7 +36,6 @@ import codecs
 import math
 from collections import deque
 from collections.abc import Iterable, Mapping
-from dataclasses import replace
 from typing import Any, Literal, NamedTuple
 
 from markupsafe import Markup
@@ -377,7 +376,8 @@ class SpecStream:
                 self._version += 1
                 self._history.append((self._version, []))
             return []
-        checked = self.renderer.check(spec, cache=self._cache)
+        waiting = self._mode == "text" and self._assembler.binds and not self._assembler.complete
+        checked = self.renderer.check(spec, cache=self._cache, waiting=waiting)
         old = self._checked.spec if self._checked is not None else None
         self._pending = checked
         try:
@@ -448,9 +448,9 @@ class SpecStream:
             if not isinstance(node, GenerativeUINode):
                 return None
             parts.append((path, part, node_checked, node))
-        clean = _clean_spec(checked)
-        for path, _, _, node in parts:
-            clean = _with_node(clean, path, node)
+        whole = checked
+        for path, _, node_checked, _ in parts:
+            whole = whole.with_node(path, node_checked)
         surface = self.surface.at(self._version + 1) if self.surface is not None else None
         updates = [
             Update(
@@ -465,7 +465,7 @@ class SpecStream:
         for path, part, _, _ in parts:
             _replace_part(resolution, index, path, part)
         self._spec = spec.model_copy(update={"state": state})
-        self._checked = replace(checked, _spec=clean)
+        self._checked = whole
         self._html = None
         self._version += 1
         self._history.append((self._version, updates))
@@ -744,27 +744,6 @@ def _topmost(paths: set[str]) -> list[str]:
         if not tops or not path.startswith(tops[-1] + "/"):
             tops.append(path)
     return tops
-
-
-def _with_node(spec: GenerativeUISpec, path: str, node: GenerativeUINode) -> GenerativeUISpec:
-    """``spec`` with the node at ``path`` (``/root/…/children/i``) replaced by ``node``."""
-    tokens = path.split("/")[2:]
-    root = spec.root
-    if isinstance(root, list):
-        roots = list(root)
-        roots[int(tokens[0])] = _replaced(roots[int(tokens[0])], tokens[1:], node)
-        return spec.model_copy(update={"root": roots})
-    return spec.model_copy(update={"root": _replaced(root, tokens, node)})
-
-
-def _replaced(current: NodeValue, tokens: list[str], node: GenerativeUINode) -> NodeValue:
-    if not tokens:
-        return node
-    assert isinstance(current, GenerativeUINode) and tokens[0] == "children"
-    children = list(current.children)
-    at = int(tokens[1])
-    children[at] = _replaced(children[at], tokens[2:], node)
-    return current.model_copy(update={"children": children})
 
 
 def _replace_part(

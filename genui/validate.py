@@ -28,7 +28,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Final, NamedTuple, Union
 
 from pydantic import BaseModel, ValidationError
@@ -70,7 +70,7 @@ from genui.spec import (
     error_code,
     loc_to_pointer,
 )
-from genui.state import Resolution, resolve
+from genui.state import ABSENT, Resolution, resolve
 
 __all__ = ["Checker", "ValidationMemo", "ValidationResult", "checker_for", "validate"]
 
@@ -123,6 +123,30 @@ class ValidationResult:
             spec = spec()
             object.__setattr__(self, "_spec", spec)
         return spec
+
+    def with_node(self, path: str, result: ValidationResult) -> ValidationResult:
+        """A copy of the result with the node at ``path`` replaced by ``result``'s root.
+
+        For a node checked again on its own (:meth:`Checker.validate_node`, a state patch):
+        the clean spec is rebuilt along ``path`` only, each rebuilt ancestor keeps its typed
+        props, and the new node brings its own.
+        """
+        spec, part = self.spec, result.spec
+        assert spec is not None and part is not None
+        [node] = part.roots
+        typed = (
+            {**self._typed, **result._typed} if self._typed is not result._typed else self._typed
+        )
+        tokens = path.split("/")[2:]  # after "/root"
+        root = spec.root
+        if isinstance(root, list):
+            roots = list(root)
+            at = int(tokens[0])
+            roots[at] = _replaced(roots[at], tokens[1:], node, typed)
+            new = spec.model_copy(update={"root": roots})
+        else:
+            new = spec.model_copy(update={"root": _replaced(root, tokens, node, typed)})
+        return replace(self, _spec=new, _typed=typed)
 
     def props_model(self, node: GenerativeUINode) -> BaseModel | None:
         """The validated props of a component node of :attr:`spec` (``None`` for others)."""
@@ -353,14 +377,24 @@ class Checker:
         self._url_contexts: dict[type[BaseModel], dict[str, str]] = {}
 
     def validate(
-        self, data: Any, *, keep_unknown: bool = False, memo: ValidationMemo | None = None
+        self,
+        data: Any,
+        *,
+        keep_unknown: bool = False,
+        memo: ValidationMemo | None = None,
+        waiting: bool = False,
     ) -> ValidationResult:
-        """Validate ``data`` (see :func:`validate`); ``memo`` reuses earlier subtrees."""
-        if memo is None and isinstance(data, str | bytes | bytearray):
+        """Validate ``data`` (see :func:`validate`); ``memo`` reuses earlier subtrees.
+
+        ``waiting``: ``data`` is a spec still streaming, which may read state that has
+        not arrived: a node whose bound values are missing is left out, not an error.
+        """
+        if memo is None and not waiting and isinstance(data, str | bytes | bytearray):
             valid = self._valid_text(data)
             if valid is not None:
                 return valid
         walk = self._walk(keep_unknown, memo)
+        walk.waiting = waiting
         return walk.run(walk.document, data)
 
     def _valid_text(self, text: str | bytes | bytearray) -> ValidationResult | None:
@@ -581,6 +615,7 @@ class _Walk:
         "resolution",
         "typed",
         "unknown_names",
+        "waiting",
     )
 
     def __init__(
@@ -606,6 +641,8 @@ class _Walk:
         """Nodes whose ``action`` came from a flat ``$action`` (their errors point there)."""
         self.resolution: Resolution | None = None
         """The spec's state resolved, when it has ``state``."""
+        self.waiting = False
+        """Whether the spec is still streaming (its bound values may be on their way)."""
 
     def run(self, step: Callable[..., GenerativeUISpec], *args: Any) -> ValidationResult:
         """Run one validation step; turn whatever it raises into errors (never raises)."""
@@ -748,7 +785,7 @@ class _Walk:
                     f"unexpected key {key!r} in the spec",
                     "a spec has only 'root' and 'state'; remove it",
                 )
-        if "state" in data:
+        if "state" in data or self.waiting:
             return self.resolved(data, prefix)
         return self.tree(data["root"], prefix)
 
@@ -757,10 +794,11 @@ class _Walk:
         limits = self.checker.limits
         resolution = resolve(
             data["root"],
-            data["state"],
+            data.get("state", ABSENT),
             limits,
             given=prefix + "/root",
             state_prefix=prefix + "/state",
+            waiting=self.waiting,
         )
         self.resolution = resolution  # within every limit: resolve() checks what it binds
         errors, events, unknown = len(self.errors), len(self.report), len(self.unknown_names)
@@ -1496,6 +1534,26 @@ class _Walk:
             del given[name]
             self.report.add(node_pointer, name, reason, f"{name!r} removed: {reason}")
         return True
+
+
+def _replaced(
+    current: NodeValue,
+    tokens: list[str],
+    node: NodeValue,
+    typed: dict[int, tuple[GenerativeUINode, BaseModel]] | Mapping[int, Any],
+) -> NodeValue:
+    """``current`` with the node at ``tokens`` (``children``, index, ...) replaced."""
+    if not tokens:
+        return node
+    assert isinstance(current, GenerativeUINode) and tokens[0] == "children"
+    children = list(current.children)
+    at = int(tokens[1])
+    children[at] = _replaced(children[at], tokens[2:], node, typed)
+    copy = current.model_copy(update={"children": children})
+    entry = typed.get(id(current))
+    if entry is not None and entry[0] is current and isinstance(typed, dict):
+        typed[id(copy)] = (copy, entry[1])
+    return copy
 
 
 def _unbound(model: BaseModel, clean: dict[str, Any]) -> tuple[BaseModel, dict[str, Any]]:

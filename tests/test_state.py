@@ -13,7 +13,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from genui import Limits, Renderer, validate
+from genui import (
+    GenerativeUIError,
+    GenerativeUIValidationError,
+    Limits,
+    Renderer,
+    SpecStream,
+    validate,
+)
 from genui.state import lookup, truthy
 from genui.testing import specs
 
@@ -527,3 +534,104 @@ def test_binding_any_prop_to_state_renders_as_the_literal(
         assert result.report.events == expected.report.events
         assert result.spec == expected.spec
         assert DROP.render(as_form(bound_spec, form)) == DROP.render(literal)
+
+
+# -- streaming ------------------------------------------------------------------------------
+
+STREAMED = {
+    "state": {"rows": [{"n": "alpha"}, {"n": "beta"}], "title": "Rows"},
+    "root": {
+        "component": "Card",
+        "props": {"title": bound("/title")},
+        "children": [
+            {"component": "Text", "repeat": bound("/rows"), "props": {"text": item("/n")}},
+            {"component": "Text", "props": {"text": "static"}},
+        ],
+    },
+}
+
+
+@pytest.mark.parametrize("state_first", [True, False])
+@pytest.mark.parametrize("chunk", [1, 7, 64])
+def test_streamed_text_with_state_waits_for_its_values(state_first: bool, chunk: int) -> None:
+    spec = STREAMED if state_first else {"root": STREAMED["root"], "state": STREAMED["state"]}
+    text = json.dumps(spec)
+    stream = SpecStream()
+    for start in range(0, len(text), chunk):
+        stream.feed(text[start : start + chunk])
+        html = stream.html()
+        assert "$state" not in html and "$item" not in html
+        if not state_first and '"state"' not in text[: start + chunk]:
+            assert "alpha" not in html  # nothing bound can show before the state arrived
+    stream.close()
+    assert stream.html() == Renderer().render(spec)
+
+
+def test_a_binding_still_missing_when_the_text_ends_is_an_error() -> None:
+    stream = SpecStream()
+    text = json.dumps({"state": {}, "root": {"component": "Text", "props": {"text": bound("/x")}}})
+    with pytest.raises(GenerativeUIValidationError) as caught:
+        stream.feed(text[:-1])  # still waiting: no error yet
+        assert stream.html() == ""
+        stream.feed(text[-1])
+    assert caught.value.errors[0].code == "binding_missing"
+
+
+def _dashboard() -> dict[str, Any]:
+    return {
+        "state": {"m": [{"v": str(i)} for i in range(50)], "show": True},
+        "root": {
+            "component": "Stack",
+            "children": [
+                {
+                    "component": "Grid",
+                    "children": [
+                        {
+                            "component": "Stat",
+                            "props": {"label": f"m{i}", "value": bound(f"/m/{i}/v")},
+                        }
+                        for i in range(50)
+                    ],
+                },
+                {"component": "Text", "visible": bound("/show"), "props": {"text": "shown"}},
+            ],
+        },
+    }
+
+
+def test_a_state_patch_re_renders_only_the_node_that_reads_it() -> None:
+    stream = SpecStream()
+    stream.apply([{"op": "replace", "path": "", "value": _dashboard()}])
+    updates = stream.apply([{"op": "replace", "path": "/state/m/7/v", "value": "77"}])
+    assert [(u.op, u.target) for u in updates] == [("replace", "/root/children/0/children/7")]
+    assert ">77<" in updates[0].html
+    patched = _dashboard()
+    patched["state"]["m"][7]["v"] = "77"
+    assert stream.html() == Renderer().render(patched)
+    patched["state"]["show"] = False
+    updates = stream.apply({"state": {"show": False}})  # a merge patch
+    assert [(u.op, u.target) for u in updates] == [("replace", "/root")]
+    assert stream.html() == Renderer().render(patched)
+
+
+def test_a_state_patch_that_makes_a_value_invalid_is_refused_and_changes_nothing() -> None:
+    stream = SpecStream()
+    stream.apply([{"op": "replace", "path": "", "value": _dashboard()}])
+    before, version = stream.html(), stream.version
+    with pytest.raises(GenerativeUIError):
+        stream.apply([{"op": "replace", "path": "/state/m/3/v", "value": {"an": "object"}}])
+    with pytest.raises(GenerativeUIError):  # the values bound past the end are gone
+        stream.apply([{"op": "remove", "path": "/state/m/3"}])
+    assert (stream.html(), stream.version) == (before, version)
+
+
+def test_a_javascript_url_arriving_by_state_patch_is_dropped() -> None:
+    spec = {
+        "state": {"u": "https://example.com/"},
+        "root": {"component": "Link", "props": {"text": "go", "href": bound("/u")}},
+    }
+    stream = SpecStream()
+    stream.apply([{"op": "replace", "path": "", "value": spec}])
+    updates = stream.apply([{"op": "replace", "path": "/state/u", "value": "javascript:alert(1)"}])
+    assert "javascript" not in "".join(u.html for u in updates)
+    assert [event.prop for event in stream.report.events] == ["href"]
