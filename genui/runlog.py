@@ -92,7 +92,7 @@ class RunLog(Protocol):
         ...
 
     async def finish(self, run_id: str, frame: str, version: int) -> None:
-        """Mark the run ended with its final ``frame`` (at ``version``); it is kept to the end."""
+        """Mark the run ended: every reader gets ``frame`` (at ``version``) after the last one."""
         ...
 
     async def read(self, run_id: str, after: int | None, *, timeout: float) -> RunRead:

@@ -96,6 +96,7 @@ def scenario(backend: Backend, body: Any) -> Any:
 def test_a_reader_gets_the_frames_after_its_version_then_the_end(backend: Backend) -> None:
     async def body() -> list[Any]:
         writer, reader = backend.worker(), backend.worker()
+        assert isinstance(writer, RunLog)
         await writer.create("r", 0, no_snapshot, max_bytes=10_000)
         for version in (1, 2, 3):
             await writer.append("r", frame(version))
