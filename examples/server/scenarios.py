@@ -25,7 +25,11 @@ Scenarios:
     "send it again" button (``resend_confirmation``);
 ``answer``
     a model's Markdown answer streamed token by token (growing-prefix ``replace`` patches on
-    a ``Markdown`` node marked ``streaming``), then a ``Chart`` of the figures it quotes.
+    a ``Markdown`` node marked ``streaming``), then a ``Chart`` of the figures it quotes;
+``watchlist``
+    a spec with ``state``: a ``Table`` whose rows and ``Stat`` s whose values are bindings,
+    and a "Refresh prices" button (``refresh_prices``) whose handler answers with a patch
+    of ``/state`` only, so the stream re-sends just the nodes that read what changed.
 
 Scenarios use :data:`REGISTRY`: the built-ins plus ``Markdown`` (the ``genui[markdown]``
 extra).
@@ -59,6 +63,7 @@ __all__ = [
     "HOSTILE_SPEC",
     "REGISTRY",
     "SCENARIOS",
+    "WATCHLIST_SPEC",
     "Booking",
     "BookingParams",
     "Close",
@@ -66,6 +71,7 @@ __all__ = [
     "Patch",
     "Pause",
     "PutImage",
+    "Refresh",
     "Resend",
     "Scenario",
     "ScriptContext",
@@ -73,6 +79,8 @@ __all__ = [
     "booking_confirmation",
     "chunked",
     "image_key",
+    "refresh_patch",
+    "watchlist_state",
 ]
 
 
@@ -661,6 +669,148 @@ def answer(ctx: ScriptContext) -> Iterator[Step]:
     yield Close()
 
 
+# -- 8. watchlist: state, bindings, and an action answered with a state patch -------------
+
+_HOLDINGS: Final = (("ACME", 40, 10150), ("Globex", 120, 5500), ("Initech", 300, 2310))
+"""The watchlist's positions: symbol, shares held, opening price in cents."""
+_ADDED: Final = ("Umbrella", 50, 840)
+"""The position the second refresh adds."""
+_MOVES: Final = (3, -2, 5, -4, 1, -1)
+"""How a refreshed price moves, in tenths of a percent, round after round (deterministic)."""
+
+
+def _money(cents: int) -> str:
+    return f"${cents // 100:,}.{cents % 100:02d}"
+
+
+def watchlist_state(round_: int) -> dict[str, Any]:
+    """The watchlist's ``state`` after ``round_`` refreshes (a pure function of it).
+
+    Each refresh moves one position's price (the positions in turn); the second also adds a
+    position. The portfolio's value and change follow from the prices.
+    """
+    holdings = [list(h) for h in _HOLDINGS] + ([list(_ADDED)] if round_ >= 2 else [])
+    changes = [0] * len(holdings)
+    for done in range(round_):
+        index = done % len(_HOLDINGS)
+        move = _MOVES[done % len(_MOVES)]
+        holdings[index][2] += holdings[index][2] * move // 1000
+        changes[index] = move
+    opening = sum(shares * cents for _, shares, cents in _HOLDINGS) + (
+        _ADDED[1] * _ADDED[2] if round_ >= 2 else 0
+    )
+    value = sum(shares * cents for _, shares, cents in holdings)
+    delta = round((value - opening) * 10_000 / opening)  # hundredths of a percent
+    rows = [
+        [symbol, shares, _money(cents), f"{change / 10:+.1f}%"]
+        for (symbol, shares, cents), change in zip(holdings, changes, strict=True)
+    ]
+    return {
+        "rows": rows,
+        "value": _money(value),
+        "delta": f"{delta / 100:+.2f}% today",
+        "trend": "up" if delta > 0 else "down" if delta < 0 else "flat",
+        "positions": len(rows),
+        "round": round_,
+    }
+
+
+def refresh_patch(round_: int) -> list[dict[str, Any]]:
+    """The JSON Patch of ``/state`` that takes the watchlist from ``round_`` to the next.
+
+    Only what changed: a ``replace`` per changed cell and figure, an ``add`` per new row.
+    """
+    before, after = watchlist_state(round_), watchlist_state(round_ + 1)
+    ops: list[dict[str, Any]] = []
+    for index, row in enumerate(after["rows"]):
+        if index >= len(before["rows"]):
+            ops.append({"op": "add", "path": "/state/rows/-", "value": row})
+            continue
+        for column, cell in enumerate(row):
+            if cell != before["rows"][index][column]:
+                path = f"/state/rows/{index}/{column}"
+                ops.append({"op": "replace", "path": path, "value": cell})
+    for name, value in after.items():
+        if name != "rows" and value != before[name]:
+            ops.append({"op": "replace", "path": f"/state/{name}", "value": value})
+    return ops
+
+
+def _bound(pointer: str) -> dict[str, str]:
+    return {"$state": pointer}
+
+
+WATCHLIST_SPEC: dict[str, Any] = {
+    "state": watchlist_state(0),
+    "root": [
+        {"component": "Heading", "props": {"level": 3, "text": "Your watchlist"}},
+        {
+            "component": "Grid",
+            "props": {"columns": 2, "gap": "sm"},
+            "children": [
+                {
+                    "component": "Stat",
+                    "key": "value",
+                    "props": {
+                        "label": "Portfolio value",
+                        "value": _bound("/value"),
+                        "delta": _bound("/delta"),
+                        "trend": _bound("/trend"),
+                    },
+                },
+                {
+                    "component": "Stat",
+                    "key": "positions",
+                    "props": {"label": "Positions", "value": _bound("/positions")},
+                },
+            ],
+        },
+        {
+            "component": "Table",
+            "key": "prices",
+            "props": {
+                "caption": "Prices",
+                "columns": ["Symbol", "Shares", "Price", "Change"],
+                "rows": _bound("/rows"),
+            },
+        },
+        {
+            "component": "Button",
+            "key": "refresh",
+            "props": {
+                "label": "Refresh prices",
+                "variant": "secondary",
+                "action": {"name": "refresh_prices", "params": {"round": _bound("/round")}},
+            },
+        },
+    ],
+}
+"""What the watchlist agent sends: the figures once, in ``state``, and a layout that binds
+them. The button's ``round`` param is bound too, so each refresh re-signs it."""
+
+
+def watchlist(ctx: ScriptContext) -> Iterator[Step]:
+    """Show the watchlist (one merge patch; the stream stays open for the refreshes)."""
+    yield Patch(WATCHLIST_SPEC)
+
+
+class Refresh(BaseModel):
+    """Which refresh the button asks for (bound from ``/state/round``, signed)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    round: Annotated[int, Field(ge=0, le=10_000)]
+
+
+@ACTIONS.action(params=Refresh, label="Refresh prices")
+def refresh_prices(event: ActionEvent[Refresh, None]) -> ActionReply:
+    """Answer with a patch of ``/state``: the stream re-renders the nodes that read it."""
+    round_ = event.params.round
+    return ActionReply(
+        patches=refresh_patch(round_), message=f"Prices refreshed ({round_ + 1} so far)."
+    )
+
+
 # -- the catalogue -------------------------------------------------------------------------
 
 
@@ -727,6 +877,16 @@ SCENARIOS: dict[str, Scenario] = {
             "complete, the one being written stays plain text; then a chart drawn as SVG on "
             "the server, no script.",
             answer,
+        ),
+        Scenario(
+            "watchlist",
+            "State, refreshed by an action",
+            "The figures arrive once, in the spec's state; the table and stats bind them. "
+            "Refresh prices answers with a patch of /state only: just the nodes that read "
+            "what changed are re-sent. Works without JavaScript too.",
+            watchlist,
+            actions=True,
+            source=_source(WATCHLIST_SPEC),
         ),
     )
 }
