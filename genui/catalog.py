@@ -58,19 +58,139 @@ def _children_items(component: Component, registry: Registry) -> dict[str, Any] 
     return {"oneOf": leaves}
 
 
+_POINTER = {"type": "string", "pattern": "^(/([^~]|~[01])*)*$"}
+_BINDING_DEFS: dict[str, Any] = {
+    "Binding": {
+        "description": "A value read from the spec's state: $state (a JSON Pointer into state);"
+        " inside a repeat, $item (a pointer into the current item) or $index (its index).",
+        "oneOf": [
+            {
+                "type": "object",
+                "properties": {"$state": _POINTER},
+                "required": ["$state"],
+                "additionalProperties": False,
+            },
+            {
+                "type": "object",
+                "properties": {"$item": _POINTER},
+                "required": ["$item"],
+                "additionalProperties": False,
+            },
+            {
+                "type": "object",
+                "properties": {"$index": {"const": True}},
+                "required": ["$index"],
+                "additionalProperties": False,
+            },
+        ],
+    },
+    "Condition": {
+        "description": "When a node is shown: true/false, a binding (shown when truthy),"
+        " a comparison {op: [a, b]} or and/or/not.",
+        "oneOf": [
+            {"type": "boolean"},
+            {"$ref": "#/$defs/Binding"},
+            *[
+                {
+                    "type": "object",
+                    "properties": {
+                        operator: {
+                            "type": "array",
+                            "minItems": 2,
+                            "maxItems": 2,
+                            "items": {
+                                "oneOf": [
+                                    {"type": ["string", "number", "boolean", "null"]},
+                                    {"$ref": "#/$defs/Binding"},
+                                ]
+                            },
+                        }
+                    },
+                    "required": [operator],
+                    "additionalProperties": False,
+                }
+                for operator in ("eq", "neq", "gt", "gte", "lt", "lte")
+            ],
+            *[
+                {
+                    "type": "object",
+                    "properties": {
+                        operator: {
+                            "type": "array",
+                            "minItems": 1,
+                            "items": {"$ref": "#/$defs/Condition"},
+                        }
+                    },
+                    "required": [operator],
+                    "additionalProperties": False,
+                }
+                for operator in ("and", "or")
+            ],
+            {
+                "type": "object",
+                "properties": {"not": {"$ref": "#/$defs/Condition"}},
+                "required": ["not"],
+                "additionalProperties": False,
+            },
+        ],
+    },
+}
+"""The schemas of bindings and ``visible`` conditions (see :mod:`genui.state`)."""
+
+
+def _or_binding(schema: Any) -> Any:
+    return {"anyOf": [_bindable(schema), {"$ref": "#/$defs/Binding"}]}
+
+
+def _bindable(schema: Any) -> Any:
+    """A props schema in which every value, at any depth, may also be a binding."""
+    if not isinstance(schema, dict):
+        return schema
+    schema = dict(schema)
+    if isinstance(schema.get("properties"), dict):
+        schema["properties"] = {k: _or_binding(v) for k, v in schema["properties"].items()}
+    for keyword in ("items", "additionalProperties"):
+        if isinstance(schema.get(keyword), dict):
+            schema[keyword] = _or_binding(schema[keyword])
+    if isinstance(schema.get("prefixItems"), list):
+        schema["prefixItems"] = [_or_binding(item) for item in schema["prefixItems"]]
+    for keyword in ("anyOf", "oneOf", "allOf"):
+        if isinstance(schema.get(keyword), list):
+            schema[keyword] = [_bindable(item) for item in schema[keyword]]
+    return schema
+
+
 def _node_schema(
-    component: Component, registry: Registry, defs: dict[str, Any], *, actions: bool
+    component: Component,
+    registry: Registry,
+    defs: dict[str, Any],
+    *,
+    actions: bool,
+    bindings: bool = False,
 ) -> dict[str, Any]:
-    props = _model_schema(component.props_model, f"{component.name}.", defs)
+    own: dict[str, Any] = {}
+    props = _model_schema(component.props_model, f"{component.name}.", own)
+    defs.update({name: _bindable(d) for name, d in own.items()} if bindings else own)
     if not actions and "action" in props.get("properties", {}):  # no binding to write
         props = {**props, "properties": dict(props["properties"])}
         del props["properties"]["action"]
     properties: dict[str, Any] = {
         "component": {"const": component.name},
-        "props": props,
+        "props": _bindable(props) if bindings else props,
         "key": {"type": "string", "description": "Stable identity for updates."},
     }
+    if bindings:
+        properties["repeat"] = {
+            "$ref": "#/$defs/Binding",
+            "description": "Write this node once per item of the array it binds.",
+        }
+        properties["visible"] = {
+            "$ref": "#/$defs/Condition",
+            "description": "Show this node only when the condition holds.",
+        }
     items = _children_items(component, registry)
+    if items is not None and bindings and "oneOf" in items:
+        items = {"oneOf": [*items["oneOf"], {"$ref": "#/$defs/Binding"}]}
     if items is not None:
         properties["children"] = {
             "description": "Child nodes, rendered in order.",
@@ -189,25 +309,39 @@ def _bind_actions(defs: dict[str, Any], actions: Actions) -> None:
 
 
 def json_schema(
-    registry: Registry | None = None, *, strict: bool = False, actions: Actions | None = None
+    registry: Registry | None = None,
+    *,
+    strict: bool = False,
+    actions: Actions | None = None,
+    bindings: bool = False,
 ) -> dict[str, Any]:
     """JSON Schema (draft 2020-12) of specs that use only ``registry``'s components.
 
     With ``strict=True`` the schema fits OpenAI's strict structured outputs. With
     ``actions`` (and at least one declared), an ``action`` prop may name only those.
+    With ``bindings=True`` a spec may carry ``state``, any prop may be a binding, and
+    nodes may have ``repeat`` and ``visible`` (see :mod:`genui.state`); strict mode cannot
+    describe free-form state, so the two do not combine.
     """
+    if strict and bindings:
+        raise ValueError("strict schemas cannot describe free-form state: use bindings=False")
     registry = registry if registry is not None else default_registry()
     defs: dict[str, Any] = {}
     component_refs: list[dict[str, str]] = []
     for name, component in registry.items():
-        defs[f"{name}Node"] = _node_schema(component, registry, defs, actions=bool(actions))
+        defs[f"{name}Node"] = _node_schema(
+            component, registry, defs, actions=bool(actions), bindings=bindings
+        )
         if component.standalone:
             component_refs.append({"$ref": f"#/$defs/{name}Node"})
     if actions:
         _bind_actions(defs, actions)
+    if bindings:
+        defs.update(_BINDING_DEFS)
+    bound_leaf = [{"$ref": "#/$defs/Binding"}] if bindings else []
     defs["Node"] = {
         "description": "A text leaf, a number leaf, or a component node.",
-        "oneOf": [{"type": "string"}, {"type": "number"}, *component_refs],
+        "oneOf": [{"type": "string"}, {"type": "number"}, *component_refs, *bound_leaf],
     }
     schema: dict[str, Any] = {
         "$schema": _SCHEMA_DIALECT,
@@ -226,6 +360,10 @@ def json_schema(
         "additionalProperties": False,
         "$defs": dict(sorted(defs.items())),
     }
+    if bindings:
+        schema["properties"]["state"] = {
+            "description": "Data the nodes read through bindings (any JSON).",
+        }
     if strict:
         body = _strictify(
             _clean({k: v for k, v in schema.items() if k != "title"}, _STRICT_DROPPED_KEYS)
@@ -251,6 +389,7 @@ def render_gui_tool(
     strict: bool = True,
     name: str = "render_gui",
     actions: Actions | None = None,
+    bindings: bool = False,
 ) -> dict[str, Any]:
     """A ``render_gui`` tool definition whose input is ``{"spec": <spec>}``.
 
@@ -258,9 +397,10 @@ def render_gui_tool(
     mode by default); ``"anthropic"`` returns a Messages API tool with an
     ``input_schema``. The result of the call goes to
     :func:`genui.parse_render_gui_result`. ``actions`` restricts action bindings to
-    the declared names and lists them in the tool's description.
+    the declared names and lists them in the tool's description; ``bindings`` lets the
+    spec carry state (only with ``strict=False``: see :func:`json_schema`).
     """
-    spec_schema = json_schema(registry, strict=strict, actions=actions)
+    spec_schema = json_schema(registry, strict=strict, actions=actions, bindings=bindings)
     defs = spec_schema.pop("$defs")
     spec_schema.pop("$schema", None)
     parameters = {
@@ -338,10 +478,28 @@ def _action_lines(actions: Actions) -> list[str]:
     return lines
 
 
-def prompt(registry: Registry | None = None, *, actions: Actions | None = None) -> str:
+_BINDING_LINES = (
+    "",
+    "State and bindings:",
+    'A spec may carry "state": any JSON, beside "root". Any prop value (or a value inside',
+    'one, or a text child) may read it: {"$state": "/json/pointer"} (RFC 6901, e.g.',
+    '"/rows/0/name"). A node may carry "repeat": {"$state": "/rows"} (an array): it is',
+    'written once per item; inside it, {"$item": "/field"} reads the item ("" for the',
+    'whole item) and {"$index": true} its index. A node may carry "visible": a condition',
+    '- true/false, a binding (shown when truthy: not false, 0, "" or null), {"eq": [a, b]}',
+    '(also neq, gt, gte, lt, lte; a and b are JSON scalars or bindings), {"and": [...]},',
+    '{"or": [...]} or {"not": <condition>}. Nothing else is evaluated. Every pointer must',
+    "exist in state; bound values are checked like values written inline.",
+)
+
+
+def prompt(
+    registry: Registry | None = None, *, actions: Actions | None = None, bindings: bool = False
+) -> str:
     """Text for a system prompt: the format, then every component with one example.
 
     With ``actions``, then every declared action: its name, description, params and inputs.
+    With ``bindings=True``, how a spec's ``state`` is bound, repeated over and tested.
     """
     registry = registry if registry is not None else default_registry()
     lines = [
@@ -351,6 +509,7 @@ def prompt(registry: Registry | None = None, *, actions: Actions | None = None) 
         "Use only the components below, with only the props listed. Unknown components and",
         "props are rejected; URLs must be http(s), mailto, tel or relative; never include HTML,",
         "scripts, styles or event handlers: text is always shown literally.",
+        *(_BINDING_LINES if bindings else ()),
         "",
         "Components:",
     ]

@@ -16,6 +16,7 @@ from genui.cli import main
 from genui.components import default_registry
 from genui.testing import from_schema, specs
 from tests import examples
+from tests.test_state import LITERAL_EQUIVALENTS
 
 
 @pytest.mark.parametrize("strict", [False, True])
@@ -282,3 +283,47 @@ def test_the_prompt_lists_every_action_with_params_and_inputs() -> None:
     assert "- param seats: integer" in text
     assert "- input party_size: integer (>= 1). How many people" in text
     assert "## action cancel\n- (no params)" in text
+
+
+# -- state and bindings ---------------------------------------------------------------------
+
+
+def test_the_bindings_schema_accepts_every_bound_spec_the_validator_accepts() -> None:
+    schema = json_schema(bindings=True)
+    jsonschema.Draft202012Validator.check_schema(schema)
+    validator = jsonschema.Draft202012Validator(schema)
+    plain = jsonschema.Draft202012Validator(json_schema())
+    for name, spec, literal in LITERAL_EQUIVALENTS:
+        if "action" in name:
+            continue  # the schema without actions has no action prop
+        assert validate(spec).ok, name
+        assert not list(validator.iter_errors(spec)), name
+        assert list(plain.iter_errors(spec)), name  # without bindings, state is refused
+        assert not list(validator.iter_errors(literal)), name
+
+
+def test_the_bindings_schema_refuses_what_is_not_a_binding_or_condition() -> None:
+    validator = jsonschema.Draft202012Validator(json_schema(bindings=True))
+    text = {"component": "Text", "props": {"text": "x"}}
+    for bad in (
+        {**text, "repeat": [1, 2]},
+        {**text, "visible": {"matches": ["a", "b"]}},
+        {**text, "visible": {"eq": [1]}},
+        {"component": "Text", "props": {"text": {"$state": "no-slash"}}},
+        {"component": "Text", "props": {"text": {"$index": 1}}},
+    ):
+        assert list(validator.iter_errors({"state": {}, "root": bad})), bad
+
+
+def test_bindings_do_not_combine_with_strict_mode() -> None:
+    with pytest.raises(ValueError, match="strict"):
+        json_schema(strict=True, bindings=True)
+    tool = render_gui_tool(strict=False, bindings=True)
+    assert "state" in tool["function"]["parameters"]["properties"]["spec"]["properties"]
+
+
+def test_the_prompt_describes_state_repeat_and_visible_only_when_asked() -> None:
+    text = prompt(bindings=True)
+    for word in ('"$state"', '"repeat"', '"$item"', '"$index"', '"visible"', '"eq"', "truthy"):
+        assert word in text
+    assert "$state" not in prompt()
