@@ -75,8 +75,14 @@ logger = logging.getLogger(__name__)
 class ReplySurfaces(Protocol):
     """Where replies are applied: :class:`genui.StreamSurfaces` or anything shaped like it."""
 
-    def apply(self, surface: str, reply: ActionReply) -> list[Update]:
-        """Apply ``reply``'s spec or patches to ``surface``; the updates for the page."""
+    def apply(
+        self, surface: str, reply: ActionReply, event: ActionEvent[Any, Any] | None = None
+    ) -> list[Update]:
+        """Apply ``reply``'s spec or patches to ``surface``; the updates for the page.
+
+        ``event`` is the submission the reply answers (its inputs bound to state are
+        written back: see :func:`genui.apply_reply`).
+        """
         ...
 
     def get(self, surface: str) -> SpecStream | None:
@@ -201,7 +207,7 @@ class ActionEndpoint:
         self, request: Request, event: ActionEvent[Any, Any], reply: ActionReply, wants_json: bool
     ) -> Response:
         surface = event.source.surface
-        applied = self.surfaces.apply(surface, reply)
+        applied = self.surfaces.apply(surface, reply, event)
         if (reply.spec is not None or reply.patches is not None) and self.on_applied is not None:
             self.on_applied(surface)
         if not wants_json:

@@ -55,12 +55,14 @@ __all__ = [
     "DependencyIndex",
     "Resolution",
     "Scope",
+    "bound_fields",
     "changed_pointers",
     "is_binding",
     "lookup",
     "resolve",
     "resolve_node",
     "truthy",
+    "writeback_ops",
 ]
 
 BINDING_KEYS: Final = frozenset({"$state", "$item", "$index"})
@@ -880,6 +882,49 @@ class DependencyIndex:
             found |= trie.shapes
             stack.extend(trie.below.values())
         return found
+
+
+_FIELD_VALUES: Final = ("value", "checked")
+"""The props an input's current value sits in (``Checkbox`` uses ``checked``)."""
+
+
+def bound_fields(resolution: Resolution, node: Any, path: str) -> dict[str, str]:
+    """Field name → state pointer, for each form field inside ``node`` bound to state.
+
+    ``node`` is a clean node at resolved ``path``. What writing a submitted form back to
+    state needs (:func:`genui.apply_reply`).
+    """
+    found: dict[str, str] = {}
+    stack = [(node, path)]
+    while stack:
+        current, at = stack.pop()
+        if not isinstance(current, GenerativeUINode):
+            continue
+        name = current.props.get("name")
+        if isinstance(name, str):
+            for prop in _FIELD_VALUES:
+                for where in (f"{at}/props/{prop}", f"{at}/{prop}"):
+                    bound = resolution.bound.get(where)
+                    if bound is not None and bound[1]:
+                        found[name] = bound[1]
+        stack.extend((child, f"{at}/children/{i}") for i, child in enumerate(current.children))
+    return found
+
+
+def writeback_ops(fields: Mapping[str, str], values: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """JSON Patch ops writing submitted ``values`` to the state pointers of ``fields``.
+
+    ``values`` are what the action's inputs model validated (JSON-ready); fields without
+    a value, or not bound, are left as they are.
+    """
+    ops: list[dict[str, Any]] = []
+    for name, pointer in sorted(fields.items()):
+        if name not in values:
+            continue
+        last = pointer.rsplit("/", 1)[-1]
+        kind = "replace" if ARRAY_INDEX.fullmatch(last) else "add"
+        ops.append({"op": kind, "path": "/state" + pointer, "value": values[name]})
+    return ops
 
 
 def changed_pointers(ops: Any, *, max_pointers: int = 64) -> list[str] | None:

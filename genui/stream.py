@@ -66,7 +66,13 @@ from genui.spec import (
     parse_spec,
     translate_validation_error,
 )
-from genui.state import DependencyIndex, Resolution, changed_pointers, resolve_node
+from genui.state import (
+    DependencyIndex,
+    Resolution,
+    bound_fields,
+    changed_pointers,
+    resolve_node,
+)
 from genui.validate import ValidationResult
 
 __all__ = ["SpecStream", "Update"]
@@ -283,6 +289,18 @@ class SpecStream:
             raise GenerativeUIValidationError.single("", "incomplete", "no spec was received")
         self.renderer.render(parse_spec(self._spec.model_dump(mode="python"), limits=self.limits))
         return updates
+
+    def bound_fields(self, path: str) -> dict[str, str]:
+        """Form fields inside the node at ``path`` whose value is bound to state.
+
+        Field name → state pointer (see :func:`genui.state.bound_fields`); empty when the
+        spec has no state or no such node.
+        """
+        checked = self._checked
+        if checked is None or checked.resolution is None or checked.spec is None:
+            return {}
+        node = _node_at(checked.spec, path)
+        return bound_fields(checked.resolution, node, path) if node is not None else {}
 
     def _check_open(self) -> None:
         if self._closed:
@@ -728,6 +746,25 @@ class SpecStream:
             code="invalid_spec",
             details=error.errors,
         )
+
+
+def _node_at(spec: GenerativeUISpec, path: str) -> NodeValue | None:
+    """The node of ``spec`` at ``/root/…/children/i`` (``None`` if there is none)."""
+    tokens = path.split("/")[2:] if path.startswith("/root") else None
+    if tokens is None:
+        return None
+    current: Any = spec.root
+    if isinstance(current, list):
+        if not tokens or not tokens[0].isdecimal() or int(tokens[0]) >= len(current):
+            return None
+        current, tokens = current[int(tokens[0])], tokens[1:]
+    while tokens:
+        if len(tokens) < 2 or tokens[0] != "children" or not tokens[1].isdecimal():
+            return None
+        if not isinstance(current, GenerativeUINode) or int(tokens[1]) >= len(current.children):
+            return None
+        current, tokens = current.children[int(tokens[1])], tokens[2:]
+    return current  # type: ignore[no-any-return]
 
 
 def _patch_values(ops: Any) -> Iterable[Any]:

@@ -10,9 +10,12 @@ sends the browser only what changed.
 from __future__ import annotations
 
 from collections import OrderedDict
+from typing import Any
 
-from genui.actions import ActionReply
+from genui.actions import ActionEvent, ActionReply
+from genui.patch import is_merge_patch, parse_patch_ops
 from genui.spec import GenerativeUISpec
+from genui.state import writeback_ops
 from genui.stream import SpecStream, Update
 
 __all__ = ["StreamSurfaces", "apply_reply"]
@@ -57,25 +60,50 @@ class StreamSurfaces:
         stream = self._streams.get(surface)
         return stream.clean_spec if stream is not None else None
 
-    def apply(self, surface: str, reply: ActionReply) -> list[Update]:
+    def apply(
+        self, surface: str, reply: ActionReply, event: ActionEvent[Any, Any] | None = None
+    ) -> list[Update]:
         """Apply a handler's reply to ``surface``'s stream: its new spec or its patches.
 
-        Returns the updates for the page (empty when the reply changes nothing or the
-        surface is gone). An invalid spec or patch raises and leaves the stream as it was.
+        With the ``event`` it answers, inputs bound to state are written back first (see
+        :func:`apply_reply`). Returns the updates for the page (empty when the reply
+        changes nothing or the surface is gone). An invalid spec or patch raises and
+        leaves the stream as it was.
         """
         stream = self._streams.get(surface)
-        return apply_reply(stream, reply) if stream is not None else []
+        return apply_reply(stream, reply, event) if stream is not None else []
 
 
-def apply_reply(stream: SpecStream, reply: ActionReply) -> list[Update]:
+def apply_reply(
+    stream: SpecStream, reply: ActionReply, event: ActionEvent[Any, Any] | None = None
+) -> list[Update]:
     """Apply a handler's reply to ``stream``: its new spec, or its patches (or nothing).
 
     For an app keeping its streams its own way (a ``surfaces`` of its own for the gate).
-    An invalid spec or patch raises :class:`~genui.GenerativeUIPatchError` and leaves the
-    stream as it was.
+    With the ``event`` the reply answers, the submitted inputs whose fields are bound to
+    state (``"value": {"$state": "/booking/email"}``) are written back to it — the values
+    the action's inputs model validated — in the same patch as the reply's JSON Patch
+    (before a merge patch, which is applied after them). A reply with a new spec writes
+    nothing back. An invalid spec or patch raises :class:`~genui.GenerativeUIPatchError`
+    and leaves the stream as it was.
     """
     if reply.spec is not None:
         return stream.replace(reply.spec)
+    written = _writeback(stream, event)
+    if reply.patches is not None and not is_merge_patch(reply.patches):
+        ops = parse_patch_ops(reply.patches)
+        return stream.apply(written + ops) if written or ops else []
+    updates = stream.apply(written) if written else []
     if reply.patches is not None:
-        return stream.apply(reply.patches)
-    return []
+        updates += stream.apply(reply.patches)
+    return updates
+
+
+def _writeback(stream: SpecStream, event: ActionEvent[Any, Any] | None) -> list[dict[str, Any]]:
+    """The ops writing ``event``'s validated inputs to the state its fields are bound to."""
+    if event is None or event.inputs is None:
+        return []
+    fields = stream.bound_fields(event.source.path)
+    if not fields:
+        return []
+    return writeback_ops(fields, event.inputs.model_dump(mode="json", exclude_unset=True))

@@ -12,8 +12,13 @@ from typing import Any
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from pydantic import BaseModel, ConfigDict
 
 from genui import (
+    Action,
+    ActionEvent,
+    ActionReply,
+    Actions,
     GenerativeUIError,
     GenerativeUIValidationError,
     Limits,
@@ -21,7 +26,9 @@ from genui import (
     SpecStream,
     validate,
 )
+from genui.actions import ActionSource
 from genui.state import lookup, truthy
+from genui.surfaces import apply_reply
 from genui.testing import specs
 
 FORMS = ("data", "text")
@@ -635,3 +642,99 @@ def test_a_javascript_url_arriving_by_state_patch_is_dropped() -> None:
     updates = stream.apply([{"op": "replace", "path": "/state/u", "value": "javascript:alert(1)"}])
     assert "javascript" not in "".join(u.html for u in updates)
     assert [event.prop for event in stream.report.events] == ["href"]
+
+
+# -- two-way inputs -------------------------------------------------------------------------
+
+
+class _Booking(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    email: str
+    guests: int
+    newsletter: bool = False
+
+
+BOOK = Action("book", lambda event: None, inputs=_Booking)
+BOOKING_ACTIONS = Actions({"book": BOOK})
+
+
+def _booking_spec() -> dict[str, Any]:
+    return {
+        "state": {"booking": {"email": "draft@example.com", "guests": 2, "news": False}},
+        "root": {
+            "component": "Form",
+            "props": {"action": {"name": "book"}},
+            "children": [
+                {
+                    "component": "TextInput",
+                    "props": {"name": "email", "label": "Email", "value": bound("/booking/email")},
+                },
+                {
+                    "component": "TextInput",
+                    "props": {
+                        "name": "guests",
+                        "label": "Guests",
+                        "kind": "number",
+                        "value": bound("/booking/guests"),
+                    },
+                },
+                {
+                    "component": "Checkbox",
+                    "props": {
+                        "name": "newsletter",
+                        "label": "News",
+                        "checked": bound("/booking/news"),
+                    },
+                },
+            ],
+        },
+    }
+
+
+def test_a_bound_input_is_prefilled_from_state_and_the_submission_is_written_back() -> None:
+    stream = SpecStream(renderer=Renderer(actions=BOOKING_ACTIONS))
+    stream.apply([{"op": "replace", "path": "", "value": _booking_spec()}])
+    assert 'value="draft@example.com"' in stream.html()
+    assert stream.bound_fields("/root") == {
+        "email": "/booking/email",
+        "guests": "/booking/guests",
+        "newsletter": "/booking/news",
+    }
+    event: ActionEvent[Any, Any] = ActionEvent(
+        BOOK,
+        BOOK.params(),
+        _Booking(email="ada@example.com", guests=3, newsletter=True),
+        ActionSource("s", stream.version, "/root", None, False),
+        "nonce",
+    )
+    reply = ActionReply(patches=[{"op": "add", "path": "/state/booking/note", "value": "ok"}])
+    updates = apply_reply(stream, reply, event)
+    assert updates
+    spec = stream.spec
+    assert spec is not None and spec.state == {
+        "booking": {"email": "ada@example.com", "guests": 3, "news": True, "note": "ok"}
+    }
+    expected = _booking_spec()
+    expected["state"] = spec.state
+    assert stream.html() == Renderer(actions=BOOKING_ACTIONS).render(expected)
+    assert 'value="ada@example.com"' in stream.html()
+
+
+def test_only_the_fields_bound_to_state_are_written_back() -> None:
+    stream = SpecStream(renderer=Renderer(actions=BOOKING_ACTIONS))
+    spec = _booking_spec()
+    spec["root"]["children"][0]["props"]["value"] = "literal@example.com"
+    stream.apply([{"op": "replace", "path": "", "value": spec}])
+    event: ActionEvent[Any, Any] = ActionEvent(
+        BOOK,
+        BOOK.params(),
+        _Booking(email="x@example.com", guests=1),
+        ActionSource("s", stream.version, "/root", None, False),
+        "n",
+    )
+    apply_reply(stream, ActionReply(), event)
+    assert stream.spec is not None
+    state: Any = stream.spec.state
+    assert state["booking"]["email"] == "draft@example.com"  # not bound: as it was
+    assert state["booking"]["guests"] == 1

@@ -28,6 +28,7 @@ import secrets
 from collections import OrderedDict
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from examples.server.scenarios import (
     Close,
@@ -40,6 +41,7 @@ from examples.server.scenarios import (
     Step,
 )
 from genui import (
+    ActionEvent,
     ActionGate,
     ActionReply,
     Actions,
@@ -235,10 +237,15 @@ class RunSurfaces:
         stream = self.get(surface)
         return stream.clean_spec if stream is not None else None
 
-    def apply(self, surface: str, reply: ActionReply) -> list[Update]:
-        """Apply a handler's new spec or patches to the run's stream."""
+    def apply(
+        self, surface: str, reply: ActionReply, event: ActionEvent[Any, Any] | None = None
+    ) -> list[Update]:
+        """Apply a handler's new spec or patches to the run's stream.
+
+        The event's inputs bound to state are written back first.
+        """
         stream = self.get(surface)
-        return apply_reply(stream, reply) if stream is not None else []
+        return apply_reply(stream, reply, event) if stream is not None else []
 
 
 class RunManager:
