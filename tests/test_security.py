@@ -1,5 +1,11 @@
 """The security wall, browser-free: attack corpora and hostile specs against docs/security.md.
 
+Every text and URL prop placement takes each payload by three deliveries (``DELIVERIES``):
+written inline, bound from ``state`` with ``$state``, and bound from a repeated item with
+``$item``; a bound payload must render and be refused exactly as the inline one is, and its
+errors name the state value (``state_path``). The state deliveries carry a deterministic
+subset of the corpus (``STATE_SAMPLE``, see :func:`_state_sample`).
+
 The real-browser half lives in tests/test_security_browser.py.
 """
 
@@ -8,7 +14,7 @@ from __future__ import annotations
 import functools
 import json
 from collections.abc import Callable, Iterator
-from typing import Any
+from typing import Any, Literal
 
 import pytest
 from hypothesis import given, settings
@@ -20,6 +26,7 @@ from genui import (
     GenerativeUIValidationError,
     Renderer,
     default_registry,
+    validate,
 )
 from genui.catalog import json_schema
 from genui.sanitize import url_fields
@@ -27,7 +34,7 @@ from genui.testing import hostile_specs, hostile_text
 from genui.writing import FormFeedback
 from tests import examples
 from tests.figures import record_figure
-from tests.input_forms import FORMS
+from tests.input_forms import FORMS, as_text
 from tests.security import (
     WALL_ACTIONS,
     WALL_BINDING,
@@ -47,6 +54,41 @@ pytestmark = pytest.mark.usefixtures("spec_form")  # every test, from data and f
 
 PAYLOADS: list[str] = load_corpus("xss_payloads.json")
 URL_VECTORS: list[dict[str, Any]] = load_corpus("url_vectors.json")
+PROVENANCE: list[dict[str, Any]] = load_corpus("xss_payloads_with_provenance.json")["items"]
+
+
+def _state_sample() -> list[str]:
+    """The payloads the state deliveries carry: a deterministic subset of the corpus.
+
+    Every payload already goes through every placement inline, and through state the
+    resolved tree is the very same literal spec, so a subset checks the binding route
+    itself: every eighth payload, the first of every upstream file (each of the three
+    corpus files, and each of the 25 PayloadsAllTheThings files that one was built from),
+    every payload with a URL scheme, and the longest one (so each limited prop that refuses
+    a payload inline refuses one through state too). In corpus order, each once: 361
+    payloads, a seventh of the corpus, so the two state deliveries add about a sixth to the
+    wall's time instead of doubling it.
+    """
+    chosen = set(range(0, len(PAYLOADS), 8))
+    seen: set[tuple[str, str]] = set()
+    for index, item in enumerate(PROVENANCE):
+        group = (item["source"], item["note"] if item["source"] == "payloadsallthethings" else "")
+        if group not in seen:
+            seen.add(group)
+            chosen.add(index)
+        if "url-scheme" in item["features"]:
+            chosen.add(index)
+    chosen.add(max(range(len(PAYLOADS)), key=lambda index: len(PAYLOADS[index])))
+    return [PAYLOADS[index] for index in sorted(chosen)]
+
+
+STATE_SAMPLE = _state_sample()
+
+
+def _payloads_for(delivery: str) -> list[str]:
+    return PAYLOADS if delivery == "inline" else STATE_SAMPLE
+
+
 BATCH = 400
 RENDERER = Renderer(fallback="default")
 
@@ -146,24 +188,77 @@ def _rooted(name: str, nodes: list[dict[str, Any]]) -> tuple[list[dict[str, Any]
     return roots, paths
 
 
-PropsFor = Callable[[str], dict[str, Any]]
-"""Payload -> the props of a node that carries it."""
+PropsFor = Callable[[Any], dict[str, Any]]
+"""Payload (or a binding that reads it) -> the props of a node that carries it."""
 
 
-def _with_prop(minimal: dict[str, Any], prop: str, payload: str) -> dict[str, Any]:
+def _with_prop(minimal: dict[str, Any], prop: str, payload: Any) -> dict[str, Any]:
     return {**minimal, prop: payload}
 
 
-def _in_table_column(minimal: dict[str, Any], payload: str) -> dict[str, Any]:
+def _in_table_column(minimal: dict[str, Any], payload: Any) -> dict[str, Any]:
     return {**minimal, "columns": [payload]}
 
 
-def _in_table_cell(minimal: dict[str, Any], payload: str) -> dict[str, Any]:
+def _in_table_cell(minimal: dict[str, Any], payload: Any) -> dict[str, Any]:
     return {**minimal, "columns": ["c"], "rows": [[payload]]}
 
 
-def _in_options(minimal: dict[str, Any], payload: str) -> dict[str, Any]:
+def _in_options(minimal: dict[str, Any], payload: Any) -> dict[str, Any]:
     return {**minimal, "options": [{"value": payload, "label": payload}], "value": payload}
+
+
+Delivery = Literal["inline", "state", "item"]
+DELIVERIES: tuple[Delivery, ...] = ("inline", "state", "item")
+"""How a payload reaches its prop: written inline; as ``{"$state": "/p<i>"}`` with the payload
+in ``state``; or as ``{"$item": "/p"}`` in a node that repeats over an array of
+``{"p": payload}`` in ``state``. Resolved, all three are the same literal spec."""
+
+
+def _delivered(
+    name: str, props_for: PropsFor, payloads: list[str], delivery: Delivery
+) -> tuple[dict[str, Any], list[str], list[str | None]]:
+    """A spec holding one node of ``name`` per payload, delivered as ``delivery`` says.
+
+    Returns the spec, each node's rendered path, and the ``state_path`` an error about each
+    payload names (``None`` inline).
+    """
+    if delivery == "inline":
+        nodes = [{"component": name, "props": props_for(p)} for p in payloads]
+        roots, paths = _rooted(name, nodes)
+        return {"root": roots}, paths, [None] * len(payloads)
+    if delivery == "state":
+        nodes = [
+            {"component": name, "props": props_for({"$state": f"/p{index}"})}
+            for index in range(len(payloads))
+        ]
+        roots, paths = _rooted(name, nodes)
+        state = {f"p{index}": payload for index, payload in enumerate(payloads)}
+        return {"state": state, "root": roots}, paths, [f"/state/{key}" for key in state]
+    assert delivery == "item", delivery
+    template = {"component": name, "props": props_for({"$item": "/p"})}
+    size = len(payloads) if default_registry()[name].standalone else SIBLINGS
+    chunks = [payloads[start : start + size] for start in range(0, len(payloads), size)]
+    items = [[{"p": payload} for payload in chunk] for chunk in chunks]
+    state_paths: list[str | None] = [
+        f"/state/items/{k}/{i}/p" for k, chunk in enumerate(chunks) for i in range(len(chunk))
+    ]
+    if default_registry()[name].standalone:  # a repeating root node: one root per item
+        root = [{**template, "repeat": {"$state": "/items/0"}}]
+        return (
+            {"state": {"items": items}, "root": root},
+            [f"/root/{i}" for i in range(len(payloads))],
+            state_paths,
+        )
+    roots = [
+        {
+            "component": _parent_of(name),
+            "children": [{**template, "repeat": {"$state": f"/items/{k}"}}],
+        }
+        for k in range(len(chunks))
+    ]
+    paths = [f"/root/{k}/children/{i}" for k, chunk in enumerate(chunks) for i in range(len(chunk))]
+    return {"state": {"items": items}, "root": roots}, paths, state_paths
 
 
 def _placements() -> Iterator[tuple[str, tuple[str, int | None, PropsFor]]]:
@@ -183,9 +278,10 @@ def _batches(items: list[Any]) -> Iterator[list[Any]]:
         yield items[start : start + BATCH]
 
 
-def _render_and_check(nodes: list[dict[str, Any]]) -> tuple[Any, list[Any]]:
-    """The parsed render of ``nodes`` (parsed once, for every check) and its violations."""
-    tree = parse(str(RENDERER.render({"root": nodes})))
+def _render_and_check(spec: dict[str, Any] | list[dict[str, Any]]) -> tuple[Any, list[Any]]:
+    """The parsed render of a spec or its root ``nodes`` (parsed once, for every check) and
+    its violations."""
+    tree = parse(str(RENDERER.render(spec if isinstance(spec, dict) else {"root": spec})))
     return tree, violations(tree)
 
 
@@ -195,23 +291,45 @@ def test_corpus_is_the_expected_size() -> None:
     assert sum(not v["dangerous"] for v in URL_VECTORS) == 67
 
 
+def test_the_state_sample_covers_every_corpus_file_and_the_longest_payload() -> None:
+    assert [item["payload"] for item in PROVENANCE] == PAYLOADS
+    sampled = set(STATE_SAMPLE)
+    assert len(sampled) == len(STATE_SAMPLE)
+    by_source = {item["source"] for item in PROVENANCE if item["payload"] in sampled}
+    assert by_source == {"owasp", "payloadsallthethings", "h5sc"}
+    files = {item["note"] for item in PROVENANCE if item["source"] == "payloadsallthethings"}
+    assert len(files) == 25
+    assert {item["note"] for item in PROVENANCE if item["payload"] in sampled} >= files
+    assert max(map(len, PAYLOADS)) == max(map(len, STATE_SAMPLE))
+    record_figure("xss corpus: payloads the state deliveries carry", len(STATE_SAMPLE))
+
+
+@pytest.mark.parametrize("delivery", DELIVERIES)
 @pytest.mark.parametrize(
     ("placement", "make"), list(_placements()), ids=lambda v: v if isinstance(v, str) else ""
 )
 def test_every_payload_in_every_text_prop_renders_inert_and_round_trips(
-    placement: str, make: tuple[str, int | None, PropsFor]
+    placement: str, make: tuple[str, int | None, PropsFor], delivery: Delivery
 ) -> None:
     name, limit, props_for = make
-    too_long = [p for p in PAYLOADS if limit is not None and len(p) > limit]
+    payloads = _payloads_for(delivery)
+    too_long = [p for p in payloads if limit is not None and len(p) > limit]
     for payload in too_long:  # over the prop's declared maxLength: refused, never truncated
-        with pytest.raises(GenerativeUIValidationError):
-            RENDERER.render(
-                {"root": _wrap(name, {"component": name, "props": props_for(payload)})[0]}
-            )
+        spec, _, (state_path,) = _delivered(name, props_for, [payload], delivery)
+        with pytest.raises(GenerativeUIValidationError) as raised:
+            RENDERER.render(spec)
+        inline, _, _ = _delivered(name, props_for, [payload], "inline")
+        with pytest.raises(GenerativeUIValidationError) as literal:
+            RENDERER.render(inline)
+        errors = raised.value.errors  # where the literal's are, the too-long value's bound
+        assert [(e.path, e.code) for e in errors] == [
+            (e.path, e.code) for e in literal.value.errors
+        ]
+        assert {e.state_path for e in errors if e.code == "too_long"} == {state_path}, errors
     checked = len(too_long)
-    for batch in _batches([p for p in PAYLOADS if p not in too_long]):
-        roots, paths = _rooted(name, [{"component": name, "props": props_for(p)} for p in batch])
-        tree, found = _render_and_check(roots)
+    for batch in _batches([p for p in payloads if p not in too_long]):
+        spec, paths, _ = _delivered(name, props_for, batch, delivery)
+        tree, found = _render_and_check(spec)
         assert found == [], found[:5]
         elements = by_path(tree)
         for path, payload in zip(paths, batch, strict=True):
@@ -220,8 +338,10 @@ def test_every_payload_in_every_text_prop_renders_inert_and_round_trips(
             shown += [value for child in element.iter() for value in child.attrib.values()]
             assert any(as_browsers_read(payload) in value for value in shown), (placement, payload)
             checked += 1
-    assert checked == len(PAYLOADS)
-    record_figure(f"xss corpus: text prop {placement}", checked, "payloads inert + round-trip")
+    assert checked == len(payloads)
+    record_figure(
+        f"xss corpus: text prop {placement} ({delivery})", checked, "payloads inert + round-trip"
+    )
 
 
 BOUND_RENDERER = Renderer(actions=WALL_ACTIONS, fallback="default")
@@ -427,16 +547,19 @@ URL_PROPS = [
 ]
 
 
+@pytest.mark.parametrize("delivery", DELIVERIES)
 @pytest.mark.parametrize(("name", "prop"), URL_PROPS)
 def test_every_payload_as_a_url_prop_never_reaches_a_url_attribute_unsafely(
-    name: str, prop: str
+    name: str, prop: str, delivery: Delivery
 ) -> None:
     minimal, _ = COMPONENT_PROPS[name]
-    for batch in _batches(PAYLOADS):
-        nodes = [_wrap(name, {"component": name, "props": {**minimal, prop: p}})[0] for p in batch]
-        _, found = _render_and_check(nodes)
+    props_for = functools.partial(_with_prop, minimal, prop)
+    payloads = _payloads_for(delivery)
+    for batch in _batches(payloads):
+        spec, _, _ = _delivered(name, props_for, batch, delivery)
+        _, found = _render_and_check(spec)
         assert found == []
-    record_figure(f"xss corpus: URL prop {name}.{prop}", len(PAYLOADS), "payloads")
+    record_figure(f"xss corpus: URL prop {name}.{prop} ({delivery})", len(payloads), "payloads")
 
 
 def test_every_payload_as_a_component_name_is_rejected_or_rendered_as_escaped_text() -> None:
@@ -458,19 +581,20 @@ def test_every_payload_as_a_component_name_is_rejected_or_rendered_as_escaped_te
     )
 
 
+@pytest.mark.parametrize("delivery", DELIVERIES)
 @pytest.mark.parametrize(
     ("name", "prop"), [("Link", "href"), ("Button", "href"), ("Image", "image")]
 )
 def test_url_vectors_dangerous_are_never_emitted_and_safe_ones_are_kept(
-    name: str, prop: str
+    name: str, prop: str, delivery: Delivery, spec_form: str
 ) -> None:
     minimal, _ = COMPONENT_PROPS[name]
+    props_for = functools.partial(_with_prop, minimal, prop)
     attribute = "src" if prop == "image" else "href"
     kept = dropped = 0
     for vector in URL_VECTORS:
-        result = RENDERER.render_with_report(
-            {"root": {"component": name, "props": {**minimal, prop: vector["input"]}}}
-        )
+        spec, _, (state_path,) = _delivered(name, props_for, [vector["input"]], delivery)
+        result = RENDERER.render_with_report(spec)
         html = str(result.html)
         assert violations(html) == []
         emitted = [
@@ -478,16 +602,23 @@ def test_url_vectors_dangerous_are_never_emitted_and_safe_ones_are_kept(
             for element in elements(parse(html))
             if element.get(attribute) is not None
         ]
+        errors = validate(as_text(spec) if spec_form == "text" else spec).errors
         if vector["dangerous"]:
             assert emitted == [], vector
             assert [event.prop for event in result.report] == [prop], vector
+            assert [(e.path.rsplit("/", 1)[-1], e.state_path) for e in errors] == [
+                (prop, state_path)
+            ], (vector, errors)
             dropped += 1
         else:
             assert emitted, vector
             assert not result.report, (vector, result.report.to_list())
+            assert not errors, (vector, errors)
             kept += 1
     assert (dropped, kept) == (139, 67)
-    record_figure(f"url vectors via {name}.{prop}: dropped / kept", f"{dropped} / {kept}")
+    record_figure(
+        f"url vectors via {name}.{prop} ({delivery}): dropped / kept", f"{dropped} / {kept}"
+    )
 
 
 # --- hostile specs: docs/security.md guarantees 1-5 ------------------------------------------
