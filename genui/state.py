@@ -203,6 +203,9 @@ class Resolution:
     state_prefix: str = "/state"
     """Where ``state`` sits in the document (what :attr:`ErrorDetail.state_path` starts
     with)."""
+    source: tuple[Any, Any] | None = None
+    """``(root, state)`` as sent: what a client that resolves bindings itself is given
+    when validating changed nothing."""
 
     def source_of(self, path: str) -> tuple[str, str | None]:
         """The path as sent for a resolved path, and the state pointer it was bound to."""
@@ -768,7 +771,7 @@ def resolve(
     before they are built. ``waiting``: the spec is still streaming (``state`` may be
     :data:`ABSENT`): a node that reads a value not there yet is left out, not an error.
     """
-    result = Resolution(root, state_prefix=state_prefix)
+    result = Resolution(root, state_prefix=state_prefix, source=(root, state))
     resolver = _Resolver(state, limits, result, waiting=waiting)
     if isinstance(root, list | tuple):
         result.root = resolver.children(root, given, given, None, "")

@@ -124,6 +124,24 @@ class ValidationResult:
             object.__setattr__(self, "_spec", spec)
         return spec
 
+    @property
+    def bound_spec(self) -> GenerativeUISpec | None:
+        """The clean spec with its ``state`` and bindings kept, for renderers that bind.
+
+        For client renderers that resolve bindings themselves: the spec as sent when it
+        has state, is in the legacy node shape and validating it changed nothing (every
+        binding resolved to a value that passed as it was); in every other case
+        :attr:`spec`, the resolved literal tree, which needs no bindings.
+        """
+        resolution = self.resolution
+        if resolution is None or resolution.source is None or self.errors or self.report:
+            return self.spec
+        root, state = resolution.source
+        try:
+            return GenerativeUISpec.model_validate({"root": root, "state": state})
+        except ValidationError:
+            return self.spec
+
     def with_node(self, path: str, result: ValidationResult) -> ValidationResult:
         """A copy of the result with the node at ``path`` replaced by ``result``'s root.
 
