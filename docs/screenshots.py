@@ -13,12 +13,15 @@
   light and dark (``prefers-color-scheme`` emulated):
   ``docs/img/charts-{light,dark}-{390,1280}.png``;
 * ``booking``: the demo's booking scenario (a Form bound to a declared action) as the page
-  first shows it, JavaScript off, at 390 and 1280 px: ``docs/img/booking-{390,1280}.png``.
+  first shows it, JavaScript off, at 390 and 1280 px: ``docs/img/booking-{390,1280}.png``;
+* ``watchlist``: the demo's watchlist scenario (a Table and Stats bound to state) after
+  "Refresh prices" was pressed twice (genui.js applying the state patch's updates), at 390
+  and 1280 px: ``docs/img/state-{390,1280}.png``.
 
 ::
 
     .venv/bin/python docs/screenshots.py [components] [demo] [getting-started] [playground] \
-        [booking] [charts]
+        [booking] [charts] [watchlist]
 
 With no argument it takes all of them. Image URLs in the component examples are
 answered locally with a small SVG chart, so the script needs no network.
@@ -406,6 +409,23 @@ def booking(browser: Browser) -> None:
             context.close()
 
 
+def watchlist(browser: Browser) -> None:
+    """The watchlist after two refreshes: one price moved, then a position added."""
+    _importable_examples()
+    from examples.server.app import create_app
+    from examples.server.background import serve_in_thread
+
+    with serve_in_thread(create_app(speed=0)) as url:
+        for width in (PHONE, DESKTOP):
+            page = browser.new_page(viewport={"width": width, "height": 800})
+            page.goto(url + "/scenarios/watchlist")
+            panel = page.locator("#watchlist .demo-stream")
+            for shows in ("$17,602.00", "Umbrella"):
+                panel.get_by_role("button", name="Refresh prices").click()
+                panel.get_by_text(shows).first.wait_for()
+            _save(page, OUT / f"state-{width}.png")
+
+
 def _importable_examples() -> None:
     if str(ROOT) not in sys.path:  # run as a script: make the `examples` package importable
         sys.path.insert(0, str(ROOT))
@@ -424,6 +444,7 @@ SHOTS = {
     "playground": playground,
     "booking": booking,
     "charts": charts,
+    "watchlist": watchlist,
 }
 
 
