@@ -606,7 +606,7 @@ class Renderer:
             data = _decode_within_limits(text, self.limits)
             resolution = None
             if type(data) is dict and "state" in data and "root" in data:
-                resolution = resolve(data["root"], data["state"], self.limits)
+                resolution = resolve(data["root"], data["state"], self.limits, record=False)
                 if resolution.errors:
                     return None
                 data = {"root": resolution.root}

@@ -254,9 +254,18 @@ class _Resolver:
     """One resolution: walks the root once, building the literal tree and its maps."""
 
     def __init__(
-        self, state: Any, limits: Limits, result: Resolution, *, waiting: bool = False
+        self,
+        state: Any,
+        limits: Limits,
+        result: Resolution,
+        *,
+        waiting: bool = False,
+        record: bool = True,
     ) -> None:
         self.state = state
+        self.record = record
+        """Whether to keep the maps (paths as sent, what each node reads): a one-off render
+        that reports nothing needs none of them."""
         self.limits = limits
         self.result = result
         self.waiting = waiting
@@ -423,7 +432,7 @@ class _Resolver:
                 self.charge(resolved, src, out)  # reports it
         else:
             self.charge(resolved, src, out)
-        if pointer is not None:
+        if pointer is not None and self.record:
             self.result.reads.setdefault(node, []).append(pointer)
             self.result.bound[out] = (src, pointer)
         return resolved
@@ -527,7 +536,7 @@ class _Resolver:
             if found is _MISSING:
                 return _MISSING
             resolved, pointer = found
-            if pointer is not None:
+            if pointer is not None and self.record:
                 self.result.reads.setdefault(owner, []).append(pointer)
             return resolved
         if value is None or isinstance(value, str | int | float):
@@ -609,7 +618,7 @@ class _Resolver:
                     continue
                 self.count(1, src)
                 at = f"{out_at}/{len(out)}"
-                if len(out) != index:
+                if len(out) != index and self.record:
                     self.result.moved[at] = src
                 waits = self.waits
                 resolved = self.node(child, src, at, scope, None)
@@ -634,7 +643,8 @@ class _Resolver:
                     continue
                 self.count(1, src)
                 at = f"{out_at}/{len(out)}"
-                self.result.moved[at] = src
+                if self.record:
+                    self.result.moved[at] = src
                 waits = self.waits
                 resolved = self.node(child, src, at, item_scope, number)
                 if self.waits == waits:
@@ -658,7 +668,8 @@ class _Resolver:
             return None
         values, pointer = found
         assert pointer is not None
-        self.result.shapes.setdefault(owner, []).append(pointer)
+        if self.record:
+            self.result.shapes.setdefault(owner, []).append(pointer)
         if not isinstance(values, list | tuple):
             self.error(
                 src,
@@ -672,10 +683,11 @@ class _Resolver:
 
     def node(self, value: Any, src: str, out: str, scope: Scope | None, copy: int | None) -> Any:
         """One node resolved (the node itself when nothing in it is bound)."""
-        if isinstance(value, GenerativeUINode):
-            return self.model_node(value, src, out, scope, copy)
-        if not isinstance(value, Mapping):
-            return value
+        if type(value) is not dict:
+            if isinstance(value, GenerativeUINode):
+                return self.model_node(value, src, out, scope, copy)
+            if not isinstance(value, Mapping):
+                return value
         if "$type" in value:
             return self.flat_node(value, src, out, scope, copy)
         if "component" not in value:
@@ -683,7 +695,7 @@ class _Resolver:
         new = {key: item for key, item in value.items() if key not in _LEGACY_META}
         changed = len(new) != len(value)
         props = value.get("props")
-        if isinstance(props, Mapping):
+        if type(props) is dict or isinstance(props, Mapping):
             resolved = self.value(props, src + "/props", out + "/props", scope, out)
             if resolved is not props:
                 new["props"], changed = resolved, True
@@ -750,7 +762,7 @@ class _Resolver:
 
     def origin(self, value: Any, src: str, out: str, scope: Scope | None, copy: int | None) -> None:
         """Remember how to resolve a node again, if it reads state."""
-        if out in self.result.reads or out in self.result.shapes:
+        if self.record and (out in self.result.reads or out in self.result.shapes):
             self.result.origins[out] = (value, src, scope, copy)
 
 
@@ -762,6 +774,7 @@ def resolve(
     given: str = "/root",
     state_prefix: str = "/state",
     waiting: bool = False,
+    record: bool = True,
 ) -> Resolution:
     """Resolve a spec's ``root`` against its ``state`` (see the module docstring).
 
@@ -770,9 +783,11 @@ def resolve(
     values past ``limits.max_total_chars`` raise :class:`GenerativeUIValidationError`
     before they are built. ``waiting``: the spec is still streaming (``state`` may be
     :data:`ABSENT`): a node that reads a value not there yet is left out, not an error.
+    ``record=False`` leaves :attr:`Resolution.moved`, ``bound``, ``reads``, ``shapes`` and
+    ``origins`` empty (for a render that has nothing to report or to stream).
     """
     result = Resolution(root, state_prefix=state_prefix, source=(root, state))
-    resolver = _Resolver(state, limits, result, waiting=waiting)
+    resolver = _Resolver(state, limits, result, waiting=waiting, record=record)
     if isinstance(root, list | tuple):
         result.root = resolver.children(root, given, given, None, "")
     else:
@@ -978,6 +993,10 @@ def changed_pointers(ops: Any, *, max_pointers: int = 64) -> list[str] | None:
 
 def _meta(value: Any) -> tuple[Any, Any, bool]:
     """A node's ``repeat`` and ``visible`` (``None`` when absent), and whether it is flat."""
+    if type(value) is dict and "$type" not in value:
+        if "component" in value:
+            return value.get("repeat"), value.get("visible"), False
+        return None, None, False
     if isinstance(value, GenerativeUINode):
         return value.repeat, value.visible, False
     if isinstance(value, Mapping):
