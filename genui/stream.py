@@ -265,7 +265,9 @@ class SpecStream:
         """
         if not isinstance(spec, GenerativeUISpec):
             try:
-                spec = _clean_spec(self.renderer.check(spec))
+                checked = self.renderer.check(spec)
+                spec = checked.bound_spec  # state and bindings kept when nothing was cleaned
+                assert spec is not None  # the check raised otherwise
             except GenerativeUIValidationError as exc:
                 raise self._patch_error(exc) from None
         document = spec.model_dump(mode="json", exclude_defaults=True)
@@ -450,6 +452,9 @@ class SpecStream:
         tops = _topmost(affected)
         if len(tops) > _MAX_STATE_UPDATES:
             return None
+        clean = _clean_spec(checked)
+        if any(_inside_action(clean, path) for path in tops):
+            return None  # an envelope names its node whole: the diff re-renders it
         parts: list[tuple[str, Resolution, ValidationResult, GenerativeUINode]] = []
         for path in tops:
             part = resolve_node(resolution, path, state, self.limits)
@@ -746,6 +751,16 @@ class SpecStream:
             code="invalid_spec",
             details=error.errors,
         )
+
+
+def _inside_action(spec: GenerativeUISpec, path: str) -> bool:
+    """Whether a node above the one at ``path`` has an action (a form around a field)."""
+    while "/children/" in path:
+        path = path[: path.rfind("/children/")]
+        node = _node_at(spec, path)
+        if isinstance(node, GenerativeUINode) and "action" in node.props:
+            return True
+    return False
 
 
 def _node_at(spec: GenerativeUISpec, path: str) -> NodeValue | None:
