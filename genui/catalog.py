@@ -189,8 +189,6 @@ def _node_schema(
             "description": "Show this node only when the condition holds.",
         }
     items = _children_items(component, registry)
-    if items is not None and bindings and "oneOf" in items:
-        items = {"oneOf": [*items["oneOf"], {"$ref": "#/$defs/Binding"}]}
     if items is not None:
         properties["children"] = {
             "description": "Child nodes, rendered in order.",
@@ -338,10 +336,9 @@ def json_schema(
         _bind_actions(defs, actions)
     if bindings:
         defs.update(_BINDING_DEFS)
-    bound_leaf = [{"$ref": "#/$defs/Binding"}] if bindings else []
     defs["Node"] = {
         "description": "A text leaf, a number leaf, or a component node.",
-        "oneOf": [{"type": "string"}, {"type": "number"}, *component_refs, *bound_leaf],
+        "oneOf": [{"type": "string"}, {"type": "number"}, *component_refs],
     }
     schema: dict[str, Any] = {
         "$schema": _SCHEMA_DIALECT,
@@ -482,7 +479,7 @@ _BINDING_LINES = (
     "",
     "State and bindings:",
     'A spec may carry "state": any JSON, beside "root". Any prop value (or a value inside',
-    'one, or a text child) may read it: {"$state": "/json/pointer"} (RFC 6901, e.g.',
+    'one; not a child: bind a Text node\'s text) may read it: {"$state": "/pointer"} (e.g.',
     '"/rows/0/name"). A node may carry "repeat": {"$state": "/rows"} (an array): it is',
     'written once per item; inside it, {"$item": "/field"} reads the item ("" for the',
     'whole item) and {"$index": true} its index. A node may carry "visible": a condition',

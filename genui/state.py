@@ -8,7 +8,8 @@ A spec may carry ``state``, any JSON document. Below ``root``, values may read i
 * ``{"$index": true}`` — inside a node with ``repeat``, the item's index (from 0).
 
 A binding may stand for a whole prop or for any value inside one (a table cell, an
-action's param). A node may also carry
+action's param) — not for a child node (bind a ``Text`` node's ``text``). A node may also
+carry
 
 * ``repeat`` — a binding to an array: the node is written once per item, its bindings
   read that item (``$item``) and index (``$index``);
@@ -601,13 +602,15 @@ class _Resolver:
         changed = False
         for index, child in enumerate(items):
             src = src_at if single else f"{src_at}/{index}"
-            if is_binding(child):  # a bound text (or number) leaf
-                at = f"{out_at}/{len(out)}"
-                resolved = self.value(child, src, at, scope, owner)
+            if is_binding(child):
+                self.error(
+                    src,
+                    "invalid_binding",
+                    "a child cannot be a binding",
+                    'bind a Text node\'s text instead: {"component": "Text", "props": {"text":'
+                    ' {"$item": "/name"}}}',
+                )
                 changed = True
-                if resolved is not _MISSING:
-                    self.count(1, src)
-                    out.append(resolved)
                 continue
             repeat, visible, flat = _meta(child)
             if repeat is None:

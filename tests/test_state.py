@@ -7,6 +7,7 @@ and the flat node shape where the row has both.
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 import pytest
@@ -17,6 +18,7 @@ from pydantic import BaseModel, ConfigDict
 from genui import (
     Action,
     ActionEvent,
+    ActionGate,
     ActionReply,
     Actions,
     GenerativeUIError,
@@ -24,6 +26,7 @@ from genui import (
     Limits,
     Renderer,
     SpecStream,
+    StreamSurfaces,
     validate,
 )
 from genui.actions import ActionSource
@@ -82,22 +85,22 @@ LITERAL_EQUIVALENTS = [
         {
             "state": {"people": [{"name": "Ada"}, {"name": "Alan"}]},
             "root": {
-                "component": "List",
+                "component": "Grid",
                 "children": [
                     {
-                        "component": "ListItem",
+                        "component": "Stat",
                         "repeat": bound("/people"),
-                        "children": [item("/name"), {"$index": True}],
+                        "props": {"label": item("/name"), "value": {"$index": True}},
                     }
                 ],
             },
         },
         {
             "root": {
-                "component": "List",
+                "component": "Grid",
                 "children": [
-                    {"component": "ListItem", "children": ["Ada", 0]},
-                    {"component": "ListItem", "children": ["Alan", 1]},
+                    {"component": "Stat", "props": {"label": "Ada", "value": 0}},
+                    {"component": "Stat", "props": {"label": "Alan", "value": 1}},
                 ],
             }
         },
@@ -199,12 +202,22 @@ LITERAL_EQUIVALENTS = [
                         "component": "ListItem",
                         "repeat": bound("/tasks"),
                         "visible": {"not": item("/done")},
-                        "children": [item("/t")],
+                        "children": [{"component": "Text", "props": {"text": item("/t")}}],
                     }
                 ],
             },
         },
-        {"root": {"component": "List", "children": [{"component": "ListItem", "children": ["b"]}]}},
+        {
+            "root": {
+                "component": "List",
+                "children": [
+                    {
+                        "component": "ListItem",
+                        "children": [{"component": "Text", "props": {"text": "b"}}],
+                    }
+                ],
+            }
+        },
     ),
     (
         "an action param bound to the item",
@@ -324,6 +337,12 @@ def test_a_template_problem_is_reported_once_not_once_per_item(form: str) -> Non
 
 
 BINDING_ERRORS = [
+    (
+        "a child that is a binding",
+        {"state": {"t": "x"}, "root": {"component": "Text", "children": [bound("/t")]}},
+        ("/root/children/0", "invalid_binding"),
+        "Text",
+    ),
     (
         "missing path",
         {
@@ -738,3 +757,47 @@ def test_only_the_fields_bound_to_state_are_written_back() -> None:
     state: Any = stream.spec.state
     assert state["booking"]["email"] == "draft@example.com"  # not bound: as it was
     assert state["booking"]["guests"] == 1
+
+
+def test_replace_keeps_state_so_later_state_patches_apply() -> None:
+    stream = SpecStream()
+    stream.replace(
+        {"state": {"name": "Ada"}, "root": {"component": "Text", "props": {"text": bound("/name")}}}
+    )
+    assert stream.spec is not None and stream.spec.state == {"name": "Ada"}
+    updates = stream.apply([{"op": "replace", "path": "/state/name", "value": "Alan"}])
+    assert [(u.op, u.target) for u in updates] == [("replace", "/root")]
+    assert ">Alan<" in updates[0].html
+
+
+class _Email(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    email: str
+
+
+def test_a_state_patch_inside_a_form_re_renders_the_form_with_a_fresh_envelope() -> None:
+    actions = Actions({"save": Action("save", lambda event: None, inputs=_Email)})
+    surfaces = StreamSurfaces()
+    gate = ActionGate(actions, ["k" * 32], surfaces=surfaces)
+    stream = surfaces.add(SpecStream(renderer=Renderer(actions=actions), surface=gate.surface("s")))
+    field = {
+        "component": "TextInput",
+        "props": {"name": "email", "label": "Email", "value": bound("/email")},
+    }
+    form_node = {"component": "Form", "props": {"action": {"name": "save"}}, "children": [field]}
+    stream.apply(
+        [
+            {
+                "op": "replace",
+                "path": "",
+                "value": {"state": {"email": "a@example.com"}, "root": [form_node]},
+            }
+        ]
+    )
+    updates = stream.apply([{"op": "replace", "path": "/state/email", "value": "b@example.com"}])
+    assert [(u.op, u.target) for u in updates] == [("replace", "/root/0")]  # the form, whole
+    envelope = re.search(r'name="genui-action" value="([^"]+)"', updates[0].html)
+    assert envelope is not None
+    event = gate.verify({"genui-action": envelope.group(1), "email": "c@example.com"})
+    assert event.name == "save"
