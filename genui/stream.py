@@ -28,12 +28,37 @@ Update operations (applied by ``genui.js``, or by any client):
     (children added at the end of a node: only they are sent, never their parent);
 ``reset``
     replace the whole content of the stream's container with ``html``.
+
+With ``SpecStream(ops=ALL_OPS)`` (``genui.js`` and the test DOM apply them; the default,
+:data:`BASIC_OPS`, is the four above, which every client of this package applies), the
+stream also sends:
+
+``insert``
+    append ``html`` at the end of the *children slot* of the element whose
+    ``data-genui-path`` is ``target``: the element reached from it by ``at``, a dotted
+    list of element-child indices (``""``: the element itself; ``"1.0"``: the first
+    element child of its second element child). Children after a text leaf, or into a
+    parent that shows none yet, are sent without their parent;
+``remove``
+    remove the element whose ``data-genui-path`` is ``target`` (children dropped from the
+    end of their parent);
+``shell``
+    a parent whose own props changed: ``html`` is its new element with an empty children
+    slot (at ``at``, as for ``insert``); the nodes of the old element's slot move into the
+    new one, which then replaces the old element. Its children are not sent again.
+
+An op is used only where the stream can prove the result is byte-for-byte what a whole
+render gives: the component's writer puts its children, verbatim and once, as the whole
+(``shell``) or the end (``insert``) of one element's content, outside tables, paragraphs
+and selects; anything else falls back to ``replace``.
 """
 
 from __future__ import annotations
 
 import codecs
 import math
+import operator
+import re
 from collections import deque
 from collections.abc import Iterable, Mapping
 from typing import Any, Literal, NamedTuple
@@ -75,9 +100,14 @@ from genui.state import (
 )
 from genui.validate import ValidationResult
 
-__all__ = ["SpecStream", "Update"]
+__all__ = ["ALL_OPS", "BASIC_OPS", "SpecStream", "Update"]
 
-UpdateOp = Literal["replace", "append", "after", "reset"]
+UpdateOp = Literal["replace", "append", "after", "reset", "insert", "remove", "shell"]
+
+BASIC_OPS: frozenset[str] = frozenset({"replace", "append", "after", "reset"})
+"""The update ops every client applies (``genui.js``, :mod:`genui.htmx`, the test DOM)."""
+ALL_OPS: frozenset[str] = BASIC_OPS | {"insert", "remove", "shell"}
+"""Every update op: what ``genui.js`` applies (``SpecStream(ops=ALL_OPS)``)."""
 
 _MAX_STATE_UPDATES = 64
 """Past this many nodes to re-render for one state patch, the whole spec is diffed."""
@@ -87,16 +117,22 @@ class Update(NamedTuple):
     """One change to apply to the page: see the module docstring for the ops."""
 
     op: UpdateOp
-    """``replace``, ``append``, ``after`` or ``reset``."""
+    """``replace``, ``append``, ``after``, ``reset``, ``insert``, ``remove`` or ``shell``."""
     target: str
     """``data-genui-path`` of the element to replace (or to insert after); ``""`` for the
     container."""
     html: Markup
     """The new HTML."""
+    at: str = ""
+    """``insert`` and ``shell``: the children slot inside the target (element-child indices
+    joined by ``.``; ``""``: the target itself)."""
 
     def to_dict(self) -> dict[str, str]:
-        """JSON-ready form, as sent in SSE frames."""
-        return {"op": self.op, "target": self.target, "html": str(self.html)}
+        """JSON-ready form, as sent in SSE frames (``at`` only for the ops that read it)."""
+        out = {"op": self.op, "target": self.target, "html": str(self.html)}
+        if self.op in ("insert", "shell"):
+            out["at"] = self.at
+        return out
 
 
 _Mode = Literal["empty", "text", "patch"]
@@ -112,6 +148,9 @@ class SpecStream:
       (from :meth:`genui.ActionGate.surface`); the stream sets its version as it renders.
       A node with an action is always re-rendered whole when anything in it changes, so
       its envelope names the node as shown.
+    * ``ops``: the update ops the client applies (:data:`BASIC_OPS` by default;
+      :data:`ALL_OPS` for ``genui.js``: children after a text leaf, removed children and a
+      parent's changed props then cost only what changed).
 
     Not thread-safe: one stream per agent response, used from one task.
     """
@@ -124,7 +163,13 @@ class SpecStream:
         limits: Limits | None = None,
         history: int = 256,
         surface: ActionSurface | None = None,
+        ops: Iterable[str] = BASIC_OPS,
     ) -> None:
+        self.ops = frozenset(ops)
+        """The update ops this stream may send (see the module docstring)."""
+        unknown = self.ops - ALL_OPS
+        if unknown or not self.ops >= BASIC_OPS:
+            raise ValueError(f"ops must include {sorted(BASIC_OPS)}, within {sorted(ALL_OPS)}")
         self.renderer = renderer if renderer is not None else Renderer(registry)
         self.limits = limits if limits is not None else self.renderer.limits
         self._cache = RenderCache(latest_only=True)
@@ -352,11 +397,12 @@ class SpecStream:
         renderer: Renderer | None = None,
         limits: Limits | None = None,
         surface: ActionSurface | None = None,
+        ops: Iterable[str] = BASIC_OPS,
     ) -> SpecStream:
         """Rebuild a stream from :meth:`snapshot` (same registry/renderer expected)."""
         if not isinstance(snapshot, Mapping) or snapshot.get("format") != "genui.stream/1":
             raise GenerativeUIError("not a genui stream snapshot", code="invalid_snapshot")
-        stream = cls(registry, renderer=renderer, limits=limits, surface=surface)
+        stream = cls(registry, renderer=renderer, limits=limits, surface=surface, ops=ops)
         mode = snapshot.get("mode")
         if mode == "text" and isinstance(snapshot.get("text"), str):
             stream.feed(snapshot["text"])
@@ -530,9 +576,12 @@ class SpecStream:
     def _diff_root_list(
         self, old: list[NodeValue], new: list[NodeValue], spec: GenerativeUISpec
     ) -> list[Update]:
-        if len(new) < len(old):
-            return [Update("reset", "", self._render_roots(spec))]
         updates: list[Update] = []
+        if len(new) < len(old):
+            removed = self._remove_trailing(old, len(new), "/root")
+            if removed is None:
+                return [Update("reset", "", self._render_roots(spec))]
+            updates, old = removed, old[: len(new)]
         for index in range(len(old)):
             before, after = old[index], new[index]
             if before is after:
@@ -560,17 +609,27 @@ class SpecStream:
         """Updates turning ``old`` into ``new`` at ``path``; None if the parent must re-render."""
         if old is new:
             return []
-        same_shell = (
-            old.component == new.component
-            and old.key == new.key
-            and len(old.children) <= len(new.children)
-            and old.props == new.props
-        )
-        if not same_shell or "action" in new.props:  # an envelope names its node whole
-            return [Update("replace", path, self._render(new, path))]
-        kept = len(old.children)
+        if old.component != new.component or old.key != new.key or "action" in new.props:
+            return [Update("replace", path, self._render(new, path))]  # an envelope: whole
+        if old.props != new.props:
+            shell = None
+            if "shell" in self.ops and _same_children(old.children, new.children):
+                shell = self._shell(old, new, path)
+            if shell is None:
+                shell = Update("replace", path, self._render(new, path))
+            return [shell]
+        kept = min(len(old.children), len(new.children))
         updates: list[Update] = []
-        shown = zip(old.children, new.children[:kept], strict=True)
+        if len(new.children) < len(old.children):
+            removed = self._remove_trailing(old.children, kept, f"{path}/children")
+            if removed is not None and not _shows_something(new.children):
+                slot = self._slot(new, path, self._pending)  # left with no children: as empty?
+                if slot is None or not self._empty_slot_kept(new, path, slot):
+                    removed = None
+            if removed is None:
+                return [Update("replace", path, self._render(new, path))]
+            updates.extend(removed)
+        shown = zip(old.children[:kept], new.children[:kept], strict=True)
         for index, (before, after) in enumerate(shown):
             if before is after:
                 continue
@@ -583,35 +642,112 @@ class SpecStream:
             elif before == after and type(before) is type(after):
                 continue
             return [Update("replace", path, self._render(new, path))]
-        if len(new.children) > kept:
-            appended = self._append_children(new, path, kept)
+        if len(new.children) > kept and _shows_something(new.children[kept:]):
+            # (children that write nothing leave the parent's HTML as it was: nothing to send)
+            appended = self._append_children(old, new, path, kept)
             if appended is None:
                 return [Update("replace", path, self._render(new, path))]
             updates.append(appended)
         return updates
 
-    def _append_children(self, node: GenerativeUINode, path: str, kept: int) -> Update | None:
-        """An ``after`` update writing ``node``'s children from ``kept`` on, or None.
+    def _remove_trailing(
+        self, children: list[NodeValue], kept: int, prefix: str
+    ) -> list[Update] | None:
+        """``remove`` updates for ``children[kept:]``, or None if one has no element."""
+        if "remove" not in self.ops:
+            return None
+        updates = []
+        for index in range(kept, len(children)):
+            child, child_path = children[index], f"{prefix}/{index}"
+            if not isinstance(child, GenerativeUINode):
+                return None
+            shown = self._cache.get(child, child_path)
+            if shown is None or not _names_itself(shown, child_path) or not _one_element(shown):
+                return None
+            updates.append(Update("remove", child_path, Markup("")))
+        return updates
 
-        Children are written one after another inside their parent's element, so new
-        ones go right after the element of the last child already shown. That needs such
-        an element: a node child (not a text leaf) whose writer put its path on its outer
-        tag (the built-ins always do; an app template that leaves ``attrs`` out does not).
-        """
-        if kept == 0:
-            return None
-        last = node.children[kept - 1]
-        if not isinstance(last, GenerativeUINode):
-            return None
-        last_path = f"{path}/children/{kept - 1}"
-        shown = self._render(last, last_path)  # cached: it is on the page already
-        if not _names_itself(shown, last_path):
-            return None
-        html = Markup("").join(
+    def _new_children(self, node: GenerativeUINode, path: str, kept: int) -> Markup:
+        return Markup("").join(
             self._render(child, f"{path}/children/{index}")
             for index, child in enumerate(node.children[kept:], start=kept)
         )
-        return Update("after", last_path, html)
+
+    def _append_children(
+        self, old: GenerativeUINode, node: GenerativeUINode, path: str, kept: int
+    ) -> Update | None:
+        """An update writing ``node``'s children from ``kept`` on, or None.
+
+        Children are written one after another inside their parent's element, so new
+        ones go right after the element of the last child already shown (``after``). That
+        needs such an element: a node child (not a text leaf) whose writer put its path on
+        its outer tag (the built-ins always do; an app template that leaves ``attrs`` out
+        does not). Otherwise they go at the end of the parent's children slot (``insert``),
+        where its writer allows it.
+        """
+        last = node.children[kept - 1] if kept else None
+        if isinstance(last, GenerativeUINode):
+            last_path = f"{path}/children/{kept - 1}"
+            shown = self._render(last, last_path)  # cached: it is on the page already
+            if _names_itself(shown, last_path):
+                return Update("after", last_path, self._new_children(node, path, kept))
+        if "insert" not in self.ops:
+            return None
+        slot = self._slot(node, path, self._pending)
+        if slot is None or slot.at is None:
+            return None
+        # Same component, props and key: the parent was written around its old children as
+        # around these, unless its writer tells no children from some (a Card's body).
+        if not _shows_something(old.children) and not self._empty_slot_kept(node, path, slot):
+            return None
+        html = self._new_children(node, path, kept)
+        if slot.text_only and "<" in html:
+            return None
+        return Update("insert", path, html, slot.at)
+
+    def _empty_slot_kept(self, node: GenerativeUINode, path: str, slot: _Slot) -> bool:
+        """Whether ``node`` written with no children is its slot, empty."""
+        return self._shell_html(node, path, "", self._pending) == slot.prefix + slot.suffix
+
+    def _shell(self, old: GenerativeUINode, new: GenerativeUINode, path: str) -> Update | None:
+        """A ``shell`` update for a parent whose props changed, children kept, or None."""
+        if not _shows_something(new.children) or "action" in old.props:
+            return None  # (a writer may leave out the slot of no children: a Card's body)
+        slot = self._slot(new, path, self._pending)
+        before = self._slot(old, path, self._checked)
+        if slot is None or before is None or not slot.whole or not before.whole:
+            return None
+        if slot.text_only or before.text_only:
+            return None
+        if slot.at is None or slot.at != before.at:
+            return None
+        shell = slot.prefix + slot.suffix  # the component's writer, around no children
+        return Update("shell", path, Markup(shell), slot.at)  # noqa: S704 - genui's own output
+
+    def _shell_html(
+        self, node: GenerativeUINode, path: str, children: str, result: ValidationResult | None
+    ) -> str | None:
+        """``node``'s element written around ``children`` (None: not a plain component)."""
+        if result is None:
+            return None
+        props = result.props_model(node)
+        if props is None:  # a node this change superseded: the memo kept its props for now
+            forgotten = self._cache.memo.superseded.get(id(node))
+            props = forgotten[1] if forgotten is not None and forgotten[0] is node else None
+        entry = self.renderer._resolved().get(node.component)
+        if props is None or entry is None:
+            return None
+        return self.renderer._write(entry, props, children, path, node.key)
+
+    def _slot(
+        self, node: GenerativeUINode, path: str, result: ValidationResult | None
+    ) -> _Slot | None:
+        """Where ``node``'s writer puts its children, if it puts them verbatim, once."""
+        shell = self._shell_html(node, path, _SLOT, result)
+        if shell is None or shell.count(_SLOT) != 1 or not _names_itself(shell, path):
+            return None
+        prefix, suffix = shell.split(_SLOT)
+        return _Slot(prefix, suffix, *_slot_position(prefix, suffix))
 
     # -- documents (patch mode) ----------------------------------------------------------
 
@@ -826,6 +962,125 @@ def _text_allowed(received: int | None) -> float:
     if received is None:
         return math.inf
     return DEFAULT_COPY_CHARS_FLOOR + COPY_CHARS_PER_PATCH_CHAR * received
+
+
+class _Slot(NamedTuple):
+    """A component's element written around a placeholder for its children."""
+
+    prefix: str
+    suffix: str
+    at: str | None
+    """The slot's element-child indices from the outer element (None: not addressable)."""
+    whole: bool
+    """Whether the children are the slot element's whole content."""
+    text_only: bool
+    """Whether the slot is in an element the parser re-nests (a ``<p>``): text only."""
+
+
+_SLOT = "\ue000genui-children\ue001"
+"""Children written as this show where a writer puts them (private-use characters)."""
+
+_TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9-]*)[^<>]*?(/?)>|<")
+_VOID = frozenset(
+    {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source"}
+    | {"track", "wbr"}
+)
+_REPARSED = frozenset(
+    {"table", "caption", "colgroup", "thead", "tbody", "tfoot", "tr", "td", "th", "p"}
+    | {"select", "option", "optgroup", "datalist", "template", "script", "style"}
+    | {"textarea", "title", "noscript", "iframe", "object", "math"}
+)
+"""Elements whose content the HTML parser moves, re-nests or reads as text: no slot."""
+
+
+def _slot_position(prefix: str, suffix: str) -> tuple[str | None, bool, bool]:
+    """The element-child index path to the element the children end, and whether whole.
+
+    ``prefix`` + children + ``suffix`` must be one element, the children at the end of
+    an element's content (``suffix`` starts with its end tag); every element up to it
+    is one the HTML parser keeps as written (a ``<p>`` or a table's part before the slot
+    holds text only). ``(None, False, False)`` otherwise. The third value: whether the
+    slot is inside such an element (then only text may be inserted there).
+    """
+    stack: list[tuple[str, int]] = []  # open elements: (tag, element children so far)
+    path: list[int] = []
+    last_start = -1
+    for match in _TAG.finditer(prefix):
+        closing, tag, selfclosing = match.group(1), match.group(2), match.group(3)
+        if tag is None:
+            return None, False, False  # a comment, a doctype, a stray "<"
+        tag = tag.lower()
+        inside = any(name in _REPARSED for name, _ in stack)
+        if inside and (not closing or stack[-1][0] != tag):
+            return None, False, False  # only text inside a <p>, a table cell…
+        if closing:
+            if not stack or stack[-1][0] != tag:
+                return None, False, False
+            stack.pop()
+            path.pop()
+            if not stack:
+                return None, False, False  # the outer element closed before the children
+            continue
+        if stack:
+            name, count = stack[-1]
+            stack[-1] = (name, count + 1)
+            index = count
+        elif last_start >= 0:
+            return None, False, False  # a second top-level element
+        else:
+            index = 0
+        last_start = match.end()
+        if tag in _VOID or selfclosing:
+            if not stack:
+                return None, False, False
+            continue
+        stack.append((tag, 0))
+        path.append(index)
+    if not stack or not suffix.startswith(f"</{stack[-1][0]}>"):
+        return None, False, False
+    text_only = any(name in _REPARSED for name, _ in stack)  # the slot is inside one
+    depth = len(stack)
+    for match in _TAG.finditer(suffix):  # the suffix closes exactly the open elements
+        closing, tag, selfclosing = match.group(1), match.group(2), match.group(3)
+        if tag is None:
+            return None, False, False
+        if closing:
+            depth -= 1
+            if depth == 0 and match.end() != len(suffix):
+                return None, False, False
+        elif not (tag.lower() in _VOID or selfclosing):
+            depth += 1
+    if depth != 0:
+        return None, False, False
+    whole = stack[-1][1] == 0 and last_start == len(prefix)
+    return ".".join(str(index) for index in path[1:]), whole, text_only
+
+
+def _shows_something(children: list[NodeValue]) -> bool:
+    """Whether ``children`` write any HTML (a node always does; a leaf unless ``""``)."""
+    return any(child != "" or type(child) is not str for child in children)
+
+
+def _same_children(old: list[NodeValue], new: list[NodeValue]) -> bool:
+    return len(old) == len(new) and all(map(operator.is_, old, new))
+
+
+def _one_element(html: str) -> bool:
+    """Whether ``html`` (a writer's output, naming itself) is one element and nothing else."""
+    depth = 0
+    for match in _TAG.finditer(html):
+        closing, tag, selfclosing = match.group(1), match.group(2), match.group(3)
+        if tag is None:
+            return False
+        if closing:
+            depth -= 1
+            if depth < 0 or (depth == 0 and match.end() != len(html)):
+                return False
+        elif not (tag.lower() in _VOID or selfclosing):
+            depth += 1
+        elif depth == 0:
+            return match.end() == len(html)  # one void element
+    return depth == 0 and html.endswith(">")
 
 
 def _names_itself(html: str, path: str) -> bool:

@@ -263,7 +263,7 @@ class ValidationMemo:
     memo per :class:`Checker` configuration. Bounded: past ``max_entries`` it starts over.
     """
 
-    __slots__ = ("checked", "latest_only", "max_entries", "props", "roots", "typed")
+    __slots__ = ("checked", "latest_only", "max_entries", "props", "roots", "superseded", "typed")
 
     def __init__(self, max_entries: int = 200_000, *, latest_only: bool = False) -> None:
         self.checked: dict[Path, _Checked] = {}
@@ -282,6 +282,10 @@ class ValidationMemo:
         about one spec's worth (what a stream needs: it only ever renders its latest result).
         A result validated earlier with this memo may then no longer render its superseded
         nodes; leave it off to render older results again."""
+        self.superseded: dict[int, tuple[GenerativeUINode, BaseModel]] = {}
+        """With ``latest_only``: what the last validation forgot (each superseded clean
+        node and its props), until the next one starts. A stream reads it to compare the
+        node it shows with the one replacing it (so it can send only what changed)."""
 
     def __len__(self) -> int:
         return len(self.checked) + len(self.typed) + len(self.props)
@@ -292,6 +296,7 @@ class ValidationMemo:
         self.typed.clear()
         self.props.clear()
         self.roots.clear()
+        self.superseded.clear()
 
 
 class _Checked(NamedTuple):
@@ -647,6 +652,8 @@ class _Walk:
         self.typed: dict[int, tuple[GenerativeUINode, BaseModel]] = (
             memo.typed if memo is not None else {}
         )
+        if memo is not None:
+            memo.superseded.clear()  # what the previous validation forgot: no longer needed
         self.unknown_names: list[tuple[str, str]] = []
         self.nodes = 0
         """Nodes looked at so far (the limit holds for specs built in Python too)."""
@@ -921,7 +928,9 @@ class _Walk:
         if memo.latest_only:
             superseded = memo.checked.get(given)
             if superseded is not None and superseded.clean is not clean:
-                memo.typed.pop(id(superseded.clean), None)  # its own; children have places
+                forgotten = memo.typed.pop(id(superseded.clean), None)  # its own only
+                if forgotten is not None:  # (children have places of their own)
+                    memo.superseded[id(superseded.clean)] = forgotten
         memo.checked[given] = _Checked(
             value,
             clean,

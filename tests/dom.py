@@ -1,6 +1,7 @@
 """A Python stand-in for a page that receives genui streaming updates.
 
-:class:`Container` applies ``replace`` / ``append`` / ``after`` / ``reset`` updates to a DOM
+:class:`Container` applies ``replace`` / ``append`` / ``after`` / ``reset`` updates (and
+``insert`` / ``remove`` / ``shell``, see :mod:`genui.stream`) to a DOM
 (html5lib's minidom tree builder) exactly as ``genui.js`` does in a browser, so tests
 can check that the updates a stream emits turn the previous HTML into the new one.
 """
@@ -42,13 +43,23 @@ class Container:
                     return found
         return None
 
+    @staticmethod
+    def _slot(element: Any, at: str) -> Any:
+        """The element reached from ``element`` by ``at``'s element-child indices."""
+        for index in at.split(".") if at else ():
+            kids = [c for c in element.childNodes if c.nodeType == c.ELEMENT_NODE]
+            assert int(index) < len(kids), f"no slot at {at}"
+            element = kids[int(index)]
+        return element
+
     def apply(self, update: Update | Mapping[str, str]) -> None:
         """Apply one update (an :class:`~genui.Update` or its ``to_dict()`` form)."""
         op: str
         if isinstance(update, Update):
-            op, target, html = update.op, update.target, str(update.html)
+            op, target, html, at = update.op, update.target, str(update.html), update.at
         else:
             op, target, html = update["op"], update["target"], update["html"]
+            at = update.get("at", "")
         if op == "reset":
             for child in list(self.root.childNodes):
                 self.root.removeChild(child)
@@ -56,10 +67,25 @@ class Container:
             for node in self._fragment(html):
                 self.root.appendChild(self.document.importNode(node, True))
             return
-        assert op in ("replace", "after"), op
+        assert op in ("replace", "after", "insert", "remove", "shell"), op
         element = self._find(self.root, target)
         assert element is not None, f"no element at {target}"
         parent: Any = element.parentNode
+        if op == "remove":
+            parent.removeChild(element)
+            return
+        if op == "insert":
+            slot = self._slot(element, at)
+            for node in self._fragment(html):
+                slot.appendChild(self.document.importNode(node, True))
+            return
+        if op == "shell":
+            [fresh] = [self.document.importNode(node, True) for node in self._fragment(html)]
+            into, source = self._slot(fresh, at), self._slot(element, at)
+            for child in list(source.childNodes):
+                into.appendChild(child)
+            parent.replaceChild(fresh, element)
+            return
         anchor = element if op == "replace" else element.nextSibling
         for node in self._fragment(html):
             parent.insertBefore(self.document.importNode(node, True), anchor)

@@ -1,9 +1,12 @@
-"""A StreamRun that fails mid-stream, in headless Chromium under a strict CSP.
+"""genui.js streaming in headless Chromium under a strict CSP.
 
-The agent's output breaks after one good node: the page must keep that node, show the
-error alert, clear ``aria-busy``, mark the container ``data-genui-error`` and never connect
-again (the stream asks for a 50 ms reconnect delay, so a page that kept reconnecting would
-do so many times while the test watches).
+A StreamRun that fails mid-stream: the agent's output breaks after one good node: the page
+must keep that node, show the error alert, clear ``aria-busy``, mark the container
+``data-genui-error`` and never connect again (the stream asks for a 50 ms reconnect delay,
+so a page that kept reconnecting would do so many times while the test watches).
+
+Every update op (``insert``, ``remove`` and ``shell`` too) applied by genui.js turns the
+page into the stream's HTML at every step.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ from examples.server.background import serve_in_thread
 from genui.runs import StreamRun
 from genui.sse import ERROR_TITLE
 from genui.static import STATIC_DIR
+from genui.stream import ALL_OPS, SpecStream
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser
@@ -53,6 +57,13 @@ def make_app(connections: list[str | None]) -> Starlette:
         )
         return HTMLResponse(body, headers={"Content-Security-Policy": CSP})
 
+    async def still(request: Request) -> Response:
+        body = (
+            '<!doctype html><main class="genui-root" id="page"></main>'
+            '<script src="/static/genui.js"></script>'
+        )
+        return HTMLResponse(body, headers={"Content-Security-Policy": CSP})
+
     async def stream(request: Request) -> Response:
         last = request.headers.get("last-event-id")
         connections.append(last)
@@ -67,6 +78,7 @@ def make_app(connections: list[str | None]) -> Starlette:
     return Starlette(
         routes=[
             Route("/", page),
+            Route("/still", still),
             Route("/stream", stream),
             Mount("/static", StaticFiles(directory=STATIC_DIR)),
         ]
@@ -100,5 +112,57 @@ def test_a_broken_stream_shows_its_error_and_stops_reconnecting(
         page.wait_for_timeout(WATCH_MS)
         assert connections == [None], connections  # one connection: no reconnect loop
         assert not [text for text in errors if "Content Security Policy" in text], errors
+    finally:
+        context.close()
+
+
+APPLY = """([updates, expected]) => {
+  const page = document.getElementById("page");
+  updates.forEach((update) => window.genui.applyUpdate(page, update));
+  const want = document.createElement("main");
+  want.innerHTML = expected;  /* the test's own HTML: what a whole render shows */
+  const got = page.cloneNode(true);
+  got.normalize();
+  want.normalize();
+  return got.innerHTML === want.innerHTML && got.childNodes.length === want.childNodes.length
+    && Array.from(got.childNodes).every((node, i) => node.isEqualNode(want.childNodes[i]));
+}"""
+
+TEXT = {"component": "Text", "props": {"text": "x"}}
+STEPS: list[list[dict[str, object]]] = [
+    [{"op": "add", "path": "/root", "value": []}],
+    [{"op": "add", "path": "/root/-", "value": {"component": "Stack", "children": []}}],
+    [{"op": "add", "path": "/root/0/children/-", "value": "first"}],  # insert: empty parent
+    [{"op": "add", "path": "/root/0/children/-", "value": "second"}],  # insert: after a leaf
+    [{"op": "add", "path": "/root/-", "value": {"component": "Card", "props": {"title": "A"}}}],
+    [{"op": "add", "path": "/root/1/children", "value": ["text"]}],
+    [{"op": "add", "path": "/root/1/children/-", "value": TEXT}],  # insert into the body
+    [{"op": "add", "path": "/root/1/children/-", "value": TEXT}],  # after
+    [{"op": "replace", "path": "/root/1/props/title", "value": "B"}],  # shell
+    [{"op": "remove", "path": "/root/1/children/2"}],  # remove
+    [{"op": "add", "path": "/root/-", "value": TEXT}],  # append
+    [{"op": "remove", "path": "/root/2"}],  # remove a root
+    [{"op": "add", "path": "/root/0/props", "value": {"gap": "lg"}}],  # shell
+    [{"op": "replace", "path": "/root/1/children/0", "value": "changed"}],  # replace
+]
+
+
+def test_genui_js_applies_every_update_op_as_the_test_dom_does(
+    chromium: Browser, served: tuple[str, list[str | None]]
+) -> None:
+    url, _ = served
+    context = chromium.new_context()
+    try:
+        page = context.new_page()
+        errors: list[str] = []
+        page.on("console", lambda message: errors.append(message.text))
+        page.goto(url + "/still")
+        stream, ops = SpecStream(ops=ALL_OPS), set()
+        for patch in STEPS:
+            updates = [update.to_dict() for update in stream.apply(patch)]
+            ops |= {update["op"] for update in updates}
+            assert page.evaluate(APPLY, [updates, str(stream.html())]), (patch, updates)
+        assert ops == ALL_OPS, ops
+        assert not errors, errors
     finally:
         context.close()

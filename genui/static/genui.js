@@ -2,7 +2,8 @@
  * works under a strict Content-Security-Policy (script-src 'self').
  *
  * - [data-genui-stream="URL"]: subscribe to a genui SSE stream and apply its updates
- *   (replace / append / after / reset) to the element. EventSource resumes with Last-Event-ID;
+ *   (replace / append / after / reset / insert / remove / shell: see genui.stream) to the
+ *   element. EventSource resumes with Last-Event-ID;
  *   a genui-error event shows its alert, clears aria-busy and stops reconnecting.
  * - [data-genui-copy]: copy buttons (shown only when this script runs).
  * - [data-genui-event]: buttons that dispatch an app-named CustomEvent (image regenerate).
@@ -18,19 +19,44 @@
     return template.content;
   }
 
+  /* The element reached from element by "at": element-child indices joined by "." */
+  function slotOf(element, at) {
+    var parts = at ? String(at).split(".") : [];
+    for (var i = 0; i < parts.length && element; i += 1) {
+      element = element.children[parseInt(parts[i], 10)] || null;
+    }
+    return element;
+  }
+
   function applyUpdate(container, update) {
     if (update.op === "reset") {
       container.replaceChildren(fragment(update.html));
     } else if (update.op === "append") {
       container.appendChild(fragment(update.html));
-    } else if (update.op === "replace" || update.op === "after") {
+    } else {
       var selector = '[data-genui-path="' + CSS.escape(update.target) + '"]';
       var element = container.querySelector(selector);
       if (!element) return false;
       if (update.op === "replace") {
         element.replaceWith(fragment(update.html));
-      } else {
+      } else if (update.op === "after") {
         element.after(fragment(update.html));
+      } else if (update.op === "remove") {
+        element.remove();
+      } else if (update.op === "insert") {
+        var slot = slotOf(element, update.at);
+        if (!slot) return false;
+        slot.appendChild(fragment(update.html));
+      } else if (update.op === "shell") {
+        /* the new element, its children slot empty; the shown children move into it */
+        var shell = fragment(update.html);
+        var into = slotOf(shell.firstElementChild, update.at);
+        var from = slotOf(element, update.at);
+        if (!into || !from) return false;
+        while (from.firstChild) into.appendChild(from.firstChild);
+        element.replaceWith(shell);
+      } else {
+        return false;
       }
     }
     return true;
