@@ -390,6 +390,76 @@ def test_wrong_messages_give_typed_errors(message: Any, code: str) -> None:
     assert all(i.detail.path.startswith("/1") for i in adapter.issues)
 
 
+def test_pointers_and_deep_values() -> None:
+    adapter = A2UIAdapter()
+    adapter.feed_all(
+        _surface([{"id": "root", "component": "Text", "text": {"path": "/a~1b/c~0d"}}])
+    )
+    adapter.feed(
+        {
+            "version": "v0.9",
+            "updateDataModel": {"surfaceId": "s", "path": "/a~1b", "value": {"c~d": "slashed"}},
+        }
+    )
+    assert adapter.surfaces["s"].data_model == {"a/b": {"c~d": "slashed"}}
+    spec = adapter.spec("s")
+    assert spec is not None and "slashed" in str(genui.render(spec))
+    deep: Any = "x"
+    for _ in range(5000):
+        deep = [deep]
+    for body, code in [
+        ({"path": "/x~2"}, "invalid_pointer"),
+        ({"path": "/x", "value": deep}, "too_deep"),
+        ({"path": "/list/9", "value": 1}, None),
+        ({"path": "/a~1b/3/x", "value": 1}, None),
+    ]:
+        adapter.issues.clear()
+        adapter.feed({"version": "v0.9", "updateDataModel": {"surfaceId": "s", **body}})
+        codes = [i.detail.code for i in adapter.issues]
+        assert codes == ([code] if code else codes)
+        assert all(i.detail.path.startswith("/") for i in adapter.issues)
+
+
+def test_round_trip_keeps_state_bindings_and_repeats() -> None:
+    spec = {
+        "state": {"title": "Team", "rows": [{"name": "Ann", "n": 3}, {"name": "Bob", "n": 4.5}]},
+        "root": {
+            "component": "Card",
+            "children": [
+                {"component": "Heading", "props": {"text": {"$state": "/title"}}},
+                {
+                    "component": "List",
+                    "children": [
+                        {
+                            "component": "ListItem",
+                            "repeat": {"$state": "/rows"},
+                            "children": [
+                                {"component": "Text", "props": {"text": {"$item": "/name"}}}
+                            ],
+                        }
+                    ],
+                },
+            ],
+        },
+    }
+    messages, dropped = to_a2ui(spec)
+    assert dropped == []
+    components = messages[1]["updateComponents"]["components"]
+    assert {"componentId": "root-body-1-0", "path": "/rows"} in [
+        c.get("children") for c in components
+    ]
+    back = from_a2ui(messages)
+    assert back.errors == ()
+    assert str(genui.render(back.specs["main"])) == str(genui.render(spec))
+
+
+def test_error_messages_for_the_agent() -> None:
+    result = from_a2ui(_surface([{"id": "root", "component": "Column", "children": ["nope"]}]))
+    [message] = result.error_messages()
+    assert message["error"]["path"] == "/1/updateComponents/components/0/children/0"
+    assert message["error"]["surfaceId"] == "s"
+
+
 def test_wrong_component_types_give_typed_errors() -> None:
     result = from_a2ui(
         _surface(

@@ -7,4 +7,6 @@ Pointers point into the *source* document, and back out again where the format a
 * :mod:`genui.formats.a2ui` — A2UI v0.9 message streams (``createSurface``,
   ``updateComponents``, ``updateDataModel``, ``deleteSurface``) in, applied one message at
   a time per surface; a genui spec out as A2UI messages.
+* :mod:`genui.formats.assistant_ui` — assistant-ui's flat ``$type`` IR out of a genui
+  spec, and back.
 """

@@ -355,6 +355,12 @@ class A2UIResult:
         """Whether there are no errors (warnings allowed)."""
         return not self.errors
 
+    def error_messages(self) -> list[dict[str, Any]]:
+        """Every error as an A2UI ``VALIDATION_FAILED`` client message, for the agent."""
+        return [
+            validation_failed(issue) for issue in self.issues if not _is_warning(issue.detail.code)
+        ]
+
     def actions(self) -> Actions:
         """A genui :class:`~genui.Actions` declaring what the specs use (see :func:`declare`)."""
         return declare(self.actions_used)
@@ -644,9 +650,33 @@ class A2UIAdapter:
             )
             return []
         tokens = _tokens(pointer)
+        if re.search(r"~(?![01])", pointer):
+            self._report(
+                f"{path}/path",
+                "invalid_pointer",
+                f"{_preview(pointer)}: '~' must be followed by 0 or 1 (RFC 6901)",
+                "write '~' as ~0 and '/' as ~1",
+                surface_id,
+            )
+            return []
+        value = body.get("value", _GONE)
+        if value is not _GONE and _depth_over(value, MAX_DEPTH):
+            self._report(
+                f"{path}/value",
+                "too_deep",
+                f"the value nests deeper than {MAX_DEPTH}",
+                "flatten the data",
+                surface_id,
+            )
+            return []
+        try:
+            json.dumps(value if value is not _GONE else None)
+        except (TypeError, ValueError):
+            self._report(f"{path}/value", "type_mismatch", "the value is not JSON", "", surface_id)
+            return []
         old_state = _genui_state(surface)
         try:
-            surface.data_model = _set_in(surface.data_model, tokens, body.get("value", _GONE))
+            surface.data_model = _set_in(surface.data_model, tokens, value)
         except _PointerError as error:
             self._report(f"{path}/path", "invalid_pointer", str(error), "", surface_id)
             return []
@@ -1186,7 +1216,10 @@ class _TreeBuilder:
             item: dict[str, Any] = _node("ListItem", {}, _formify(kids))
             if isinstance(child, dict) and "repeat" in child:
                 inner = {k: v for k, v in child.items() if k != "repeat"}
-                item = {"component": "ListItem", "children": [inner], "repeat": child["repeat"]}
+                inside = [inner]
+                if inner.get("component") == "Stack" and not inner.get("props"):
+                    inside = list(inner.get("children") or [])
+                item = {**_node("ListItem", {}, _formify(inside)), "repeat": child["repeat"]}
             items.append(item)
         return {"component": "List", "children": items}
 
@@ -1615,13 +1648,11 @@ def _genui_state(surface: A2UISurface) -> Any:
     hands genui, never in the surface's data model.
     """
     state = surface.data_model if surface.data_model is not None else {}
-    for pointer, default in surface.bound:
-        found, _ = _lookup(state, pointer)
-        if not found and pointer:
-            try:
-                state = _set_in(state, _tokens(pointer), default)
-            except _PointerError:
-                continue
+    missing = [(p, d) for p, d in surface.bound if p and not _lookup(state, p)[0]]
+    if missing:
+        state = json.loads(json.dumps(state))  # a copy, filled in place (linear)
+        for pointer, default in missing:
+            _put(state, _tokens(pointer), default)
     texts: dict[str, str] = {}
     for name, repeats, pieces in surface.derived:
         if not repeats:
@@ -1632,6 +1663,43 @@ def _genui_state(surface: A2UISurface) -> Any:
     if texts:
         state = {**state, DERIVED: texts} if isinstance(state, dict) else {DERIVED: texts}
     return state
+
+
+def _put(document: Any, tokens: Sequence[str], value: Any) -> None:
+    """Write ``value`` at ``tokens`` in place, creating objects; skip what cannot hold it."""
+    current = document
+    for position, token in enumerate(tokens):
+        last = position == len(tokens) - 1
+        if isinstance(current, dict):
+            if last:
+                current.setdefault(token, value)
+                return
+            if not isinstance(current.get(token), (dict, list)):
+                current[token] = {}
+            current = current[token]
+        elif isinstance(current, list) and token.isdigit() and int(token) <= len(current):
+            index = int(token)
+            if index == len(current):
+                current.append(value if last else {})
+            if last:
+                return
+            current = current[index]
+        else:
+            return
+
+
+def _depth_over(value: Any, limit: int) -> bool:
+    """Whether JSON ``value`` nests deeper than ``limit`` (iterative: no recursion)."""
+    stack = [(value, 1)]
+    while stack:
+        current, depth = stack.pop()
+        if depth > limit:
+            return True
+        if isinstance(current, dict):
+            stack.extend((v, depth + 1) for v in current.values())
+        elif isinstance(current, list):
+            stack.extend((v, depth + 1) for v in current)
+    return False
 
 
 def _derive_items(
