@@ -1,6 +1,6 @@
 """Run every benchmark: ``python -m benchmarks`` (what ``make bench`` does).
 
-Options: ``--quick`` (small sizes, a few seconds), ``--only render|stream|cost``
+Options: ``--quick`` (small sizes, a few seconds), ``--only render|stream|state|cost``
 (``cost``, the worst-case cost model of :mod:`benchmarks.cost`, runs only when
 asked for: it takes minutes at its full sizes),
 ``--sizes`` / ``--stream-sizes`` (node counts), ``--budget`` / ``--min-rounds``
@@ -16,12 +16,12 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from benchmarks import cost, render, stream
+from benchmarks import cost, render, state, stream
 from benchmarks._timing import add_common_arguments
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the render benchmark (issue 8), then the streaming one (issue 5)."""
+    """Run the render benchmark (issue 8), the streaming one (issue 5), then state's (15)."""
     parser = argparse.ArgumentParser(
         prog="python -m benchmarks",
         description=__doc__,
@@ -31,7 +31,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     render.add_arguments(parser)
     stream.add_arguments(parser)
     cost.add_arguments(parser)
-    parser.add_argument("--only", choices=("render", "stream", "cost"), help="run one benchmark")
+    state.add_arguments(parser)
+    parser.add_argument(
+        "--only", choices=("render", "stream", "state", "cost"), help="run one benchmark"
+    )
     args = parser.parse_args(argv)
     status = 0
     if args.only == "cost":
@@ -42,6 +45,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         sys.stdout.write("\n")
     if args.only in (None, "stream"):
         status |= stream.run_from_args(args)
+    if args.only is None:
+        sys.stdout.write("\n")
+    if args.only in (None, "state"):
+        status |= state.run_from_args(args)
     return status
 
 

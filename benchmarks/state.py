@@ -88,6 +88,10 @@ def literal_rows_spec(count: int) -> dict[str, Any]:
     return {"root": {"component": "Grid", "children": children}}
 
 
+def _renders(renderer: Renderer, spec: Any) -> Callable[[Any], Any]:
+    return lambda _: renderer.render(spec)
+
+
 def _patcher(
     spec: dict[str, Any], nodes: int
 ) -> tuple[SpecStream, Callable[[Any], Any], list[int]]:
@@ -142,11 +146,14 @@ def run(
     repeated, literal = repeat_spec(items), literal_rows_spec(items)
     assert renderer.render(repeated) == renderer.render(literal)
     out.write(f"repeat: {items} items from state against the same nodes written out\n")
-    for form, make in (("data", lambda spec: spec), ("text", json.dumps)):
-        repeated_input, literal_input = make(repeated), make(literal)
+    forms: list[tuple[str, Any, Any]] = [
+        ("data", literal, repeated),
+        ("text", json.dumps(literal), json.dumps(repeated)),
+    ]
+    for form, literal_input, repeated_input in forms:
         cases = [
-            Case("literal", [Phase("render", lambda _, x=literal_input: renderer.render(x))]),
-            Case("repeat", [Phase("render", lambda _, x=repeated_input: renderer.render(x))]),
+            Case("literal", [Phase("render", _renders(renderer, literal_input))]),
+            Case("repeat", [Phase("render", _renders(renderer, repeated_input))]),
         ]
         timings = measure(cases, budget=budget, min_rounds=min_rounds)
         ratio = paired_ratio(timings["repeat"], timings["literal"])

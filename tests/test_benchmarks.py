@@ -14,6 +14,7 @@ import pytest
 from benchmarks import __main__ as bench_main
 from benchmarks import render as render_bench
 from benchmarks import stream as stream_bench
+from benchmarks._timing import command_line
 from benchmarks.baselines import Alternative, floor_page
 from benchmarks.corpus import QUICK_SIZES, build_spec, count_nodes, iter_nodes, spec_text
 from genui.render import Renderer
@@ -82,6 +83,19 @@ def test_python_m_benchmarks_quick(capsys: pytest.CaptureFixture[str]) -> None:
     text = capsys.readouterr().out
     assert "render benchmark (issue 8)" in text
     assert "streaming benchmark (issue 5)" in text
+    assert "state benchmark" in text
+
+
+def test_state_benchmark_prints_its_sections() -> None:
+    from benchmarks import state as state_bench
+
+    out = io.StringIO()
+    parser = command_line("state", None, state_bench.add_arguments)
+    args = parser.parse_args(["--quick", *FAST, "--dashboard-nodes", "120", "--repeat-items", "30"])
+    assert state_bench.run_from_args(args, out=out) == 0
+    text = out.getvalue()
+    for section in ("dashboard:", "one state patch", "bytes sent", "repeat:", "data:", "text:"):
+        assert section in text
 
 
 def test_cost_benchmark_prints_its_sections() -> None:
