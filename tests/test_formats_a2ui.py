@@ -390,6 +390,39 @@ def test_wrong_messages_give_typed_errors(message: Any, code: str) -> None:
     assert all(i.detail.path.startswith("/1") for i in adapter.issues)
 
 
+def test_regex_patterns_are_never_run() -> None:
+    """A2UI's validationRegexp and regex checks run in the client; genui reports them."""
+    evil = "(a+)+$"
+    result = from_a2ui(
+        _surface(
+            [
+                {"id": "root", "component": "Column", "children": ["f"]},
+                {
+                    "id": "f",
+                    "component": "TextField",
+                    "label": "Name",
+                    "value": {"path": "/name"},
+                    "validationRegexp": evil,
+                    "checks": [
+                        {
+                            "condition": {
+                                "call": "regex",
+                                "args": {"value": {"path": "/name"}, "pattern": evil},
+                            },
+                            "message": "no",
+                        }
+                    ],
+                },
+            ],
+            {"name": "a" * 5000 + "!"},
+        ),
+        schema=SCHEMA,
+    )
+    assert result.errors == ()
+    assert {w.path.rsplit("/", 1)[-1] for w in result.warnings} == {"checks", "validationRegexp"}
+    assert evil not in json.dumps(result.specs["s"]["root"])
+
+
 def test_pointers_and_deep_values() -> None:
     adapter = A2UIAdapter()
     adapter.feed_all(
@@ -522,6 +555,37 @@ def test_fuzzed_components_never_crash(components: list[Any], data: Any) -> None
         rendered = genui.render_with_report(spec) if genui.validate(spec).ok else None
         if rendered is not None:
             assert "javascript:" not in str(rendered.html)
+
+
+MESSAGE = st.fixed_dictionaries(
+    {"version": st.sampled_from(["v0.9", "v0.8"]) | JSON},
+    optional={
+        kind: st.fixed_dictionaries(
+            {"surfaceId": st.sampled_from(["s", "t"]) | JSON},
+            optional={
+                "catalogId": st.just(BASIC_CATALOG_ID) | JSON,
+                "components": st.lists(COMPONENT, max_size=4) | JSON,
+                "path": st.sampled_from(["/", "/a", "/a/0", "~", "/a~1b"]) | JSON,
+                "value": JSON,
+            },
+        )
+        | JSON
+        for kind in (*a2ui.MESSAGE_KINDS, "action", "error")
+    },
+)
+
+
+@settings(max_examples=150, suppress_health_check=list(HealthCheck), deadline=None)
+@given(st.lists(MESSAGE | JSON, max_size=8))
+def test_fuzzed_messages_never_crash(messages: list[Any]) -> None:
+    adapter = A2UIAdapter(schema=SCHEMA, streams=True)
+    adapter.feed_all(messages)
+    text = "\n".join(json.dumps(m) for m in messages) + "\n{not json"
+    other = A2UIAdapter(streams=True)
+    other.feed_all(text)
+    for issue in [*adapter.issues, *other.issues]:
+        assert isinstance(issue.detail, genui.ErrorDetail)
+        assert issue.detail.path.startswith("/")
 
 
 # -- incremental updates ----------------------------------------------------------------

@@ -1452,15 +1452,14 @@ def _formify(children: list[Any]) -> list[Any]:
     if not any(_is_input(c) for c in children):
         return _attach_actions(children)
     form_children = [c for c in children if _fits_form(c)]
-    rest = [c for c in children if not _fits_form(c)]
     form: dict[str, Any] = {
         "component": "Form",
         "props": {},
         "children": _unique_names(form_children),
     }
     first = next(i for i, c in enumerate(children) if _is_input(c))
-    before = [c for c in rest if children.index(c) < first]
-    after = [c for c in rest if children.index(c) > first]
+    before = [c for i, c in enumerate(children) if i < first and not _fits_form(c)]
+    after = [c for i, c in enumerate(children) if i > first and not _fits_form(c)]
     return _attach_actions([*before, form, *after])
 
 
