@@ -36,6 +36,7 @@ from genui.formats.a2ui import (
     validation_failed,
 )
 from genui.testing import specs
+from tests.security import violations
 
 CORPUS = Path(__file__).parent / "corpora" / "a2ui"
 EXAMPLES = sorted((CORPUS / "examples").glob("*.json"))
@@ -128,7 +129,9 @@ def test_example_converts_validates_renders_and_shows_its_text(path: Path) -> No
     actions = result.actions()
     checked = genui.validate(spec, actions=actions)
     assert checked.ok, [str(e) for e in checked.errors]
-    text = visible_text(_render(spec, actions))
+    rendered = _render(spec, actions)
+    assert violations(rendered) == []
+    text = visible_text(rendered)
     dropped = {i.component_id for i in _issues(messages)}
     dropped.discard(None)
     for literal in _literal_texts(messages, {d for d in dropped if d is not None}):
@@ -296,6 +299,7 @@ def test_hostile_urls_never_reach_the_html(url: str) -> None:
     result = from_a2ui(_surface(components, {"u": url}))
     spec = result.specs["s"]
     rendered = genui.render_with_report(spec)
+    assert violations(str(rendered.html)) == []
     out = str(rendered.html).lower()
     assert "javascript" not in out.replace("\t", "")
     assert "java\tscript" not in out
@@ -554,7 +558,7 @@ def test_fuzzed_components_never_crash(components: list[Any], data: Any) -> None
     if spec is not None:
         rendered = genui.render_with_report(spec) if genui.validate(spec).ok else None
         if rendered is not None:
-            assert "javascript:" not in str(rendered.html)
+            assert violations(str(rendered.html)) == []
 
 
 MESSAGE = st.fixed_dictionaries(
