@@ -60,7 +60,7 @@ import math
 import operator
 import re
 from collections import deque
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, Literal, NamedTuple
 
 from markupsafe import Markup
@@ -182,6 +182,8 @@ class SpecStream:
         """Decodes byte chunks for :meth:`snapshot` (the bytes of an unfinished character wait)."""
         self._document: Any = {}
         self._nodes_by_object: dict[int, tuple[Any, GenerativeUINode, int, int]] = {}
+        self._lists: dict[str, _Children] = {}
+        """Long children lists last converted, by their node's path (see ``_convert``)."""
         self._spec: GenerativeUISpec | None = None
         self._checked: ValidationResult | None = None
         """The current spec as the renderer validated it (its clean spec is what shows)."""
@@ -629,8 +631,9 @@ class SpecStream:
             if removed is None:
                 return [Update("replace", path, self._render(new, path))]
             updates.extend(removed)
-        shown = zip(old.children[:kept], new.children[:kept], strict=True)
-        for index, (before, after) in enumerate(shown):
+        start = _same_prefix(old.children, new.children)  # unchanged children: at C speed
+        shown = zip(old.children[start:kept], new.children[start:kept], strict=True)
+        for index, (before, after) in enumerate(shown, start=start):
             if before is after:
                 continue
             child_path = f"{path}/children/{index}"
@@ -822,6 +825,7 @@ class SpecStream:
             raise self._patch_error(translate_validation_error(exc, document)) from None
         if len(self._nodes_by_object) > max(4096, 4 * total):
             self._nodes_by_object.clear()
+            self._lists.clear()
             self._spec_from_document(document)
         return spec
 
@@ -851,7 +855,13 @@ class SpecStream:
                 chars += len(member)
         size = 1
         children = value.get("children")
-        if isinstance(children, list):
+        known: _Children | None = None
+        if isinstance(children, list) and len(children) >= _BULK_CHILDREN:
+            listed = self._children_list(children, path, depth)
+            known, children = listed, listed.converted
+            size += listed.sizes[-1]
+            chars += listed.chars[-1]
+        elif isinstance(children, list):
             converted = []
             for index, child in enumerate(children):
                 node, child_size, text = self._convert(child, f"{path}/children/{index}", depth + 1)
@@ -864,12 +874,52 @@ class SpecStream:
             size += child_size
             chars += text
         candidate = {**value, "children": children} if "children" in value else value
-        try:
-            node = GenerativeUINode.model_validate(candidate)
-        except ValidationError as exc:
-            raise translate_validation_error(exc, candidate, base=path, root_model="node") from None
+        node = self._node_of(candidate, path, known)
+        if known is not None:
+            self._lists[path] = known._replace(node=node)
         self._nodes_by_object[id(value)] = (value, node, size, chars)
         return node, size, chars
+
+    def _node_of(self, candidate: Any, path: str, known: _Children | None) -> GenerativeUINode:
+        """The node model of ``candidate``, whose children are converted already.
+
+        With ``known`` (a long children list whose first ``known.reused`` children were
+        validated in the node last converted at ``path``) only the other children are
+        validated again: node validation checks each child on its own.
+        """
+        if known is not None and known.reused and known.node is not None:
+            head = known.node.children[: known.reused]
+            try:
+                rest = GenerativeUINode.model_validate(
+                    {**candidate, "children": known.converted[known.reused :]}
+                )
+            except ValidationError:
+                pass  # validated whole below, for the error's path
+            else:
+                return rest.model_copy(update={"children": head + rest.children})
+        try:
+            return GenerativeUINode.model_validate(candidate)
+        except ValidationError as exc:
+            raise translate_validation_error(exc, candidate, base=path, root_model="node") from None
+
+    def _children_list(self, children: list[Any], path: str, depth: int) -> _Children:
+        """Convert a long children list, taking its leading unchanged children in bulk."""
+        last = self._lists.get(path)
+        start = _same_prefix(last.source, children) if last is not None else 0
+        if last is not None and start:
+            converted = last.converted[:start]
+            sizes, chars = last.sizes[: start + 1], last.chars[: start + 1]
+        else:
+            converted, sizes, chars = [], [0], [0]
+        for index in range(start, len(children)):
+            node, child_size, text = self._convert(
+                children[index], f"{path}/children/{index}", depth + 1
+            )
+            converted.append(node)
+            sizes.append(sizes[-1] + child_size)
+            chars.append(chars[-1] + text)
+        node = last.node if last is not None and start else None
+        return _Children(children, converted, sizes, chars, start, node)
 
     def _check_length(self, text: str, path: str) -> None:
         """Refuse a string over ``max_string_length``, as :func:`genui.parse_spec` does."""
@@ -962,6 +1012,33 @@ def _text_allowed(received: int | None) -> float:
     if received is None:
         return math.inf
     return DEFAULT_COPY_CHARS_FLOOR + COPY_CHARS_PER_PATCH_CHAR * received
+
+
+class _Children(NamedTuple):
+    """A long children list as ``_convert`` last converted it at one place."""
+
+    source: list[Any]
+    """The list as given (kept alive: its items are compared by identity)."""
+    converted: list[Any]
+    sizes: list[int]
+    """``sizes[i]``: nodes in the first ``i`` children's subtrees."""
+    chars: list[int]
+    """``chars[i]``: characters of text in the first ``i`` children's subtrees."""
+    reused: int
+    """How many leading children were taken from the list converted before."""
+    node: GenerativeUINode | None
+    """The node validated with these children (``None`` until it is)."""
+
+
+_BULK_CHILDREN = 8
+"""From this many children on, a children list is converted in bulk (see ``_Children``)."""
+
+
+def _same_prefix(known: Sequence[Any], given: Sequence[Any]) -> int:
+    """How many leading items of ``given`` are the very objects of ``known`` (at C speed)."""
+    flags = bytes(map(operator.is_, known, given))
+    index = flags.find(0)
+    return len(flags) if index < 0 else index
 
 
 class _Slot(NamedTuple):

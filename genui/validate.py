@@ -26,6 +26,7 @@ most once per prop dropped (at most :attr:`~genui.Limits.max_props_per_node` + 1
 from __future__ import annotations
 
 import math
+import operator
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -263,7 +264,16 @@ class ValidationMemo:
     memo per :class:`Checker` configuration. Bounded: past ``max_entries`` it starts over.
     """
 
-    __slots__ = ("checked", "latest_only", "max_entries", "props", "roots", "superseded", "typed")
+    __slots__ = (
+        "checked",
+        "latest_only",
+        "lists",
+        "max_entries",
+        "props",
+        "roots",
+        "superseded",
+        "typed",
+    )
 
     def __init__(self, max_entries: int = 200_000, *, latest_only: bool = False) -> None:
         self.checked: dict[Path, _Checked] = {}
@@ -275,6 +285,9 @@ class ValidationMemo:
         """The props last validated at each place (node models only)."""
         self.roots: dict[Path, _Roots] = {}
         """The root list last validated, per envelope: unchanged roots are found by identity."""
+        self.lists: dict[Path, _Roots] = {}
+        """A long children list last validated, per place of its node (see
+        :data:`_BULK_CHILDREN`): its leading unchanged children are replayed in bulk."""
         self.max_entries = max_entries
         """Past this many entries the memo starts over (bounded memory)."""
         self.latest_only = latest_only
@@ -288,7 +301,7 @@ class ValidationMemo:
         node it shows with the one replacing it (so it can send only what changed)."""
 
     def __len__(self) -> int:
-        return len(self.checked) + len(self.typed) + len(self.props)
+        return len(self.checked) + len(self.typed) + len(self.props) + len(self.lists)
 
     def clear(self) -> None:
         """Forget everything."""
@@ -296,6 +309,7 @@ class ValidationMemo:
         self.typed.clear()
         self.props.clear()
         self.roots.clear()
+        self.lists.clear()
         self.superseded.clear()
 
 
@@ -326,11 +340,29 @@ class _Roots:
     taken in bulk (their nodes, errors, events and clean nodes), not one by one.
     """
 
-    __slots__ = ("errors", "events", "hits", "items", "marks", "unknown")
+    __slots__ = (
+        "errors",
+        "events",
+        "hits",
+        "items",
+        "marks",
+        "owner",
+        "same",
+        "sources",
+        "unknown",
+    )
 
-    def __init__(self, hits: list[_Checked | None], last: _Roots | None = None, start: int = 0):
+    def __init__(
+        self,
+        hits: list[_Checked | None],
+        last: _Roots | None = None,
+        start: int = 0,
+        owner: str = "",
+    ):
         """Totals of ``hits``; the first ``start`` of them are ``last``'s first ones."""
         self.hits = hits
+        self.owner = owner
+        """The component whose children these are (``""``: a spec's roots)."""
         self.marks: list[tuple[int, int, int, int, int]]
         """``marks[i]``: nodes, clean items, errors, events and unknown names of the first
         ``i`` roots."""
@@ -347,10 +379,18 @@ class _Roots:
             self.errors = last.errors[: mark[2]]
             self.events = last.events[: mark[3]]
             self.unknown = last.unknown[: mark[4]]
+        reused = len(self.marks) - 1
+        self.sources: list[Any] = [] if last is None or start == 0 else last.sources[:reused]
+        """The given values of the leading ``hits`` that are not None (C-speed compare)."""
+        self.same: int = 0 if last is None or start == 0 else min(last.same, reused)
+        """How many leading hits gave back their very source (nothing in them was cleaned)."""
         nodes = self.marks[-1][0]
-        for hit in hits[len(self.marks) - 1 :]:
+        for hit in hits[reused:]:
             if hit is None:
                 break
+            self.sources.append(hit.source)
+            if hit.clean is hit.source and self.same == len(self.sources) - 1:
+                self.same += 1
             nodes += hit.nodes
             if hit.clean is not None:
                 self.items.append(hit.clean)
@@ -363,12 +403,19 @@ class _Roots:
 
     def unchanged(self, root: Sequence[Any]) -> int:
         """How many leading roots are the very objects validated last time."""
-        hits = self.hits
-        limit = min(len(self.marks) - 1, len(root))
-        index = 0
-        while index < limit and hits[index].source is root[index]:  # type: ignore[union-attr]
-            index += 1
-        return index
+        return _same_prefix(self.sources, root)  # (marks cover exactly the sources)
+
+
+def _same_prefix(known: Sequence[Any], given: Sequence[Any]) -> int:
+    """How many leading items of ``given`` are the very objects of ``known`` (at C speed)."""
+    flags = bytes(map(operator.is_, known, given))
+    index = flags.find(0)
+    return len(flags) if index < 0 else index
+
+
+_BULK_CHILDREN = 8
+"""From this many children on, a node's children list is remembered whole (see
+:attr:`ValidationMemo.lists`), so a patch adding one child does not replay every other."""
 
 
 class _NotASpecError(Exception):
@@ -1012,11 +1059,15 @@ class _Walk:
         same = len(clean_props) == len(props)
         kept: list[NodeValue] = []
         at = given + "/children/"
-        for index, child in enumerate(value.children):
-            clean = self.node(child, at + str(index), entry, depth + 1)
-            if clean is not None:
-                kept.append(clean)
-            same = same and clean is child
+        if len(value.children) >= _BULK_CHILDREN and self.memo is not None and not self.forms:
+            kept, unchanged = self.children_list(value.children, given, entry, depth, self.memo)
+            same = same and unchanged
+        else:
+            for index, child in enumerate(value.children):
+                clean = self.node(child, at + str(index), entry, depth + 1)
+                if clean is not None:
+                    kept.append(clean)
+                same = same and clean is child
         if form is not None:
             model, clean_props = self.leave_form(form, model, clean_props)
             same = same and len(clean_props) == len(props)
@@ -1028,6 +1079,62 @@ class _Walk:
             )
         self.typed[id(node)] = (node, model)
         return node
+
+    def children_list(
+        self,
+        children: list[NodeValue],
+        given: Path,
+        entry: _Entry,
+        depth: int,
+        memo: ValidationMemo,
+    ) -> tuple[list[NodeValue], bool]:
+        """A node's children validated as :meth:`model_node` does, replaying in bulk.
+
+        The leading children that are the very objects validated last time at this place
+        (under the same component) are replayed at once: their nodes, errors and events.
+        Returns the clean children and whether each clean child is its given one.
+        """
+        name = entry.component.name
+        last = memo.lists.get(given)
+        start = 0
+        kept: list[NodeValue] = []
+        seen: list[_Checked | None] = []
+        if last is not None and last.owner == name:
+            start = last.unchanged(children)
+            nodes, count, errors, events, unknown = last.marks[start]
+            self.nodes += nodes
+            limit = self.checker.limits.max_nodes
+            if self.nodes > limit:
+                self.error(given, "too_many_nodes", f"more than {limit} nodes", "")
+                raise _NotASpecError
+            seen = last.hits[:start]
+            kept = last.items[:count]
+            self.errors.extend(last.errors[:errors])
+            self.report.extend(last.events[:events])
+            self.unknown_names.extend(last.unknown[:unknown])
+        same = last is None or last.owner != name or last.same >= start
+        at = given + "/children/"
+        for index in range(start, len(children)):
+            child = children[index]
+            errors, events, nodes = len(self.errors), len(self.report), self.nodes
+            unknown = len(self.unknown_names)
+            clean = self.node(child, at + str(index), entry, depth + 1)
+            seen.append(
+                _Checked(
+                    child,
+                    clean,
+                    tuple(self.errors[errors:]),
+                    self.report.events_since(events),
+                    tuple(self.unknown_names[unknown:]),
+                    self.nodes - nodes,
+                )
+            )
+            if clean is not None:
+                kept.append(clean)
+            same = same and clean is child
+        reused = last if last is not None and last.owner == name else None
+        memo.lists[given] = _Roots(seen, reused, start if reused is not None else 0, name)
+        return kept, same
 
     def model_props(
         self, entry: _Entry, props: dict[str, Any], given: Path

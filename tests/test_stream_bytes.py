@@ -215,3 +215,52 @@ def test_a_stream_with_the_basic_ops_sends_only_those() -> None:
     assert ops <= BASIC_OPS
     with pytest.raises(ValueError):
         SpecStream(ops={"replace"})
+
+
+# --- long children lists: leading unchanged children are taken in bulk -------------------
+
+
+def _link(n: int) -> dict[str, Any]:
+    href = "javascript:alert(1)" if n % 3 == 0 else f"https://example.com/{n}"
+    return {"component": "Link", "props": {"href": href, "text": f"l{n}"}}
+
+
+@pytest.mark.parametrize("ops", [BASIC_OPS, ALL_OPS])
+def test_a_long_children_list_patched_anywhere_renders_and_reports_as_at_once(
+    ops: frozenset[str],
+) -> None:
+    from genui.render import Renderer
+
+    stream, dom = SpecStream(ops=ops), Container()
+    steps: list[list[dict[str, Any]]] = [
+        [{"op": "add", "path": "/root", "value": {"component": "Card", "children": []}}]
+    ]
+    steps += [
+        [{"op": "add", "path": "/root/children/-", "value": _link(n) if n % 2 else f"t{n} "}]
+        for n in range(24)
+    ]
+    steps += [
+        [{"op": "replace", "path": "/root/children/5", "value": _link(99)}],  # in the middle
+        [{"op": "remove", "path": "/root/children/3"}],  # the later ones move up
+        [{"op": "add", "path": "/root/children/0", "value": "first "}],
+        [{"op": "replace", "path": "/root/component", "value": "Stack"}],  # same children
+        [{"op": "replace", "path": "/root/children/-1", "value": "x"}],  # (invalid pointer)
+        [{"op": "add", "path": "/root/children/-", "value": {"component": "Nope"}}],
+        [{"op": "add", "path": "/root/children/-", "value": _link(30)}],
+    ]
+    for patch in steps:
+        try:
+            updates = stream.apply(patch)
+        except GenerativeUIError:
+            continue
+        for update in updates:
+            dom.apply(update)
+        document = stream.snapshot()["document"]
+        whole = Renderer().check(document)
+        assert stream.html() == render(document)
+        assert same_dom(dom.html(), stream.html())
+        assert stream.report.to_dict() == whole.report.to_dict()
+        assert stream._checked is not None
+        assert stream._checked.errors == whole.errors
+    assert "javascript" not in stream.html()
+    assert stream.report  # the dropped URLs are reported
