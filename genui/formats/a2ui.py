@@ -53,6 +53,7 @@ __all__ = [
     "A2UIIssue",
     "A2UIResult",
     "A2UISurface",
+    "declare",
     "from_a2ui",
     "parse_jsonl",
     "schema_validator",
