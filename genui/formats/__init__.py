@@ -9,4 +9,6 @@ Pointers point into the *source* document, and back out again where the format a
   a time per surface; a genui spec out as A2UI messages.
 * :mod:`genui.formats.assistant_ui` — assistant-ui's flat ``$type`` IR out of a genui
   spec, and back.
+* :mod:`genui.formats.json_render` — json-render specs (``{root, elements, state}``, a
+  flat map of elements) in and out.
 """
