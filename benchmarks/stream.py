@@ -1,4 +1,4 @@
-"""Issue 5: the cost of streaming a spec, as a ratio to one full render of the final spec.
+"""Issues 5 and 16: the cost of streaming a spec, as a ratio to one full render of it.
 
 For each size (2,000 and 4,000 nodes by default), in the same process and the
 same interleaved rounds:
@@ -12,8 +12,14 @@ same interleaved rounds:
   (``feed``), then ``html()``.
 * ``render(text)`` — **the reference**: ``Renderer.render(final_spec_text)``, i.e.
   ``genui.render.render``: one parse + validate + render of the final spec.
+* ``render(data)`` — ``Renderer.render`` of the final spec given as Python data (the
+  decoded JSON): validate + render, issue 16's reference.
 * ``render(parsed)`` — ``Renderer.render`` of the already-parsed final spec
   (render only), shown as a stricter second reference.
+
+Streams send every update op (``SpecStream(ops=ALL_OPS)``, what ``genui.js`` applies);
+the bytes of all the updates they send, over the final HTML, are printed beside the CPU
+ratios (counted once, outside the timing).
 
 The streaming cost is every call plus the final ``html()``; ``close()`` (which
 re-validates and re-renders the final spec strictly, once) is timed as its own
@@ -22,8 +28,9 @@ with the references, created outside the timing. Optionally (``--naive-size``)
 a naive baseline re-renders the whole spec after every patch, to show what the
 incremental machinery saves.
 
-Targets: streaming/render(text) ≤ 10 for both paths, and the ratio must not
-grow when the spec doubles (allowing 10 % for noise).
+Targets: streaming/render(text) ≤ 10 for both paths (issue 5), streaming/render(data)
+≤ 5 (issue 16), updates' bytes at most 3 times the final HTML, and the ratios must not grow when the
+spec doubles (allowing 10 % for noise).
 
 Run with ``python -m benchmarks.stream [--quick] [--sizes N ...] [--check]``.
 """
@@ -31,6 +38,7 @@ Run with ``python -m benchmarks.stream [--quick] [--sizes N ...] [--check]``.
 from __future__ import annotations
 
 import argparse
+import json
 import platform
 import statistics
 import sys
@@ -54,7 +62,7 @@ from genui.patch import apply_json_patch
 from genui.pointer import format_pointer
 from genui.render import Renderer
 from genui.spec import parse_spec
-from genui.stream import SpecStream
+from genui.stream import ALL_OPS, SpecStream
 
 __all__ = [
     "CHUNK_BYTES",
@@ -74,7 +82,11 @@ QUICK_STREAM_SIZES: tuple[int, ...] = (100, 200)
 CHUNK_BYTES = 20
 """Size of each fed chunk, in bytes of UTF-8."""
 RATIO_TARGET = 10.0
-"""Streaming cost over one full render must be at most this."""
+"""Streaming cost over one full render of the final text must be at most this (issue 5)."""
+DATA_RATIO_TARGET = 5.0
+"""Streaming cost over one render of the final spec as Python data (issue 16)."""
+BYTES_TARGET = 3.0
+"""All updates' bytes over the final HTML (issue 16)."""
 GROWTH_TOLERANCE = 1.10
 """Doubling the spec may raise the ratio by at most this factor (noise allowance)."""
 NAIVE_SIZE = 200
@@ -104,7 +116,7 @@ def _stream_patches(renderer: Renderer) -> tuple[Phase, Phase, Phase]:
     state: dict[str, SpecStream] = {}
 
     def apply_all(ops: list[dict[str, Any]]) -> int:
-        stream = state["stream"] = SpecStream(renderer=renderer)
+        stream = state["stream"] = SpecStream(renderer=renderer, ops=ALL_OPS)
         updates = 0
         for op in ops:
             updates += len(stream.apply([op]))
@@ -124,7 +136,7 @@ def _stream_feed(renderer: Renderer) -> tuple[Phase, Phase, Phase]:
     state: dict[str, SpecStream] = {}
 
     def feed_all(pieces: list[bytes]) -> int:
-        stream = state["stream"] = SpecStream(renderer=renderer)
+        stream = state["stream"] = SpecStream(renderer=renderer, ops=ALL_OPS)
         updates = 0
         for piece in pieces:
             updates += len(stream.feed(piece))
@@ -138,6 +150,19 @@ def _stream_feed(renderer: Renderer) -> tuple[Phase, Phase, Phase]:
         return html
 
     return Phase("calls", feed_all), Phase("html", html), Phase("close", close)
+
+
+def sent_bytes(
+    renderer: Renderer, ops: list[dict[str, Any]], pieces: list[bytes]
+) -> dict[str, int]:
+    """Characters of HTML in all the updates of each path, and of the final HTML."""
+    patched = SpecStream(renderer=renderer, ops=ALL_OPS)
+    sent = {"patches": sum(len(u.html) for op in ops for u in patched.apply([op]))}
+    fed = SpecStream(renderer=renderer, ops=ALL_OPS)
+    sent["feed"] = sum(len(u.html) for piece in pieces for u in fed.feed(piece))
+    sent["feed"] += sum(len(u.html) for u in fed.close())
+    sent["html"] = len(patched.html())
+    return sent
 
 
 def naive_patches(renderer: Renderer, ops: list[dict[str, Any]]) -> str:
@@ -158,6 +183,12 @@ class StreamResult:
     ops: int
     chunks: int
     timings: dict[str, Timing]
+    sent: dict[str, int]
+    """Characters of HTML sent per path (``patches``, ``feed``) and of the final ``html``."""
+
+    def bytes_ratio(self, path: str) -> float:
+        """All the updates' HTML over the final HTML."""
+        return self.sent[path] / max(self.sent["html"], 1)
 
     def _per_round(self, path: str, with_close: bool) -> list[float]:
         """Seconds of the calls plus ``html()`` (plus ``close()``) of ``path``, per round."""
@@ -187,11 +218,13 @@ def measure_size(
     ops = patch_ops(spec)
     pieces = chunks(text)
     parsed = parse_spec(text)
+    data = json.loads(text)
     reference = str(renderer.render(parsed))
     cases = [
         Case("patches", _stream_patches(renderer), ops),
         Case("feed", _stream_feed(renderer), pieces),
         Case("render(text)", [Phase("render", renderer.render)], text),
+        Case("render(data)", [Phase("render", renderer.render)], data),
         Case("render(parsed)", [Phase("render", renderer.render)], parsed),
     ]
     for case in cases[:2]:  # the streams must end where a full render does
@@ -200,7 +233,7 @@ def measure_size(
     timings = measure(
         cases, budget=budget, min_rounds=min_rounds, min_sample=0.0, disable_gc=disable_gc
     )
-    return StreamResult(nodes, len(ops), len(pieces), timings)
+    return StreamResult(nodes, len(ops), len(pieces), timings, sent_bytes(renderer, ops, pieces))
 
 
 def measure_naive(
@@ -230,17 +263,36 @@ def targets(results: Sequence[StreamResult]) -> list[tuple[str, float | None, bo
                     value <= RATIO_TARGET,
                 )
             )
-        if len(results) >= 2:
-            small, large = results[0], results[-1]
-            growth = large.ratio(path) / small.ratio(path)
+        for result in results:
+            value = result.ratio(path, "render(data)")
             checks.append(
                 (
-                    f"{path}: ratio does not grow {small.nodes:,} -> {large.nodes:,}"
-                    f" (x{GROWTH_TOLERANCE:g} noise allowance)",
-                    growth,
-                    growth <= GROWTH_TOLERANCE,
+                    f"{path}: streaming/render(data) <= {DATA_RATIO_TARGET:g}"
+                    f" on {result.nodes:,} nodes",
+                    value,
+                    value <= DATA_RATIO_TARGET,
                 )
             )
+            sent = result.bytes_ratio(path)
+            checks.append(
+                (
+                    f"{path}: bytes sent/final HTML <= {BYTES_TARGET:g} on {result.nodes:,} nodes",
+                    sent,
+                    sent <= BYTES_TARGET,
+                )
+            )
+        if len(results) >= 2:
+            small, large = results[0], results[-1]
+            for reference in ("render(text)", "render(data)"):
+                growth = large.ratio(path, reference) / small.ratio(path, reference)
+                checks.append(
+                    (
+                        f"{path}: ÷{reference} does not grow {small.nodes:,} -> {large.nodes:,}"
+                        f" (x{GROWTH_TOLERANCE:g} noise)",
+                        growth,
+                        growth <= GROWTH_TOLERANCE,
+                    )
+                )
     return checks
 
 
@@ -252,12 +304,13 @@ def report(
     write(
         "\nstreaming cost = all calls + final html(); ratios to one full render of the final"
         " spec,\nmedians of per-round ratios (render(text) = Renderer.render(final JSON text):"
-        " parse + validate + render;\nrender(parsed) = render only)\n"
+        " parse + validate + render;\nrender(data) = the same from Python data: validate +"
+        " render; render(parsed) = render only; bytes = all updates' HTML ÷ final HTML)\n"
     )
     header = (
         f"{'nodes':>6} {'path':>8} {'calls':>6} {'rounds':>6} │ {'stream ms':>9}"
-        f" {'render ms':>9} │ {'÷render(text)':>13} {'÷render(parsed)':>15}"
-        f" {'w/ close()':>10} {'µs/call':>8}\n"
+        f" {'render ms':>9} │ {'÷render(text)':>13} {'÷render(data)':>13}"
+        f" {'÷render(parsed)':>15} {'w/ close()':>10} {'µs/call':>8} │ {'bytes':>6}\n"
     )
     write(header)
     write("─" * (len(header) - 1) + "\n")
@@ -268,9 +321,11 @@ def report(
             write(
                 f"{r.nodes:>6,} {path:>8} {calls:>6,} {len(timing.samples):>6} │"
                 f" {r.streaming(path) * 1e3:>9.1f} {r.timings['render(text)'].median * 1e3:>9.1f} │"
-                f" {r.ratio(path):>13.2f} {r.ratio(path, 'render(parsed)'):>15.2f}"
+                f" {r.ratio(path):>13.2f} {r.ratio(path, 'render(data)'):>13.2f}"
+                f" {r.ratio(path, 'render(parsed)'):>15.2f}"
                 f" {r.ratio(path, with_close=True):>10.2f}"
-                f" {timing.phase_median('calls') / calls * 1e6:>8.1f}\n"
+                f" {timing.phase_median('calls') / calls * 1e6:>8.1f} │"
+                f" {r.bytes_ratio(path):>6.2f}\n"
             )
     write("\nshare of the streaming cost spent in the final html() call\n")
     for r in results:
@@ -290,7 +345,7 @@ def report(
     for description, value, ok in targets(results):
         verdict = "PASS" if ok else "MISS"
         shown = "—" if value is None else f"{value:.2f}"
-        write(f"  {verdict}  {description:<70} {shown:>6}\n")
+        write(f"  {verdict}  {description:<72} {shown:>6}\n")
 
 
 def run(
