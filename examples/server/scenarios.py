@@ -54,6 +54,7 @@ from pydantic_core import PydanticCustomError
 from examples.server.imagegen import PARTIAL_BLOCKS, ImageSlot, scene_png
 from genui import ActionEvent, ActionReply, Actions, Registry, default_registry
 from genui.components.markdown import MARKDOWN
+from genui.formats.a2ui import BASIC_CATALOG_ID, A2UIAdapter
 
 __all__ = [
     "ACTIONS",
@@ -814,6 +815,80 @@ def refresh_prices(event: ActionEvent[Refresh, None]) -> ActionReply:
 # -- the catalogue -------------------------------------------------------------------------
 
 
+# -- 9. a2ui: an A2UI agent's JSONL message stream, checked and rendered by genui ----------
+
+_A2UI_SURFACE: Final = "orders"
+A2UI_MESSAGES: Final[tuple[dict[str, Any], ...]] = (
+    {
+        "version": "v0.9",
+        "createSurface": {"surfaceId": _A2UI_SURFACE, "catalogId": BASIC_CATALOG_ID},
+    },
+    {
+        "version": "v0.9",
+        "updateComponents": {
+            "surfaceId": _A2UI_SURFACE,
+            "components": [
+                {"id": "root", "component": "Card", "child": "body"},
+                {"id": "body", "component": "Column", "children": ["title", "orders", "help"]},
+                {"id": "title", "component": "Text", "text": "Your orders", "variant": "h2"},
+                {
+                    "id": "orders",
+                    "component": "List",
+                    "children": {"componentId": "order", "path": "/orders"},
+                },
+                {"id": "order", "component": "Text", "text": {"path": "label"}},
+                {
+                    "id": "help",
+                    "component": "Button",
+                    "child": "help_text",
+                    "action": {
+                        "functionCall": {
+                            "call": "openUrl",
+                            "args": {"url": "javascript:alert(document.cookie)"},
+                        }
+                    },
+                },
+                {"id": "help_text", "component": "Text", "text": "Get help"},
+            ],
+        },
+    },
+    {
+        "version": "v0.9",
+        "updateDataModel": {
+            "surfaceId": _A2UI_SURFACE,
+            "path": "/orders",
+            "value": [{"label": "#1041 · 2 books · shipped"}, {"label": "#1042 · a lamp · packed"}],
+        },
+    },
+    {
+        "version": "v0.9",
+        "updateDataModel": {
+            "surfaceId": _A2UI_SURFACE,
+            "path": "/orders/1/label",
+            "value": "#1042 · a lamp · shipped",
+        },
+    },
+)
+"""What the A2UI agent sends, one JSONL line per message (A2UI v0.9, basic catalog)."""
+
+
+def a2ui(ctx: ScriptContext) -> Iterator[Step]:
+    """Feed the A2UI messages to :class:`genui.formats.a2ui.A2UIAdapter` one by one.
+
+    After each, the surface's genui spec replaces what the stream shows; the stream's diff
+    sends only what changed, and genui's checks apply as to any spec: the help button's
+    ``openUrl`` to a ``javascript:`` URL is refused (reported, shown as inert text).
+    """
+    adapter = A2UIAdapter()
+    for message in A2UI_MESSAGES:
+        adapter.feed(message)
+        spec = adapter.spec(_A2UI_SURFACE)
+        if spec is not None:
+            yield Patch([{"op": "replace", "path": "", "value": spec}])
+        yield Pause(0.4)
+    yield Close()
+
+
 def _source(value: Mapping[str, Any]) -> str:
     return json.dumps(value, indent=2, ensure_ascii=False)
 
@@ -887,6 +962,17 @@ SCENARIOS: dict[str, Scenario] = {
             watchlist,
             actions=True,
             source=_source(WATCHLIST_SPEC),
+        ),
+        Scenario(
+            "a2ui",
+            "An A2UI agent",
+            "The agent speaks A2UI v0.9: createSurface, a flat list of components, then its "
+            "data model. genui builds the tree, checks it like its own specs (the help "
+            "button's javascript: URL is refused) and streams only what changed.",
+            a2ui,
+            renderer="lenient",
+            show_report=True,
+            source="\n".join(json.dumps(m, ensure_ascii=False) for m in A2UI_MESSAGES),
         ),
     )
 }

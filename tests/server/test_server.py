@@ -127,7 +127,8 @@ def test_index_page_has_a_panel_per_scenario_and_strict_security_headers(
     assert response.headers["referrer-policy"] == "no-referrer"
     assert response.headers["x-frame-options"] == "DENY"
     streams = re.findall(r'data-genui-stream="([^"]+)"', response.text)
-    assert len(streams) == len(SCENARIOS) + 1  # + the hostile scenario's report channel
+    reports = sum(scenario.show_report for scenario in SCENARIOS.values())
+    assert len(streams) == len(SCENARIOS) + reports  # + each report channel
     for name in SCENARIOS:
         assert f'id="{name}"' in response.text
 
@@ -676,3 +677,17 @@ def _get_ok(url: str) -> bool:
         return httpx.get(url, timeout=1).status_code == 200
     except httpx.HTTPError:
         return False
+
+
+def test_the_a2ui_scenario_renders_the_agents_surface_and_refuses_its_javascript_url(
+    server: DemoServer,
+) -> None:
+    run_id = server.new_run("a2ui")
+    stream_all(server, run_id)
+    stream = server.run(run_id).main
+    html = str(stream.html())
+    assert "#1041 · 2 books · shipped" in html and "#1042 · a lamp · shipped" in html
+    assert "javascript" not in html.lower()
+    assert [(event.prop, event.reason) for event in stream.report.events] == [
+        ("href", "unsafe_url_scheme")
+    ]
