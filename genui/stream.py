@@ -64,7 +64,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, Literal, NamedTuple
 
 from markupsafe import Markup
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from genui.envelope import ActionSurface
 from genui.errors import GenerativeUIError, GenerativeUIPatchError, GenerativeUIValidationError
@@ -183,6 +183,8 @@ class SpecStream:
         self._document: Any = {}
         self._nodes_by_object: dict[int, tuple[Any, GenerativeUINode, int, int]] = {}
         self._lists: dict[str, _Children] = {}
+        self._slots: dict[str, tuple[BaseModel, tuple[str, str | None], _Slot | None]] = {}
+        """Each place's children slot, for the props model it was found with."""
         """Long children lists last converted, by their node's path (see ``_convert``)."""
         self._spec: GenerativeUISpec | None = None
         self._checked: ValidationResult | None = None
@@ -626,7 +628,7 @@ class SpecStream:
             removed = self._remove_trailing(old.children, kept, f"{path}/children")
             if removed is not None and not _shows_something(new.children):
                 slot = self._slot(new, path, self._pending)  # left with no children: as empty?
-                if slot is None or not self._empty_slot_kept(new, path, slot):
+                if slot is None or not self._empty_slot_kept(new, path, slot, None):
                     removed = None
             if removed is None:
                 return [Update("replace", path, self._render(new, path))]
@@ -701,16 +703,30 @@ class SpecStream:
             return None
         # Same component, props and key: the parent was written around its old children as
         # around these, unless its writer tells no children from some (a Card's body).
-        if not _shows_something(old.children) and not self._empty_slot_kept(node, path, slot):
+        if not _shows_something(old.children) and not self._empty_slot_kept(node, path, slot, old):
             return None
         html = self._new_children(node, path, kept)
         if slot.text_only and "<" in html:
             return None
         return Update("insert", path, html, slot.at)
 
-    def _empty_slot_kept(self, node: GenerativeUINode, path: str, slot: _Slot) -> bool:
-        """Whether ``node`` written with no children is its slot, empty."""
-        return self._shell_html(node, path, "", self._pending) == slot.prefix + slot.suffix
+    def _empty_slot_kept(
+        self, node: GenerativeUINode, path: str, slot: _Slot, shown: GenerativeUINode | None
+    ) -> bool:
+        """Whether ``node`` written with no children is its slot, empty.
+
+        ``shown``, the node on the page with no children to show (if given), was most
+        often rendered alone (its HTML is in the render cache); otherwise ``node`` is
+        written again with none.
+        """
+        html = self._cache.get(shown, path) if shown is not None else None
+        if html is None:
+            props = self._props_of(node, self._pending)
+            entry = self.renderer._resolved().get(node.component)
+            if props is None or entry is None:
+                return False
+            html = Markup(self.renderer._write(entry, props, "", path, node.key))  # noqa: S704
+        return html == slot.prefix + slot.suffix
 
     def _shell(self, old: GenerativeUINode, new: GenerativeUINode, path: str) -> Update | None:
         """A ``shell`` update for a parent whose props changed, children kept, or None."""
@@ -727,30 +743,41 @@ class SpecStream:
         shell = slot.prefix + slot.suffix  # the component's writer, around no children
         return Update("shell", path, Markup(shell), slot.at)  # noqa: S704 - genui's own output
 
-    def _shell_html(
-        self, node: GenerativeUINode, path: str, children: str, result: ValidationResult | None
-    ) -> str | None:
-        """``node``'s element written around ``children`` (None: not a plain component)."""
+    def _props_of(
+        self, node: GenerativeUINode, result: ValidationResult | None
+    ) -> BaseModel | None:
+        """``node``'s validated props (also of a node this change superseded), or None."""
         if result is None:
             return None
         props = result.props_model(node)
         if props is None:  # a node this change superseded: the memo kept its props for now
             forgotten = self._cache.memo.superseded.get(id(node))
             props = forgotten[1] if forgotten is not None and forgotten[0] is node else None
-        entry = self.renderer._resolved().get(node.component)
-        if props is None or entry is None:
-            return None
-        return self.renderer._write(entry, props, children, path, node.key)
+        return props
 
     def _slot(
         self, node: GenerativeUINode, path: str, result: ValidationResult | None
     ) -> _Slot | None:
-        """Where ``node``'s writer puts its children, if it puts them verbatim, once."""
-        shell = self._shell_html(node, path, _SLOT, result)
-        if shell is None or shell.count(_SLOT) != 1 or not _names_itself(shell, path):
+        """Where ``node``'s writer puts its children, if it puts them verbatim, once.
+
+        Remembered per place while the validated props are the very same model (the
+        memo gives the same one back while the props stay equal): the writer is then
+        given the same element, so it writes the same shell.
+        """
+        props = self._props_of(node, result)
+        entry = self.renderer._resolved().get(node.component)
+        if props is None or entry is None:
             return None
-        prefix, suffix = shell.split(_SLOT)
-        return _Slot(prefix, suffix, *_slot_position(prefix, suffix))
+        known = self._slots.get(path)
+        if known is not None and known[0] is props and known[1] == (node.component, node.key):
+            return known[2]
+        shell = self.renderer._write(entry, props, _SLOT, path, node.key)
+        slot = None
+        if shell.count(_SLOT) == 1 and _names_itself(shell, path):
+            prefix, suffix = shell.split(_SLOT)
+            slot = _Slot(prefix, suffix, *_slot_position(prefix, suffix))
+        self._slots[path] = (props, (node.component, node.key), slot)
+        return slot
 
     # -- documents (patch mode) ----------------------------------------------------------
 
@@ -826,6 +853,7 @@ class SpecStream:
         if len(self._nodes_by_object) > max(4096, 4 * total):
             self._nodes_by_object.clear()
             self._lists.clear()
+            self._slots.clear()
             self._spec_from_document(document)
         return spec
 
