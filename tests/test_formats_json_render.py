@@ -539,3 +539,48 @@ def test_hostile_specs_never_crash_and_never_leak_a_url(spec: dict[str, Any]) ->
     lowered = html.lower()
     assert not re.search(r"""(href|src|action)\s*=\s*["']?\s*(javascript|data:text)""", lowered)
     assert not re.search(r"<[^>]*\son[a-z]+\s*=", lowered) and "<script" not in lowered
+
+
+def test_a_client_catalog_keeps_its_own_types() -> None:
+    from genui.schema_registry import registry_from_json_schema
+
+    [block] = [e for e in EXAMPLES if e["name"] == "block-level spec"]
+    text = {"type": "string"}
+    catalog = {
+        "Page": {"type": "object", "properties": {}},
+        "Header": {
+            "type": "object",
+            "properties": {"logo": text, "navItems": {"type": "array", "items": text}},
+        },
+        "Hero": {
+            "type": "object",
+            "properties": {"title": text, "subtitle": text, "ctaLabel": text, "ctaHref": text},
+        },
+        "Features": {"type": "object", "properties": {"columns": {"type": "integer"}}},
+        "Feature": {
+            "type": "object",
+            "properties": {
+                "icon": {"enum": ["zap", "shield", "sparkles"]},
+                "title": text,
+                "description": text,
+            },
+        },
+        "Footer": {
+            "type": "object",
+            "properties": {"copyright": text, "links": {"type": "array", "items": text}},
+        },
+    }
+    registry = registry_from_json_schema(catalog)
+    result = validate_json_render(block["spec"], registry=registry)
+    assert result.ok and not result.warnings, (result.errors, result.warnings)
+    assert result.spec is not None
+    html = str(render(result.spec, registry))
+    for text_shown in ("Build UIs with JSON", "Get Started", "Fast", "2025 Acme Inc"):
+        assert text_shown in html
+    assert 'href="/docs"' in html and 'src="/logo.svg"' in html
+    hostile = json.loads(json.dumps(block["spec"]))
+    hostile["elements"]["hero"]["props"]["ctaHref"] = "javascript:alert(1)"
+    bad = validate_json_render(hostile, registry=registry)
+    assert [(e.path, e.code) for e in bad.errors] == [
+        ("/elements/hero/props/ctaHref", "unsafe_url")
+    ]
