@@ -12,6 +12,7 @@ from genui import Actions, GenerativeUISpec, render, validate
 from genui.actions import ActionEvent
 from genui.formats.assistant_ui import from_assistant_ui, to_assistant_ui
 from genui.testing import specs
+from tests.security import violations
 
 BOUND: dict[str, Any] = {
     "state": {"rows": [{"name": "Ada", "paid": True}, {"name": "Bob", "paid": False}]},
@@ -112,6 +113,7 @@ def test_what_is_wrong_in_the_ir_is_still_reported(flat: dict[str, Any]) -> None
     clean = validate(back).spec
     html = str(render(clean)) if clean is not None else ""
     assert "javascript:" not in html and "onclick" not in html.lower()
+    assert violations(html) == []
 
 
 def test_non_spec_input_is_left_for_validate() -> None:

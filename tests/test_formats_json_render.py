@@ -21,6 +21,7 @@ from genui.formats.json_render import (
     validate_json_render,
 )
 from genui.testing import hostile_text
+from tests.security import violations
 
 CORPUS = Path(__file__).parent / "corpora" / "json-render"
 SPEC_VALIDATOR = json.loads((CORPUS / "spec-validator.json").read_text())
@@ -143,7 +144,7 @@ def test_examples_convert_and_render_safely(example: dict[str, Any]) -> None:
         assert text in html
     for error in result.errors + result.warnings:
         assert error.path.startswith(("/elements", "/root", "/state"))
-    assert "<script" not in html
+    assert violations(html) == []
 
 
 def test_example_figures() -> None:
@@ -275,7 +276,7 @@ def test_errors_point_into_the_source_document() -> None:
         ("/elements/pic/props/src", "unsafe_url"),
     ]
     html = html_of(spec)
-    assert "javascript:" not in html and "Links" in html
+    assert "javascript:" not in html and "Links" in html and violations(html) == []
 
 
 def test_components_and_props_are_mapped_or_reported() -> None:
@@ -536,6 +537,7 @@ def test_hostile_specs_never_crash_and_never_leak_a_url(spec: dict[str, Any]) ->
     for detail in result.errors + result.warnings:
         assert detail.path == "" or detail.path.startswith(("/root", "/elements", "/state"))
     html = str(render(result.spec)) if result.spec is not None else ""
+    assert violations(html) == []
     lowered = html.lower()
     assert not re.search(r"""(href|src|action)\s*=\s*["']?\s*(javascript|data:text)""", lowered)
     assert not re.search(r"<[^>]*\son[a-z]+\s*=", lowered) and "<script" not in lowered

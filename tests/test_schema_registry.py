@@ -20,6 +20,7 @@ from genui.schema_registry import (
     registry_from_json_schema,
 )
 from genui.testing import hostile_specs, specs
+from tests.security import violations
 
 BUILT_IN = default_registry()
 FROM_SCHEMA = registry_from_json_schema(json_schema())
@@ -35,6 +36,7 @@ def safe_html(spec: Any, registry: Registry) -> str:
 
 
 def assert_no_unsafe_url(html: str) -> None:
+    assert violations(html) == []  # the security wall's checks (docs/security.md)
     lowered = html.lower()
     for url in re.findall(r'\s(?:href|src)="([^"]*)"', lowered):
         assert not url.strip().startswith(("javascript", "vbscript", "data:text")), url
