@@ -586,7 +586,8 @@ class SpecStream:
             if removed is None:
                 return [Update("reset", "", self._render_roots(spec))]
             updates, old = removed, old[: len(new)]
-        for index in range(len(old)):
+        start = _same_prefix(old, new) if len(old) >= _BULK_CHILDREN else 0  # (C speed)
+        for index in range(start, len(old)):
             before, after = old[index], new[index]
             if before is after:
                 continue
@@ -633,7 +634,9 @@ class SpecStream:
             if removed is None:
                 return [Update("replace", path, self._render(new, path))]
             updates.extend(removed)
-        start = _same_prefix(old.children, new.children)  # unchanged children: at C speed
+        start = 0
+        if kept >= _BULK_CHILDREN:  # unchanged children of a long list: at C speed
+            start = _same_prefix(old.children, new.children)
         shown = zip(old.children[start:kept], new.children[start:kept], strict=True)
         for index, (before, after) in enumerate(shown, start=start):
             if before is after:
@@ -647,7 +650,9 @@ class SpecStream:
             elif before == after and type(before) is type(after):
                 continue
             return [Update("replace", path, self._render(new, path))]
-        if len(new.children) > kept and _shows_something(new.children[kept:]):
+        if len(new.children) > kept and (
+            isinstance(new.children[-1], GenerativeUINode) or _shows_something(new.children[kept:])
+        ):
             # (children that write nothing leave the parent's HTML as it was: nothing to send)
             appended = self._append_children(old, new, path, kept)
             if appended is None:
@@ -806,21 +811,11 @@ class SpecStream:
             )
         try:
             root = document.get("root")
-            if isinstance(root, list):
-                converted: Any = []
-                total = chars = 0
-                known = self._nodes_by_object
-                for index, item in enumerate(root):
-                    cached = known.get(id(item))  # unchanged items: no path, no descent
-                    if cached is not None and cached[0] is item:
-                        converted.append(cached[1])
-                        total += cached[2]
-                        chars += cached[3]
-                        continue
-                    node, size, text = self._convert(item, f"/root/{index}", 1)
-                    converted.append(node)
-                    total += size
-                    chars += text
+            if isinstance(root, list):  # unchanged leading items: in bulk, no descent
+                listed = self._children_list(root, "/root/", 1)
+                self._lists["/root/"] = listed
+                converted: Any = listed.converted
+                total, chars = listed.sizes[-1], listed.chars[-1]
             else:
                 converted, total, chars = self._convert(root, "/root", 1)
             if total > self.limits.max_nodes:
@@ -885,7 +880,7 @@ class SpecStream:
         children = value.get("children")
         known: _Children | None = None
         if isinstance(children, list) and len(children) >= _BULK_CHILDREN:
-            listed = self._children_list(children, path, depth)
+            listed = self._children_list(children, f"{path}/children/", depth + 1)
             known, children = listed, listed.converted
             size += listed.sizes[-1]
             chars += listed.chars[-1]
@@ -904,7 +899,7 @@ class SpecStream:
         candidate = {**value, "children": children} if "children" in value else value
         node = self._node_of(candidate, path, known)
         if known is not None:
-            self._lists[path] = known._replace(node=node)
+            self._lists[f"{path}/children/"] = known._replace(node=node)
         self._nodes_by_object[id(value)] = (value, node, size, chars)
         return node, size, chars
 
@@ -930,9 +925,12 @@ class SpecStream:
         except ValidationError as exc:
             raise translate_validation_error(exc, candidate, base=path, root_model="node") from None
 
-    def _children_list(self, children: list[Any], path: str, depth: int) -> _Children:
-        """Convert a long children list, taking its leading unchanged children in bulk."""
-        last = self._lists.get(path)
+    def _children_list(self, children: list[Any], at: str, depth: int) -> _Children:
+        """Convert a long list of nodes, its leading unchanged items in bulk.
+
+        Item ``i`` is at ``at`` + ``i``, at ``depth``.
+        """
+        last = self._lists.get(at)
         start = _same_prefix(last.source, children) if last is not None else 0
         if last is not None and start:
             converted = last.converted[:start]
@@ -940,9 +938,7 @@ class SpecStream:
         else:
             converted, sizes, chars = [], [0], [0]
         for index in range(start, len(children)):
-            node, child_size, text = self._convert(
-                children[index], f"{path}/children/{index}", depth + 1
-            )
+            node, child_size, text = self._convert(children[index], f"{at}{index}", depth)
             converted.append(node)
             sizes.append(sizes[-1] + child_size)
             chars.append(chars[-1] + text)
