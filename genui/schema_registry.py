@@ -71,8 +71,10 @@ from genui.writing import Element
 
 __all__ = [
     "MAX_ENUM",
+    "MAX_PATTERN_INPUT",
     "MAX_SCHEMA_DEPTH",
     "MAX_SCHEMA_NODES",
+    "MAX_VARIABLE_QUANTIFIERS",
     "CatalogError",
     "catalog_problems",
     "registry_from_json_schema",
@@ -84,6 +86,11 @@ MAX_SCHEMA_DEPTH: Final = 64
 """The deepest nesting of schemas a catalog may have."""
 MAX_SCHEMA_NODES: Final = 100_000
 """The most schema objects a catalog may hold."""
+MAX_PATTERN_INPUT: Final = 512
+"""The longest string a catalog's ``pattern`` is run on: a longer one, in a prop whose schema
+has a pattern, is refused (a pattern genui lets through may still take polynomial time)."""
+MAX_VARIABLE_QUANTIFIERS: Final = 2
+"""The most variable-length quantifiers (``*``, ``+``, ``{0,63}``) one pattern may use."""
 
 _PARSER: Any = importlib.import_module("re._parser")  # the stdlib's own regex parser
 _CATALOG_URI: Final = "urn:genui:catalog"
@@ -435,6 +442,7 @@ def _pattern_problem(pattern: Any) -> str | None:
     except Exception as exc:  # re.error, RecursionError, OverflowError...
         return f"not a valid regular expression: {exc}"
     stack: list[tuple[Any, bool]] = [(parsed, False)]
+    variable = 0
     while stack:
         items, repeated = stack.pop()
         for op, arg in items:
@@ -442,7 +450,13 @@ def _pattern_problem(pattern: Any) -> str | None:
             if name in ("GROUPREF", "GROUPREF_EXISTS"):
                 return "backreferences can take exponential time"
             if name in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT"):
-                _, high, body = arg
+                low, high, body = arg
+                variable += high != low
+                if variable > MAX_VARIABLE_QUANTIFIERS:
+                    return (
+                        f"more than {MAX_VARIABLE_QUANTIFIERS} variable-length quantifiers "
+                        "(polynomial time)"
+                    )
                 if high > 1:
                     if repeated:
                         return "a quantified group holds another quantifier (exponential time)"
@@ -539,19 +553,61 @@ def _is_type_error(error: jsonschema.ValidationError) -> bool:
 
 
 def _prop_check(
-    validator: jsonschema.protocols.Validator, screen: bool
+    validator: jsonschema.protocols.Validator, *, screen: bool, patterned: bool
 ) -> Callable[[Any, ValidationInfo], Any]:
     def check(value: Any, info: ValidationInfo) -> Any:
         if value is None:
             return None
         if screen and isinstance(value, dict | list):
             value = _screen_nested(value, info)
+        if patterned and _longest_string(value) > MAX_PATTERN_INPUT:
+            raise PydanticCustomError(
+                "json_schema_invalid",
+                "a string longer than {limit} characters is not checked against a pattern",
+                {"limit": MAX_PATTERN_INPUT},
+            )
         errors, kind = _schema_errors(validator, value)
         if errors:
             raise PydanticCustomError(kind, "{detail}", {"detail": "; ".join(errors)})
         return value
 
     return check
+
+
+def _longest_string(value: Any) -> int:
+    """The length of the longest string (or object key) in a JSON value."""
+    longest = 0
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            longest = max(longest, len(item))
+        elif isinstance(item, dict):
+            stack.extend(item.values())
+            stack.extend(item.keys())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return longest
+
+
+def _uses_pattern(catalog: Mapping[str, Any], schema: Any, at: str) -> bool:
+    """Whether a schema, or one it refers to, has a ``pattern`` or ``patternProperties``."""
+    seen: set[str] = set()
+    todo: list[tuple[Any, str]] = [(schema, at)]
+    while todo:
+        start, where = todo.pop()
+        if where in seen:
+            continue
+        seen.add(where)
+        for sub, _, _ in _walk(catalog, start, where):
+            if "pattern" in sub or "patternProperties" in sub:
+                return True
+            ref = sub.get("$ref")
+            if isinstance(ref, str) and ref.startswith("#"):
+                target = _resolve(catalog, ref)
+                if target is not _MISSING:
+                    todo.append((target, ref[1:]))
+    return False
 
 
 def _screen_nested(value: Any, info: ValidationInfo) -> Any:
@@ -653,7 +709,9 @@ def _build(
     not_urls: set[str] = set()
     for index, (name, sub) in enumerate(props.items()):
         at = f"{pointer}/properties/{escape_token(name)}"
-        check = _prop_check(_validator_for(catalog, at), screen=True)
+        check = _prop_check(
+            _validator_for(catalog, at), screen=True, patterned=_uses_pattern(catalog, sub, at)
+        )
         context = _url_context(name, sub)
         if context is not None and _never_a_string(_follow(catalog, sub)):
             context = None  # "data": an object or a list, never written as a URL attribute
@@ -740,7 +798,8 @@ def registry_from_json_schema(
     replaces a base one of the same name). ``templates``: Jinja2 template names by
     component, for the application's own markup (the rest use the generic writer).
     ``on_problem="raise"`` (default) raises :class:`CatalogError` listing every problem of
-    an unsafe catalog; ``"skip"`` leaves out the props and components at fault.
+    an unsafe catalog; ``"skip"`` leaves out the props and components at fault (an unsafe
+    ``pattern``: only the pattern, the prop is still checked by the rest of its schema).
 
     >>> registry = registry_from_json_schema(
     ...     {"Banner": {"type": "object", "properties": {"title": {"type": "string"}}}}
@@ -752,6 +811,11 @@ def registry_from_json_schema(
     problems, planned = _plan(catalog)
     if problems and on_problem == "raise":
         raise CatalogError(problems)
+    patterns = [p.path for p in problems if p.code == "unsafe_pattern"]
+    if patterns and isinstance(catalog, Mapping):  # skipped: the patterns go, not the props
+        for path in patterns:
+            catalog = _without(catalog, parse_pointer(path))
+        problems, planned = _plan(catalog)
     bad_components = {p.path for p in problems if p.code != "forbidden_prop"}
     components: list[Component] = []
     for entry, props in planned:
@@ -768,6 +832,26 @@ def registry_from_json_schema(
     if base is not None:
         return base.extend(*components, replace=True)
     return registry
+
+
+def _without(document: Mapping[str, Any], tokens: list[str]) -> Mapping[str, Any]:
+    """``document`` without the member at ``tokens``; only the objects on the way copied."""
+    if not tokens:
+        return document
+    head, rest = tokens[0], tokens[1:]
+    copy = dict(document)
+    inner = copy.get(head)
+    if not rest:
+        copy.pop(head, None)
+    elif isinstance(inner, Mapping):
+        copy[head] = _without(inner, rest)
+    elif isinstance(inner, list) and head and rest[0].isdigit() and int(rest[0]) < len(inner):
+        items = list(inner)
+        member = items[int(rest[0])]
+        if isinstance(member, Mapping):
+            items[int(rest[0])] = _without(member, rest[1:])
+        copy[head] = items
+    return copy
 
 
 def _touches(entry: _Entry, paths: set[str], catalog: Mapping[str, Any]) -> bool:

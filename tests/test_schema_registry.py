@@ -15,6 +15,7 @@ from genui.components import default_registry
 from genui.registry import Registry
 from genui.schema_registry import (
     MAX_ENUM,
+    MAX_PATTERN_INPUT,
     CatalogError,
     catalog_problems,
     registry_from_json_schema,
@@ -393,3 +394,34 @@ def test_deep_and_in_place_nesting_is_refused() -> None:
     for _ in range(200):
         schema = {"not": {"not": schema}}
     assert "catalog_too_deep" in [p.code for p in catalog_problems(_one({"a": schema}))]
+
+
+def test_polynomial_patterns_are_bounded() -> None:
+    three = _one({"a": {"type": "string", "pattern": "a*a*a*b"}})
+    assert [p.code for p in catalog_problems(three)] == ["unsafe_pattern"]
+    for pattern in ("^[a-z]+-[0-9]+$", "a*a*b", "^[0-9]{4}-[0-9]{2}-[0-9]{2}$"):
+        assert catalog_problems(_one({"a": {"type": "string", "pattern": pattern}})) == []
+    registry = registry_from_json_schema(_one({"a": {"type": "string", "pattern": "a*a*b"}}))
+    start = time.perf_counter()
+    near = validate(
+        {"root": {"component": "Widget", "props": {"a": "a" * MAX_PATTERN_INPUT}}},
+        registry=registry,
+    )
+    assert time.perf_counter() - start < 2
+    assert [e.path for e in near.errors] == ["/root/props/a"]  # no b: the pattern fails
+    over = validate(
+        {"root": {"component": "Widget", "props": {"a": "a" * (MAX_PATTERN_INPUT + 1) + "b"}}},
+        registry=registry,
+    )
+    assert [(e.path, e.code) for e in over.errors] == [("/root/props/a", "invalid_value")]
+    assert "longer than" in over.errors[0].message
+
+
+def test_skipping_an_unsafe_pattern_keeps_the_prop() -> None:
+    catalog = _one({"a": {"type": "string", "maxLength": 5, "pattern": "^(a+)+$"}})
+    registry = registry_from_json_schema(catalog, on_problem="skip")
+    assert "pattern" in catalog["Widget"]["properties"]["a"]  # the catalog itself is unchanged
+    ok = validate({"root": {"component": "Widget", "props": {"a": "aaaa!"}}}, registry=registry)
+    assert ok.ok
+    long = validate({"root": {"component": "Widget", "props": {"a": "a" * 40}}}, registry=registry)
+    assert [e.path for e in long.errors] == ["/root/props/a"]
