@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from genui import render, validate
 from genui.catalog import json_schema
@@ -425,3 +426,59 @@ def test_skipping_an_unsafe_pattern_keeps_the_prop() -> None:
     assert ok.ok
     long = validate({"root": {"component": "Widget", "props": {"a": "a" * 40}}}, registry=registry)
     assert [e.path for e in long.errors] == ["/root/props/a"]
+
+
+_SCHEMA_LEAF = st.one_of(
+    st.fixed_dictionaries({"type": st.sampled_from(["string", "integer", "object", "array"])}),
+    st.fixed_dictionaries({"pattern": st.sampled_from(["^a+$", "(a+)+", "[", "a*a*a*b", "x"])}),
+    st.fixed_dictionaries({"enum": st.lists(st.one_of(st.text(max_size=3), st.integers()))}),
+    st.fixed_dictionaries(
+        {"$ref": st.sampled_from(["#", "#/W", "#/$defs/a", "#/x/y", "http://e"])}
+    ),
+    st.fixed_dictionaries({"format": st.just("uri")}),
+    st.booleans(),
+)
+_SCHEMA = st.recursive(
+    _SCHEMA_LEAF,
+    lambda inner: st.one_of(
+        st.fixed_dictionaries({"allOf": st.lists(inner, max_size=3)}),
+        st.fixed_dictionaries({"not": inner}),
+        st.fixed_dictionaries({"items": inner}),
+        st.fixed_dictionaries(
+            {"properties": st.dictionaries(st.sampled_from(["a", "href", "data"]), inner)}
+        ),
+    ),
+    max_leaves=8,
+)
+_PROP_NAMES = st.sampled_from(
+    ["title", "href", "src", "data", "onClick", "style", "model_dump", "class", "$x", "children"]
+)
+
+
+@settings(max_examples=150)
+@given(
+    st.dictionaries(_PROP_NAMES, _SCHEMA, max_size=4),
+    st.fixed_dictionaries({"a": _SCHEMA}),
+    st.dictionaries(
+        _PROP_NAMES,
+        st.one_of(
+            st.text(max_size=20),
+            st.sampled_from(["javascript:alert(1)", "data:text/html,x", "https://ok.test"]),
+            st.integers(),
+            st.lists(st.text(max_size=5), max_size=3),
+            st.dictionaries(st.sampled_from(["href", "url", "a"]), st.text(max_size=20)),
+        ),
+        max_size=4,
+    ),
+)
+def test_fuzzed_catalogs_never_crash(
+    properties: dict[str, Any], defs: dict[str, Any], props: dict[str, Any]
+) -> None:
+    catalog = {"$defs": defs, "W": {"type": "object", "properties": properties}}
+    try:
+        registry_from_json_schema(catalog)
+    except CatalogError as error:
+        assert error.problems and all(isinstance(p.path, str) for p in error.problems)
+    registry = registry_from_json_schema(catalog, on_problem="skip")
+    spec = {"root": {"component": "W", "props": props}}
+    assert_no_unsafe_url(safe_html(spec, registry))
