@@ -121,3 +121,28 @@ def test_non_spec_input_is_left_for_validate() -> None:
     assert from_assistant_ui({"root": {"nope": 1}}) == {"root": {"nope": 1}}
     assert from_assistant_ui(42) == {"root": 42}
     assert not validate(from_assistant_ui(None)).ok
+
+
+def _bound(spec: dict[str, Any]) -> dict[str, Any]:
+    """A drawn spec repeated over state, its second copy hidden by a condition."""
+    roots = spec["root"] if isinstance(spec["root"], list) else [spec["root"]]
+    return {
+        "state": {"items": [{"on": True}, {"on": False}, {"on": True}]},
+        "root": {
+            "component": "Stack",
+            "children": [
+                {
+                    "component": "Stack",
+                    "children": roots,
+                    "repeat": {"$state": "/items"},
+                    "visible": {"or": [{"$item": "/on"}, {"eq": [{"$index": True}, 5]}]},
+                }
+            ],
+        },
+    }
+
+
+@given(specs().map(_bound))
+def test_round_trip_keeps_repeats_and_conditions(spec: dict[str, Any]) -> None:
+    flat = to_assistant_ui(spec)
+    assert str(render(from_assistant_ui(flat))) == str(render(spec)) == str(render(flat))
