@@ -78,6 +78,8 @@ __all__ = ["Checker", "ValidationMemo", "ValidationResult", "checker_for", "vali
 _LEGACY_KEYS: Final = frozenset({"component", "props", "children", "key"})
 _FLAT_KEYS: Final = frozenset({"$type", "$key", "$action", "children"})
 _SPEC_KEYS: Final = frozenset({"root", "state"})
+_LEGACY_META: Final = ("repeat", "visible")
+_FLAT_META: Final = ("$repeat", "$visible")
 _NODE_TYPE_HINT: Final = (
     'a node is a string, a number, or an object with "component" (or "$type") naming a component'
 )
@@ -1008,6 +1010,10 @@ class _Walk:
                 name_at, "type_mismatch", "a component name must be a string", _NODE_TYPE_HINT
             )
             return None
+        for member in _FLAT_META if flat else _LEGACY_META:
+            if member in value:  # resolved away when the spec has state
+                self.stateless(given, member)
+                return None
         entry = self.checker.entry(name)
         if entry is None:
             return self.unknown(value, name, name_at, given, parent, flat=flat)
@@ -1037,6 +1043,15 @@ class _Walk:
         self.typed[id(node)] = (node, model)
         return node
 
+    def stateless(self, given: Path, member: str) -> None:
+        """Refuse a node with ``repeat``/``visible`` in a spec without ``state`` (left out)."""
+        self.error(
+            _at(given, member),
+            "missing_state",
+            f"{member!r} reads the spec's state, and the spec has none: the node is left out",
+            'add "state" beside "root" (the data it reads, or {})',
+        )
+
     def model_node(
         self, value: GenerativeUINode, given: Path, parent: _Parent, depth: int
     ) -> NodeValue | None:
@@ -1045,6 +1060,9 @@ class _Walk:
         A node that needs no cleaning is returned as it is, so its subtree is shared.
         """
         name = value.component
+        if value.repeat is not None or value.visible is not None:
+            self.stateless(given, "repeat" if value.repeat is not None else "visible")
+            return None
         entry = self.checker.entry(name)
         if entry is None:
             members = _legacy_members(value)

@@ -801,3 +801,15 @@ def test_a_state_patch_inside_a_form_re_renders_the_form_with_a_fresh_envelope()
     assert envelope is not None
     event = gate.verify({"genui-action": envelope.group(1), "email": "c@example.com"})
     assert event.name == "save"
+
+
+@pytest.mark.parametrize("member", ["visible", "repeat"])
+def test_repeat_or_visible_without_state_leaves_the_node_out(member: str, form: str) -> None:
+    value: Any = False if member == "visible" else bound("/xs")
+    legacy = {"root": [{"component": "Text", "props": {"text": "secret"}, member: value}]}
+    flat = {"root": [{"$type": "Text", "text": "secret", f"${member}": value}]}
+    for spec, at in ((legacy, f"/root/0/{member}"), (flat, f"/root/0/${member}")):
+        result = validate(as_form(spec, form))
+        assert [(e.path, e.code) for e in result.errors] == [(at, "missing_state")]
+        assert result.spec is not None and result.spec.roots == ()
+        assert "secret" not in DROP.render(as_form(spec, form))
