@@ -43,7 +43,7 @@ from pydantic import BaseModel, ConfigDict, create_model
 
 from genui.actions import ACTION_NAME_PATTERN, Action, Actions
 from genui.errors import ErrorDetail, GenerativeUIError
-from genui.pointer import escape_token
+from genui.pointer import escape_token, parse_pointer
 from genui.stream import SpecStream, Update
 
 __all__ = [
@@ -256,6 +256,7 @@ def schema_validator(
     """
     from jsonschema import Draft202012Validator
     from referencing import Registry, Resource
+    from referencing.jsonschema import DRAFT202012
 
     base = str(server_to_client.get("$id", ""))
     catalog_alias = base.rsplit("/", 1)[0] + "/catalog.json"
@@ -266,7 +267,8 @@ def schema_validator(
         (base, server_to_client),
     ]
     registry: Registry[Any] = Registry().with_resources(
-        (uri, Resource.from_contents(dict(schema))) for uri, schema in resources
+        (uri, Resource.from_contents(dict(schema), default_specification=DRAFT202012))
+        for uri, schema in resources
     )
     validator = Draft202012Validator(dict(server_to_client), registry=registry)
 
@@ -990,7 +992,9 @@ class _TreeBuilder:
                     cid, "type_mismatch", "a template's path must be a string", "", f"/{key}/path"
                 )
                 return []
-            repeat = self.binding(path, ctx, [])
+            repeat = self.binding(cid, path, ctx, None)
+            if repeat is None:
+                return []  # not a pointer: reported
             inner = _Ctx(ctx.depth, ctx.on_path, (*ctx.repeats, repeat))
             node = self.node(value["componentId"], cid, inner, f"/{key}/componentId")
             if node is None:
@@ -1008,12 +1012,23 @@ class _TreeBuilder:
 
     # values
 
-    def binding(self, path: str, ctx: _Ctx, default: Any) -> dict[str, Any]:
-        if ctx.repeats and not path.startswith("/"):
-            return {"$item": "/" + path if path else ""}
+    def binding(self, cid: str, path: str, ctx: _Ctx, default: Any) -> Any:
+        """A path binding as genui's ``$state``/``$item`` (``default`` if not a pointer)."""
         pointer = path if path.startswith("/") else "/" + path
         if pointer == "/":
             pointer = ""
+        try:
+            parse_pointer(pointer)
+        except ValueError:
+            self.report(
+                cid,
+                "invalid_binding",
+                f"{_preview(path)} is not a JSON Pointer (RFC 6901: '~' is '~0' or '~1')",
+                "escape '~' as '~0' and '/' as '~1' in a path",
+            )
+            return default
+        if ctx.repeats and not path.startswith("/"):
+            return {"$item": "/" + path if path else ""}
         self.bound.append((pointer, default))
         return {"$state": pointer}
 
@@ -1023,7 +1038,7 @@ class _TreeBuilder:
             return value
         if isinstance(value, dict):
             if set(value) == {"path"} and isinstance(value["path"], str):
-                return self.binding(value["path"], ctx, default)
+                return self.binding(cid, value["path"], ctx, default)
             if isinstance(value.get("call"), str):
                 pieces = self.call(cid, value, ctx, key)
                 if len(pieces) == 1:
@@ -1104,7 +1119,7 @@ class _TreeBuilder:
             if expr is None:
                 continue
             if _PATH_EXPR.match(expr):
-                out.append(self.binding(expr, ctx, ""))
+                out.append(self.binding(cid, expr, ctx, ""))
                 continue
             call = re.match(r"^(\w+)\((.*)\)$", expr, re.S)
             if call and call.group(1) == "pluralize":
@@ -1114,7 +1129,7 @@ class _TreeBuilder:
                 inner = _split_template(call.group(2)) if call else []
                 path = next((e for _, e in inner if e is not None and _PATH_EXPR.match(e)), None)
                 if path is not None:
-                    out.append(self.binding(path, ctx, ""))
+                    out.append(self.binding(cid, path, ctx, ""))
             self.report(
                 cid,
                 "a2ui_approximated",
