@@ -441,11 +441,6 @@ def _a_known_component_unknown(error: GenerativeUIError) -> bool:
     return error.component_name in default_registry()
 
 
-def _removes_a_node(result: RenderResult) -> bool:
-    """Whether a render dropped a whole node (see ``test_a_dropped_node_comes_back``)."""
-    return any(event.reason == "invalid_props" for event in result.report)
-
-
 def _start(mode: Mode, document: dict[str, Any]) -> tuple[SpecStream, str] | None:
     """A stream fed ``document`` whole, and its HTML; ``None`` if it refuses it (and so
     does a fresh render)."""
@@ -516,17 +511,14 @@ def test_state_patches_and_the_streams_updates_end_as_a_fresh_render(
             stream.apply([{"op": "replace", "path": "", "value": patched}])
         assert html == fresh.html, ops
         document = patched
-        if _removes_a_node(fresh):  # a new stream from here (test_a_dropped_node_comes_back)
-            restarted = _start(mode, document)
-            assert restarted is not None and restarted[1] == fresh.html
-            stream = restarted[0]
 
 
 # -- known bugs, found by the property above (strict xfails: they pass once fixed) ---------
 
 
-@pytest.mark.xfail(strict=True, reason="a node dropped by on_invalid_props='drop' stays gone")
+@pytest.mark.xfail(strict=True, reason="SpecStream takes 1 for True (Python equality)")
 def test_a_dropped_node_comes_back() -> None:
+    """The same bug the other way: a node dropped for ``True`` stays dropped for ``1``."""
     drop = Renderer(on_invalid_props="drop")
     spec = {
         "state": {"v": 0},
