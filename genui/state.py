@@ -59,6 +59,7 @@ __all__ = [
     "bound_fields",
     "changed_pointers",
     "is_binding",
+    "json_equal",
     "lookup",
     "resolve",
     "resolve_node",
@@ -139,12 +140,12 @@ def _number(value: Any) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool)
 
 
-def _json_equal(left: Any, right: Any) -> bool:
+def json_equal(left: Any, right: Any) -> bool:
     """Equality of JSON values (``1 == 1.0``; ``true`` is not ``1``)."""
     if isinstance(left, Mapping) and isinstance(right, Mapping):
-        return left.keys() == right.keys() and all(_json_equal(left[k], right[k]) for k in left)
+        return left.keys() == right.keys() and all(json_equal(left[k], right[k]) for k in left)
     if isinstance(left, list | tuple) and isinstance(right, list | tuple):
-        return len(left) == len(right) and all(map(_json_equal, left, right))
+        return len(left) == len(right) and all(map(json_equal, left, right))
     if isinstance(left, bool) or isinstance(right, bool):
         return left is right
     if _number(left) and _number(right):
@@ -524,9 +525,9 @@ class _Resolver:
                 if left is _MISSING or right is _MISSING:
                     return False
                 if operator == "eq":
-                    return _json_equal(left, right)
+                    return json_equal(left, right)
                 if operator == "neq":
-                    return not _json_equal(left, right)
+                    return not json_equal(left, right)
                 return _ordered(operator, left, right)
         self.error(src, "invalid_condition", "not a condition genui knows", condition_hint())
         return False

@@ -96,6 +96,7 @@ from genui.state import (
     Resolution,
     bound_fields,
     changed_pointers,
+    json_equal,
     resolve_node,
 )
 from genui.validate import ValidationResult
@@ -447,7 +448,11 @@ class SpecStream:
                 self._history.append((self._version, []))
             return []
         waiting = self._mode == "text" and self._assembler.binds and not self._assembler.complete
-        checked = self.renderer.check(spec, cache=self._cache, waiting=waiting)
+        try:
+            checked = self.renderer.check(spec, cache=self._cache, waiting=waiting)
+        except BaseException:
+            self._revalidate_current()  # the failed check superseded what the page shows
+            raise
         old = self._checked.spec if self._checked is not None else None
         self._pending = checked
         try:
@@ -488,8 +493,8 @@ class SpecStream:
         pointers = changed_pointers(ops)
         if pointers is None:
             return None
-        for value in _patch_values(ops):
-            check_value_limits(value, self.limits, "/state")
+        for value, at in _patch_values(ops):
+            check_value_limits(value, self.limits, at)
         state = document["state"]
         index = self._dependencies
         if index is None:
@@ -616,7 +621,7 @@ class SpecStream:
             return []
         if old.component != new.component or old.key != new.key or "action" in new.props:
             return [Update("replace", path, self._render(new, path))]  # an envelope: whole
-        if old.props != new.props:
+        if not json_equal(old.props, new.props):  # 1 is not true
             shell = None
             if "shell" in self.ops and _same_children(old.children, new.children):
                 shell = self._shell(old, new, path)
@@ -837,6 +842,8 @@ class SpecStream:
                     f"{DEFAULT_COPY_CHARS_FLOOR} plus {COPY_CHARS_PER_PATCH_CHAR} per character "
                     "it was sent",
                 )
+            if "state" in document:  # bound into the tree: checked like the props they become
+                check_value_limits(document["state"], self.limits, "/state")
             if len(document) == 1 and _all_valid_nodes(converted):
                 spec = GenerativeUISpec.model_construct(root=converted)  # nothing left to check
             else:
@@ -992,11 +999,11 @@ def _node_at(spec: GenerativeUISpec, path: str) -> NodeValue | None:
     return current  # type: ignore[no-any-return]
 
 
-def _patch_values(ops: Any) -> Iterable[Any]:
-    """The values a patch writes (each is checked against the limits)."""
+def _patch_values(ops: Any) -> Iterable[tuple[Any, str]]:
+    """The values a patch writes and where (each is checked against the limits)."""
     if isinstance(ops, Mapping):
-        return [ops.get("state")]
-    return [op["value"] for op in ops if "value" in op]
+        return [(ops.get("state"), "/state")]
+    return [(op["value"], op["path"]) for op in ops if "value" in op]
 
 
 def _topmost(paths: set[str]) -> list[str]:

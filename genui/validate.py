@@ -71,7 +71,7 @@ from genui.spec import (
     error_code,
     loc_to_pointer,
 )
-from genui.state import ABSENT, Resolution, resolve
+from genui.state import ABSENT, Resolution, json_equal, resolve
 
 __all__ = ["Checker", "ValidationMemo", "ValidationResult", "checker_for", "validate"]
 
@@ -1170,7 +1170,7 @@ class _Walk:
         if (
             known is not None
             and known.component == name
-            and (known.props is props or known.props == props)
+            and (known.props is props or (known.props == props and json_equal(known.props, props)))
         ):
             if known.errors:
                 self.errors.extend(known.errors)
