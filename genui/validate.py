@@ -271,6 +271,7 @@ class ValidationMemo:
         "latest_only",
         "lists",
         "max_entries",
+        "places",
         "props",
         "roots",
         "superseded",
@@ -297,6 +298,10 @@ class ValidationMemo:
         about one spec's worth (what a stream needs: it only ever renders its latest result).
         A result validated earlier with this memo may then no longer render its superseded
         nodes; leave it off to render older results again."""
+        self.places: dict[int, int] = {}
+        """id of a clean node → at how many places of :attr:`checked` it is (one node object
+        may sit at several: a repeat's copies, a patch's ``copy``); its typed props are
+        forgotten only when the last of them is superseded."""
         self.superseded: dict[int, tuple[GenerativeUINode, BaseModel]] = {}
         """With ``latest_only``: what the last validation forgot (each superseded clean
         node and its props), until the next one starts. A stream reads it to compare the
@@ -313,6 +318,7 @@ class ValidationMemo:
         self.roots.clear()
         self.lists.clear()
         self.superseded.clear()
+        self.places.clear()
 
 
 class _Checked(NamedTuple):
@@ -976,10 +982,19 @@ class _Walk:
         clean = self.component(value, given, parent, depth)
         if memo.latest_only:
             superseded = memo.checked.get(given)
-            if superseded is not None and superseded.clean is not clean:
-                forgotten = memo.typed.pop(id(superseded.clean), None)  # its own only
-                if forgotten is not None:  # (children have places of their own)
-                    memo.superseded[id(superseded.clean)] = forgotten
+            if superseded is None or superseded.clean is not clean:
+                places = memo.places
+                if clean is not None:
+                    places[id(clean)] = places.get(id(clean), 0) + 1
+                if superseded is not None and superseded.clean is not None:
+                    left = places.get(id(superseded.clean), 1) - 1
+                    if left > 0:
+                        places[id(superseded.clean)] = left  # still shown at another place
+                    else:
+                        places.pop(id(superseded.clean), None)
+                        forgotten = memo.typed.pop(id(superseded.clean), None)  # its own only
+                        if forgotten is not None:  # (children have places of their own)
+                            memo.superseded[id(superseded.clean)] = forgotten
         memo.checked[given] = _Checked(
             value,
             clean,
