@@ -276,9 +276,12 @@ class SpecStream:
     def apply(self, ops: Any) -> list[Update]:
         """Apply a JSON Patch (a list of ops, JSON text or JSONL) or a merge patch (a dict).
 
-        The patched document must be a valid spec; if any operation fails, or
-        the result is invalid, :class:`GenerativeUIPatchError` is raised and
-        the stream is unchanged.
+        The patched document must be a valid spec. If an operation fails, or the result
+        is not a spec's shape or is over a limit, :class:`GenerativeUIPatchError` is
+        raised; if the renderer refuses the patched spec (an invalid prop, an unknown
+        component, under its policy), its :class:`GenerativeUIValidationError` (or
+        :class:`GenerativeUIRenderError`) is. Either way the stream is unchanged: catch
+        :class:`GenerativeUIError` for both.
         """
         self._check_open()
         current = self._document

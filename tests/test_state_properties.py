@@ -33,6 +33,7 @@ from hypothesis import strategies as st
 from genui import (
     GenerativeUIError,
     GenerativeUIPatchError,
+    GenerativeUIValidationError,
     Renderer,
     SpecStream,
     ValidationResult,
@@ -417,8 +418,8 @@ def state_patches(draw: st.DrawFn, document: dict[str, Any]) -> Any:
 
 
 REFUSED = GenerativeUIError
-"""What a refused patch raises: GenerativeUIPatchError as documented, or (known bug, see
-``test_a_patch_the_renderer_refuses_raises_a_patch_error``) another GenerativeUIError."""
+"""What a refused patch raises: GenerativeUIPatchError, or the renderer's own error for a
+spec it refuses (``test_a_patch_the_renderer_refuses_raises_the_renderers_error``)."""
 
 
 LIMIT_CODES = frozenset(
@@ -585,16 +586,22 @@ def test_a_node_shown_at_several_places_keeps_its_props_when_one_place_changes()
     assert stream.html() == drop.render(patched)
 
 
-@pytest.mark.xfail(strict=True, reason="apply() raises GenerativeUIValidationError")
-def test_a_patch_the_renderer_refuses_raises_a_patch_error() -> None:
+def test_a_patch_the_renderer_refuses_raises_the_renderers_error() -> None:
+    """As documented: the renderer's own error for a spec it refuses, a patch error for a
+    patch that cannot be applied; the stream is unchanged either way."""
     spec = {
         "state": {"v": "x"},
         "root": {"component": "Card", "props": {"title": {"$state": "/v"}}},
     }
     stream = SpecStream()
     stream.apply([{"op": "replace", "path": "", "value": spec}])
-    with pytest.raises(GenerativeUIPatchError):
+    before = stream.html()
+    with pytest.raises(GenerativeUIValidationError) as refused:
         stream.apply([{"op": "replace", "path": "/state/v", "value": True}])
+    assert refused.value.errors[0].state_path == "/state/v"
+    with pytest.raises(GenerativeUIPatchError):
+        stream.apply([{"op": "replace", "path": "/state/nowhere", "value": 1}])
+    assert stream.html() == before
 
 
 # -- validate answers anything -------------------------------------------------------------
