@@ -423,10 +423,21 @@ class _Resolver:
         self, binding: Mapping[str, Any], src: str, out: str, scope: Scope | None, node: str
     ) -> Any:
         """The value a binding at ``src`` reads, put at ``out`` in node ``node``'s props."""
-        found = self.read(binding, src, scope)
-        if found is _MISSING:
-            return _MISSING
-        resolved, pointer = found
+        resolved: Any = _MISSING
+        pointer: str | None = None
+        if scope is not None and not self.record and len(binding) == 1:  # a copy's value
+            argument = binding.get("$item")
+            tokens = self.pointers.get(argument) if type(argument) is str else None
+            if tokens is not None:
+                try:  # (not contextlib.suppress: this runs once per bound value per copy)
+                    resolved = _follow(scope.item, tokens)
+                except LookupError:
+                    resolved = _MISSING  # read() reports it
+        if resolved is _MISSING:
+            found = self.read(binding, src, scope)
+            if found is _MISSING:
+                return _MISSING
+            resolved, pointer = found
         kind = type(resolved)
         if kind is str or kind is int or kind is float or kind is bool:
             self.chars += len(resolved) if kind is str else 1
@@ -645,7 +656,9 @@ class _Resolver:
                     visible, src + ("/$visible" if flat else "/visible"), item_scope, owner
                 ):
                     continue
-                self.count(1, src)
+                self.nodes += 1
+                if self.nodes > self.limits.max_nodes:
+                    self.count(0, src)
                 at = f"{out_at}/{len(out)}"
                 if self.record:
                     self.result.moved[at] = src
@@ -711,7 +724,8 @@ class _Resolver:
                 new["children"], changed = resolved, True
         if copy is not None and isinstance(value.get("key"), str):
             new["key"], changed = f"{value['key']}:{copy}", True
-        self.origin(value, src, out, scope, copy)
+        if self.record:
+            self.origin(value, src, out, scope, copy)
         return new if changed else value
 
     def flat_node(
@@ -740,7 +754,8 @@ class _Resolver:
         key = value.get("$key")
         if copy is not None and isinstance(key, str | int) and not isinstance(key, bool):
             new["$key"], changed = f"{key}:{copy}", True
-        self.origin(value, src, out, scope, copy)
+        if self.record:
+            self.origin(value, src, out, scope, copy)
         return new if changed else value
 
     def model_node(
@@ -751,7 +766,8 @@ class _Resolver:
         key = value.key
         if copy is not None and key is not None:
             key = f"{key}:{copy}"
-        self.origin(value, src, out, scope, copy)
+        if self.record:
+            self.origin(value, src, out, scope, copy)
         if (
             props is value.props
             and children is value.children
@@ -766,7 +782,7 @@ class _Resolver:
 
     def origin(self, value: Any, src: str, out: str, scope: Scope | None, copy: int | None) -> None:
         """Remember how to resolve a node again, if it reads state."""
-        if self.record and (out in self.result.reads or out in self.result.shapes):
+        if out in self.result.reads or out in self.result.shapes:
             self.result.origins[out] = (value, src, scope, copy)
 
 
