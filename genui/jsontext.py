@@ -28,6 +28,7 @@ from __future__ import annotations
 import json
 import math
 import re
+from collections.abc import Mapping
 from typing import Any, Final
 
 import pydantic_core
@@ -35,7 +36,14 @@ import pydantic_core
 from genui.errors import ErrorDetail, GenerativeUIValidationError
 from genui.limits import DEFAULT_LIMITS, JSON_DECODER_MAX_DEPTH, Limits
 
-__all__ = ["LONE_SURROGATE", "RAW_CONTROL", "decode_json", "loads", "lone_surrogate"]
+__all__ = [
+    "LONE_SURROGATE",
+    "RAW_CONTROL",
+    "decode_json",
+    "json_type",
+    "loads",
+    "lone_surrogate",
+]
 
 _SPACED_MEMBER: Final = re.compile(r'"[ \t\r\n]+:')
 """A member name followed by whitespace before its colon (the count cannot clear it)."""
@@ -196,3 +204,20 @@ def _all_finite(value: Any) -> bool:
         elif kind is list:
             stack.extend(item)
     return True
+
+
+def json_type(value: Any) -> str:
+    """A JSON value's type in words, for messages: ``null``, ``a boolean``, ``an object``..."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, int | float):
+        return "a number"
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, Mapping):
+        return "an object"
+    if isinstance(value, list | tuple):
+        return "an array"
+    return f"a {type(value).__name__}"

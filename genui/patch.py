@@ -37,7 +37,7 @@ from dataclasses import dataclass
 from typing import Any, Final, NoReturn
 
 from genui.errors import GenerativeUIPatchError, GenerativeUIValidationError
-from genui.jsontext import loads
+from genui.jsontext import json_type, loads
 from genui.limits import Limits
 from genui.pointer import ARRAY_INDEX, format_pointer, parse_pointer
 from genui.spec import GenerativeUISpec, parse_spec
@@ -251,7 +251,7 @@ def _ops_from_text(text: str, max_ops: int) -> list[Any]:
     if whole is not _MISSING:
         _fail(
             "invalid_patch",
-            f"patch text must hold an array of operations, not {_json_type(whole)}",
+            f"patch text must hold an array of operations, not {json_type(whole)}",
         )
     ops: list[Any] = []
     for line_number, line in enumerate(text.split("\n"), start=1):
@@ -273,22 +273,6 @@ def _ops_from_text(text: str, max_ops: int) -> list[Any]:
     return ops
 
 
-def _json_type(value: Any) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "a boolean"
-    if isinstance(value, int | float):
-        return "a number"
-    if isinstance(value, str):
-        return "a string"
-    if isinstance(value, Mapping):
-        return "an object"
-    if isinstance(value, list | tuple):
-        return "an array"
-    return f"a {type(value).__name__}"
-
-
 def _parse_tokens(pointer: str, member: str) -> tuple[str, ...]:
     try:
         return tuple(parse_pointer(pointer))
@@ -299,12 +283,12 @@ def _parse_tokens(pointer: str, member: str) -> tuple[str, ...]:
 def _check_op(item: Any, index: int) -> _Op:
     """Validate the shape of one op object (RFC 6902 section 4: unknown members are ignored)."""
     if not isinstance(item, Mapping):
-        _fail("invalid_op", f"an operation must be a JSON object, not {_json_type(item)}")
+        _fail("invalid_op", f"an operation must be a JSON object, not {json_type(item)}")
     name = item.get("op", _MISSING)
     if name is _MISSING:
         _fail("invalid_op", "missing 'op' member")
     if not isinstance(name, str):
-        _fail("invalid_op", f"'op' must be a string, not {_json_type(name)}")
+        _fail("invalid_op", f"'op' must be a string, not {json_type(name)}")
     if name not in _MEMBERS:
         known = ", ".join(_MEMBERS)
         _fail("invalid_op", f"unknown op {_preview(name)} (expected one of {known})")
@@ -312,7 +296,7 @@ def _check_op(item: Any, index: int) -> _Op:
     if path is _MISSING:
         _fail("invalid_op", f"missing 'path' member in {name!r} op")
     if not isinstance(path, str):
-        _fail("invalid_op", f"'path' must be a string, not {_json_type(path)}")
+        _fail("invalid_op", f"'path' must be a string, not {json_type(path)}")
     tokens = _parse_tokens(path, "path")
     value: Any = None
     from_path = ""
@@ -326,7 +310,7 @@ def _check_op(item: Any, index: int) -> _Op:
         if raw_from is _MISSING:
             _fail("invalid_op", f"missing 'from' member in {name!r} op")
         if not isinstance(raw_from, str):
-            _fail("invalid_op", f"'from' must be a string, not {_json_type(raw_from)}")
+            _fail("invalid_op", f"'from' must be a string, not {json_type(raw_from)}")
         from_path = raw_from
         from_tokens = _parse_tokens(raw_from, "from")
     return _Op(index, name, path, tokens, value, from_path, from_tokens)
@@ -554,7 +538,7 @@ class _Patcher:
         holder = f"the value at {parent!r}" if parent else "the document"
         _fail(
             "path_not_found",
-            f"{missing!r} does not exist: {holder} is {_json_type(node)}, not an object or array",
+            f"{missing!r} does not exist: {holder} is {json_type(node)}, not an object or array",
         )
 
     def _get(self, tokens: tuple[str, ...]) -> Any:

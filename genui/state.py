@@ -44,6 +44,7 @@ from typing import Any, Final, NamedTuple
 
 from genui.errors import ErrorDetail, GenerativeUIValidationError
 from genui.hints import condition_hint, missing_binding_hint
+from genui.jsontext import json_type
 from genui.limits import Limits
 from genui.pointer import ARRAY_INDEX, escape_token, parse_pointer
 from genui.sanitize import SanitizeEvent, SanitizeReport
@@ -691,7 +692,7 @@ class _Resolver:
             self.error(
                 src,
                 "type_mismatch",
-                f"repeat needs an array, and state has {_kind(values)} at {pointer or '/'!r}",
+                f"repeat needs an array, and state has {json_type(values)} at {pointer or '/'!r}",
                 "bind repeat to a list in state",
                 pointer,
             )
@@ -1053,15 +1054,3 @@ def _chars_and_depth(value: Any) -> tuple[int, int]:
         else:
             total += 1
     return total, deepest
-
-
-def _kind(value: Any) -> str:
-    if isinstance(value, Mapping):
-        return "an object"
-    if isinstance(value, str):
-        return "a string"
-    if isinstance(value, bool):
-        return "a boolean"
-    if isinstance(value, int | float):
-        return "a number"
-    return "null"
