@@ -905,17 +905,8 @@ class _Walk:
                 last = memo.roots[prefix]
                 known = last.hits
                 start = last.unchanged(root)  # the roots that did not change: in bulk
-                nodes, kept, errors, events, unknown = last.marks[start]
-                self.nodes += nodes
-                limit = self.checker.limits.max_nodes
-                if self.nodes > limit:
-                    self.error(given, "too_many_nodes", f"more than {limit} nodes", "")
-                    raise _NotASpecError
                 seen.extend(known[:start])
-                items.extend(last.items[:kept])
-                self.errors.extend(last.errors[:errors])
-                self.report.extend(last.events[:events])
-                self.unknown_names.extend(last.unknown[:unknown])
+                items.extend(self.replay_leading(last, start, given))
             for index in range(start, len(root)):
                 item = root[index]
                 hit = known[index] if index < len(known) else None
@@ -936,6 +927,23 @@ class _Walk:
         return GenerativeUISpec.model_construct(root=value if value is not None else [])
 
     # -- nodes ---------------------------------------------------------------------------
+
+    def replay_leading(self, last: _Roots, start: int, given: Path) -> list[NodeValue]:
+        """Replay, in bulk, the first ``start`` items of a list validated last time.
+
+        Their node count, errors, events and unknown names are added; the clean items they
+        gave are returned (a new list).
+        """
+        nodes, kept, errors, events, unknown = last.marks[start]
+        self.nodes += nodes
+        limit = self.checker.limits.max_nodes
+        if self.nodes > limit:
+            self.error(given, "too_many_nodes", f"more than {limit} nodes", "")
+            raise _NotASpecError
+        self.errors.extend(last.errors[:errors])
+        self.report.extend(last.events[:events])
+        self.unknown_names.extend(last.unknown[:unknown])
+        return last.items[:kept]
 
     def replay(self, hit: _Checked, given: Path) -> NodeValue | None:
         """What validating a remembered subtree gave, as if it were validated again."""
@@ -1134,17 +1142,8 @@ class _Walk:
         seen: list[_Checked | None] = []
         if last is not None and last.owner == name:
             start = last.unchanged(children)
-            nodes, count, errors, events, unknown = last.marks[start]
-            self.nodes += nodes
-            limit = self.checker.limits.max_nodes
-            if self.nodes > limit:
-                self.error(given, "too_many_nodes", f"more than {limit} nodes", "")
-                raise _NotASpecError
             seen = last.hits[:start]
-            kept = last.items[:count]
-            self.errors.extend(last.errors[:errors])
-            self.report.extend(last.events[:events])
-            self.unknown_names.extend(last.unknown[:unknown])
+            kept = self.replay_leading(last, start, given)
         same = last is None or last.owner != name or last.same >= start
         at = given + "/children/"
         for index in range(start, len(children)):
