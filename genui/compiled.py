@@ -3,10 +3,10 @@
 :func:`genui.parse_spec` validates the wire format with props as plain JSON, and the
 renderer then validates each node's props with its component's model: one model
 validation per node, with Python in between. For JSON text, a :class:`CompiledRegistry`
-does both in one call: it builds, once per registry, a node model per component (the
-name as a literal tag, the component's own props model, children, key) joined in a
-union discriminated by ``component``, so pydantic-core picks each node's model from its
-name and validates the whole tree, props included, in one pass.
+does both in one call: it builds, once per registry, a node class per component (a
+slotted dataclass: the name as a literal tag, the component's own props model, children,
+key) joined in a union discriminated by ``component``, so pydantic-core picks each node's
+class from its name and validates the whole tree, props included, in one pass.
 
 It is only ever a shortcut. It accepts a subset of what the precise path accepts,
 with the same models: a node runs the same props model with the same validation
@@ -28,7 +28,6 @@ from collections.abc import Iterable
 from typing import Annotated, Any, Literal, Union
 
 from pydantic import (
-    BaseModel,
     ConfigDict,
     Field,
     StrictFloat,
@@ -38,6 +37,8 @@ from pydantic import (
     create_model,
     model_validator,
 )
+from pydantic.dataclasses import dataclass as pydantic_dataclass
+from pydantic.dataclasses import rebuild_dataclass
 from typing_extensions import TypeAliasType
 
 from genui.nested_names import free_key_fields, raw_has_forbidden_key
@@ -111,10 +112,8 @@ def may_report(component: Component) -> bool:
     )
 
 
-def _node_model(
-    component: Component, child: Any, *, normalize: bool, counts: bool
-) -> type[BaseModel]:
-    """The node model of one component: tag, its props model, children, key.
+def _node_model(component: Component, child: Any, *, normalize: bool, counts: bool) -> type[Any]:
+    """The node class of one component: tag, its props model, children, key.
 
     Its before-validator does, in Python, only what this component needs: count the
     node when ``counts`` (its props may report, see :class:`IndexedReport`); refuse prop names
@@ -127,7 +126,7 @@ def _node_model(
     checks_names = model.model_config.get("extra") != "forbid"
     free_keys = free_key_fields(model)
 
-    def before(cls: type[BaseModel], value: Any, info: ValidationInfo) -> Any:
+    def before(cls: type[Any], value: Any, info: ValidationInfo) -> Any:
         if counts and isinstance(info.context, dict):
             report = info.context.get(CONTEXT_REPORT)
             if isinstance(report, IndexedReport):
@@ -163,19 +162,28 @@ def _node_model(
             raise ValueError("a never-allowed key inside a prop (the walk reports it)")
         return value
 
-    validators: dict[str, Any] = {}
+    name = f"_{component.name.replace('.', '_').replace('-', '_')}Node"
+    namespace: dict[str, Any] = {
+        "__annotations__": {
+            "component": Literal[component.name],
+            "props": model,
+            "children": tuple[child, ...],
+            "key": StrictStr | None,
+        },
+        "__module__": __name__,
+        "__qualname__": name,
+        "__doc__": f"A {component.name} node of a one-pass validation.",
+        "props": Field(default_factory=dict, validate_default=True),
+        "children": Field(default=(), fail_fast=True),
+        "key": None,
+    }
     if counts or checks_names or normalize or free_keys:
-        validators["before"] = model_validator(mode="before")(before)
-    tag: Any = Literal[component.name]
-    return create_model(
-        f"_{component.name.replace('.', '_').replace('-', '_')}Node",
-        __config__=_NODE_CONFIG,
-        __validators__=validators,
-        component=(tag, ...),
-        props=(model, Field(default_factory=dict, validate_default=True)),
-        children=(list[child], Field(default_factory=list, fail_fast=True)),
-        key=(StrictStr | None, None),
-    )
+        namespace["before"] = model_validator(mode="before")(before)
+    # A slotted dataclass, not a model: a node is its four slots (64 bytes), not a model's
+    # object, __dict__ and fields-set (about 500 bytes), and a leaf's children are the one
+    # empty tuple. The walk reads them the same way (.component, .props, .children, .key).
+    node: type[Any] = pydantic_dataclass(config=_NODE_CONFIG, slots=True)(type(name, (), namespace))
+    return node
 
 
 def _spec_validator(registry: Registry, *, normalize: bool, counted: frozenset[str]) -> Any:
@@ -201,7 +209,7 @@ def _spec_validator(registry: Registry, *, normalize: bool, counted: frozenset[s
     for model in nodes:
         namespace[model.__name__] = model
     for model in nodes:
-        model.model_rebuild(_types_namespace=namespace)
+        rebuild_dataclass(model, _types_namespace=namespace)
     # fail_fast: the first invalid child ends a list's validation. Anything invalid takes
     # the precise path, so one error is all this validator needs; without it pydantic-core
     # built an error per child and per union member (20,000 flat nodes 30 deep: 3 s, and
@@ -216,8 +224,8 @@ class CompiledRegistry:
     """Validates a decoded spec over one registry in one pydantic-core call.
 
     :meth:`validate` returns the spec's root: a node object (with ``component``,
-    ``props`` — the validated props model —, ``children`` and ``key``), a text or number
-    leaf, or a list of those; or raises :class:`~pydantic.ValidationError` for anything
+    ``props`` — the validated props model —, ``children`` — a tuple — and ``key``), a text
+    or number leaf, or a list of those; or raises :class:`~pydantic.ValidationError` for anything
     the precise path must handle.
     """
 
