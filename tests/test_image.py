@@ -8,13 +8,14 @@ from typing import Any, Literal
 
 import jsonschema
 import pytest
-from markupsafe import Markup
+from markupsafe import Markup, escape
 from pydantic import ValidationError
 
 from genui.catalog import json_schema
 from genui.components import default_registry
 from genui.components.image import (
     IMAGE,
+    MAX_REPEATED_URL_LENGTH,
     ImageActions,
     ImageIncomplete,
     ImagePart,
@@ -28,6 +29,7 @@ from genui.components.image import (
 from genui.components.standalone import render_image
 from genui.render import Renderer
 from genui.sanitize import SanitizeReport, UrlPolicy, is_url_attribute
+from genui.stream import SpecStream
 from tests.html_parsing import attributes, elements, parse_errors
 from tests.image_support import data_url, png_bytes
 from tests.support import load_corpus
@@ -134,7 +136,10 @@ def test_every_state_renders_accessibly_with_and_without_filename_regenerate_and
     elif state == "complete":
         assert "genui-image--complete" in classes
         label = filename if filename is not None else "Generated image"
-        assert [(i.get("src"), i.get("alt")) for i in imgs] == [(PNG, label), (PNG, label)]
+        # a data: URL is written once: the thumbnail's src; genui.js gives it to the others
+        assert fragment.count(PNG) == 1
+        assert [(i.get("src"), i.get("alt")) for i in imgs] == [(PNG, label), (None, label)]
+        assert imgs[1].get("data-genui-image-src") == ""
         (zoom,) = find(fragment, "button", class_="genui-image__zoom")
         (dialog,) = find(fragment, "dialog")
         assert dialog.get("popover") == "" and dialog.get("id") == zoom.get("popovertarget")
@@ -142,10 +147,11 @@ def test_every_state_renders_accessibly_with_and_without_filename_regenerate_and
         (close,) = find(fragment, "button", class_="genui-image__close")
         assert close.get("popovertarget") == dialog.get("id")
         assert close.get("popovertargetaction") == "hide"
-        assert [(a.get("href"), a.get("download")) for a in downloads] == [
-            (PNG, filename if filename is not None else "image.png")
-        ]
-        assert [(b.get("data-genui-copy-image"), b.get("hidden")) for b in copies] == [(PNG, "")]
+        assert [
+            (a.get("href"), a.get("download"), a.get("hidden"), a.get("data-genui-image-src"))
+            for a in downloads
+        ] == [(None, filename if filename is not None else "image.png", "", "")]
+        assert [(b.get("data-genui-copy-image"), b.get("hidden")) for b in copies] == [("", "")]
     else:
         assert "genui-image--incomplete" in classes
         assert f"genui-image--{state}" in classes
@@ -214,6 +220,123 @@ def test_alt_text_comes_from_alt_then_filename_then_a_generic_label() -> None:
     assert ImagePart(image=PNG).label == "Generated image"
     html = str(render_image(ImagePart(image=PNG, alt="")))
     assert 'alt=""' in html and ">Enlarge image</span>" in html  # decorative, still a name
+
+
+# ----------------------------------------------------------------------------------------
+# a large URL is written once (issue 16)
+# ----------------------------------------------------------------------------------------
+
+BIG = data_url(png_bytes(8, 8) + b"\0" * 750_000)  # a PNG's magic number, then padding
+"""A 1 MB base64 data URL whose bytes are a PNG (so it is offered as a download)."""
+SMALL_CONSTANT = 2_000
+"""What a complete image's HTML may cost beyond its URL: markup, names, labels."""
+
+
+def parts_of(html: str) -> dict[str, Any]:
+    """The complete image's thumbnail, zoomed image, download link and copy button."""
+    (thumbnail,) = find(html, "img", class_="genui-image__img")
+    (zoomed,) = find(html, "img", class_="genui-image__zoomed")
+    links = find(html, "a", class_="genui-image__action genui-image__download")
+    copies = find(html, "button", class_="genui-image__action genui-image__copy")
+    return {"thumbnail": thumbnail, "zoomed": zoomed, "links": links, "copies": copies}
+
+
+def test_a_1_mb_data_url_image_is_written_once_in_the_thumbnail() -> None:
+    assert len(BIG) > 1_000_000
+    for r in (renderer(False), renderer(True)):
+        html = str(r.render(spec({"image": BIG, "filename": "hills.png"}, key="k")))
+        assert html.count(BIG) == 1
+        assert len(html) <= len(BIG) + SMALL_CONSTANT
+        assert parse_errors(html) == []
+        found = parts_of(html)
+        assert found["thumbnail"].get("src") == BIG  # works with no script
+        assert found["zoomed"].get("src") is None
+        assert found["zoomed"].get("data-genui-image-src") == ""
+        (link,) = found["links"]
+        assert link.get("href") is None and link.get("hidden") == ""  # never a dead link
+        assert link.get("data-genui-image-src") == "" and link.get("download") == "hills.png"
+        (copy,) = found["copies"]
+        assert copy.get("data-genui-copy-image") == "" and copy.get("hidden") == ""
+
+
+def test_a_stream_sends_a_1_mb_data_url_image_once_and_diffs_it_as_one_element() -> None:
+    stream = SpecStream()
+    (reset,) = stream.replace(spec({"image": BIG, "status": {"type": "running"}}, key="k"))
+    assert BIG not in reset.html  # a spinner: the URL is not shown yet
+    updates = stream.apply(
+        [{"op": "replace", "path": "/root/props/status", "value": {"type": "complete"}}]
+    )
+    assert sum(len(u.html) for u in updates) <= len(BIG) + SMALL_CONSTANT
+    assert [(u.op, u.target, u.html.count(BIG)) for u in updates] == [("replace", "/root", 1)]
+    html = updates[0].html  # the image node's HTML is one element: the figure
+    assert html.startswith("<figure") and html.endswith("</figure>")
+    assert html.count("<figure") == 1
+    assert stream.html().count(BIG) == 1
+    # a later change of another prop re-sends the figure: still the URL once
+    updates = stream.apply([{"op": "add", "path": "/root/props/alt", "value": "Hills"}])
+    assert [(u.op, u.target, u.html.count(BIG)) for u in updates] == [("replace", "/root", 1)]
+    assert len(updates[0].html) <= len(BIG) + SMALL_CONSTANT
+
+
+@pytest.mark.parametrize("image", [PNG, HTTPS + "&pad=" + "x" * MAX_REPEATED_URL_LENGTH])
+def test_which_urls_are_written_once_data_urls_and_long_urls(image: str) -> None:
+    part = ImagePart(image=image)
+    assert part.writes_url_once
+    html = str(render_image(part))
+    assert html.count(escape(image)) == 1
+    found = parts_of(html)
+    assert found["thumbnail"].get("src") == image
+    assert found["zoomed"].get("data-genui-image-src") == ""
+    (link,) = found["links"]
+    assert (link.get("href"), link.get("hidden")) == (None, "")
+    assert link.get("download") == ("image.png" if image == PNG else "image.webp")
+
+
+@pytest.mark.parametrize(
+    "image",
+    [HTTPS, "/files/chart.png", "blob:https://app.example.com/6f1c", "https://x.example/a.png"],
+)
+def test_short_urls_are_written_in_each_place_and_need_no_script(image: str) -> None:
+    part = ImagePart(image=image, filename="a.png")
+    assert not part.writes_url_once
+    html = str(render_image(part))
+    assert "data-genui-image-src" not in html
+    found = parts_of(html)
+    assert found["thumbnail"].get("src") == found["zoomed"].get("src") == image
+    (link,) = found["links"]
+    assert (link.get("href"), link.get("hidden")) == (image, None)
+    assert link.get("download") == part.download_name
+    (copy,) = found["copies"]
+    assert copy.get("data-genui-copy-image") == image
+
+
+def test_the_length_threshold_is_inclusive() -> None:
+    base = "https://images.example.com/a.png?q="
+    at = base + "x" * (MAX_REPEATED_URL_LENGTH - len(base))
+    assert len(at) == MAX_REPEATED_URL_LENGTH
+    assert not ImagePart(image=at).writes_url_once
+    assert str(render_image(ImagePart(image=at))).count(at) == 4
+    assert ImagePart(image=at + "x").writes_url_once
+    assert str(render_image(ImagePart(image=at + "x"))).count(at) == 1
+    assert not ImagePart().writes_url_once
+
+
+def test_the_download_marker_is_written_only_where_the_server_offers_the_download() -> None:
+    svg = "data:image/svg+xml;base64,PHN2ZyB4bWxucz0iaHR0cDovL3d3dy53My5vcmcvMjAwMC9zdmciLz4="
+    for image in (svg, data_url(b"<!doctype html><script>alert(1)</script>", "image/png")):
+        part = ImagePart(image=image, filename="a.png")
+        assert part.writes_url_once and part.download_url is None
+        html = str(render_image(part))
+        assert html.count(image) == 1
+        assert find(html, "a") == [] and "download" not in html
+        # the zoom and the copy still get the image from the thumbnail
+        assert html.count("data-genui-image-src") == 1
+        assert parts_of(html)["zoomed"].get("data-genui-image-src") == ""
+    r = Renderer()
+    configure_image_actions(r, ImageActions(download=False))
+    html = str(render_image(ImagePart(image=BIG), renderer=r))
+    assert find(html, "a") == [] and html.count("data-genui-image-src") == 1
+    assert html.count(BIG) == 1
 
 
 # ----------------------------------------------------------------------------------------

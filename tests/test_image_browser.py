@@ -210,6 +210,132 @@ def test_chromium_saves_a_download_under_the_type_of_its_bytes_never_the_agent_s
             assert_quiet(browser_oracle, page)
 
 
+# ----------------------------------------------------------------------------------------
+# a data: URL is written once: genui.js gives it to the zoom, the download and the copy
+# ----------------------------------------------------------------------------------------
+
+FINAL_BYTES = png_bytes(480, 300)
+_ZOOMED = "document.querySelector('img.genui-image__zoomed')"
+_STUB_CLIPBOARD = """() => {
+  window.copied = [];
+  window.ClipboardItem = function (items) { this.items = items; };
+  Object.defineProperty(navigator, "clipboard", {configurable: true, value: {
+    write: async (items) => {
+      for (const item of items) {
+        for (const [type, blob] of Object.entries(item.items)) {
+          const bytes = new Uint8Array(await blob.arrayBuffer());
+          window.copied.push({type, size: bytes.length, head: Array.from(bytes.slice(0, 8))});
+        }
+      }
+    },
+  }});
+}"""
+"""A recording clipboard (the page is not a secure context: it has none of its own)."""
+_FETCH_HREF = """async () => {
+  const link = document.querySelector("a[download]");
+  const bytes = new Uint8Array(await (await fetch(link.href)).arrayBuffer());
+  return {size: bytes.length, sum: bytes.reduce((a, b) => (a * 31 + b) % 1000000007, 0)};
+}"""
+
+
+def _checksum(data: bytes) -> int:
+    total = 0
+    for byte in data:
+        total = (total * 31 + byte) % 1_000_000_007
+    return total
+
+
+def test_a_data_url_image_is_sent_once_and_genui_js_gives_it_to_zoom_download_and_copy(
+    browser_oracle: BrowserOracle,
+) -> None:
+    html = page_for(browser_oracle, STATES["complete"])
+    assert html.count(FINAL) == 1
+    with browser_oracle.open(html, width=640, height=420) as page:
+        # the zoom shows the full image
+        assert page.evaluate(f"{_ZOOMED}.getAttribute('src')") == FINAL
+        page.locator(".genui-image__zoom").click()
+        assert page.get_by_role("dialog", name="A sun over green hills").is_visible()
+        page.wait_for_function(f"{_ZOOMED}.complete && {_ZOOMED}.naturalWidth > 0")
+        assert page.evaluate(f"{_ZOOMED}.naturalWidth") == 480
+        page.keyboard.press("Escape")
+        # the download link, shown by genui.js, saves the image's bytes under its type
+        link = page.locator("a[download]")
+        assert link.is_visible() and link.get_attribute("href") == FINAL
+        with page.expect_download() as download:
+            link.click()
+        assert download.value.suggested_filename == "hills.png"
+        assert download.value.url == FINAL
+        size_and_sum = page.evaluate(_FETCH_HREF)
+        assert size_and_sum == {"size": len(FINAL_BYTES), "sum": _checksum(FINAL_BYTES)}
+        # copy reads the thumbnail's image
+        page.evaluate(_STUB_CLIPBOARD)
+        copy = page.locator(".genui-image__copy")
+        assert copy.is_visible()
+        copy.click()
+        page.wait_for_function("document.querySelector('.genui-image__copy').dataset.genuiCopied")
+        assert page.evaluate("window.copied") == [
+            {"type": "image/png", "size": len(FINAL_BYTES), "head": list(FINAL_BYTES[:8])}
+        ]
+        assert_quiet(browser_oracle, page)
+
+
+def test_an_image_added_later_is_enhanced_by_genui_enhance(browser_oracle: BrowserOracle) -> None:
+    fragment = str(RENDERER.render({"root": {"component": "Image", "props": {"image": FINAL}}}))
+    html = page_for(browser_oracle, STATES["running"])
+    with browser_oracle.open(html, width=640, height=420) as page:
+        page.evaluate(
+            """(html) => {
+                 const box = document.createElement("div");
+                 document.body.append(box);
+                 window.genui.applyUpdate(box, {op: "reset", html});
+                 window.genui.enhance(box);
+               }""",
+            fragment,
+        )
+        figure = page.locator("figure.genui-image--complete")
+        assert figure.locator("a[download]").get_attribute("href") == FINAL
+        assert figure.locator("a[download]").is_visible()
+        assert figure.locator("img.genui-image__zoomed").get_attribute("src") == FINAL
+        assert figure.locator(".genui-image__copy").is_visible()
+
+
+def test_without_the_script_a_data_url_image_shows_and_zooms_with_no_dead_link(
+    browser_oracle: BrowserOracle,
+) -> None:
+    html = page_for(browser_oracle, STATES["complete"], with_script=False)
+    with browser_oracle.open(html, width=640, height=420) as page:
+        assert page.evaluate("document.querySelector('img.genui-image__img').naturalWidth") == 480
+        page.locator(".genui-image__zoom").click()
+        assert page.get_by_role("dialog", name="A sun over green hills").is_visible()
+        # the zoomed image needs genui.js: its alt text shows, nothing is requested
+        assert page.evaluate(f"{_ZOOMED}.hasAttribute('src')") is False
+        page.keyboard.press("Escape")
+        link = page.locator("a[download]")
+        assert link.count() == 1 and not link.is_visible()  # hidden: no link without href
+        assert link.get_attribute("href") is None
+        assert not page.locator(".genui-image__copy").is_visible()
+        assert_quiet(browser_oracle, page)
+
+
+def test_a_short_same_origin_url_keeps_zoom_and_download_without_the_script(
+    browser_oracle: BrowserOracle,
+) -> None:
+    url = browser_oracle.serve("/img/hills.png", FINAL_BYTES, "image/png")
+    props = {"image": url, "alt": "A sun over green hills", "filename": "hills.png"}
+    html = page_for(browser_oracle, props, with_script=False)
+    assert html.count(url) == 4  # thumbnail, zoom, download, copy: no script needed
+    with browser_oracle.open(html, width=640, height=420) as page:
+        page.locator(".genui-image__zoom").click()
+        page.wait_for_function(f"{_ZOOMED}.complete && {_ZOOMED}.naturalWidth > 0")
+        assert page.evaluate(f"{_ZOOMED}.naturalWidth") == 480
+        page.keyboard.press("Escape")
+        link = page.locator("a[download]")
+        assert link.is_visible() and link.get_attribute("href") == url
+        with page.expect_download() as download:
+            link.click()
+        assert download.value.suggested_filename == "hills.png"
+
+
 def test_copy_is_hidden_without_the_script_and_offered_with_it(
     browser_oracle: BrowserOracle,
 ) -> None:

@@ -16,6 +16,11 @@ happened for the other reasons; and for a complete image, the image with a zoom 
 copy (revealed by ``genui.js``) and, when the application configures it with
 :func:`image_component` (or :func:`configure_image_actions`), regenerate.
 
+A large URL is written once (:attr:`ImagePart.writes_url_once`: every ``data:`` URL, and any
+URL longer than :data:`MAX_REPEATED_URL_LENGTH`): in the thumbnail's ``src`` only, and
+``genui.js`` gives it to the zoomed image, the download link (hidden until then) and the copy
+button. A 1 MB base64 image is then a fragment of about 1 MB, not 4 MB.
+
 Every URL written into the page is the ``image`` prop after the image URL policy
 (:data:`genui.ImageUrl`), or the application's own regenerate URL after
 :func:`genui.sanitize_url`: never a value straight from the spec.
@@ -71,6 +76,9 @@ MAX_ERROR_LENGTH: Final = 2_000
 """Longest ``status.error`` message accepted."""
 DEFAULT_ALT: Final = "Generated image"
 """The alternative text of an image with neither ``alt`` nor ``filename``."""
+MAX_REPEATED_URL_LENGTH: Final = 1_024
+"""Longest image URL written more than once (thumbnail, zoom, download, copy): a longer one,
+and every ``data:`` URL, is written once (see :attr:`ImagePart.writes_url_once`)."""
 
 
 def _tag_required(schema: dict[str, Any]) -> None:
@@ -346,6 +354,22 @@ class ImagePart(PropsModel):
         return "complete" if self.image is not None else "unavailable"
 
     @property
+    def writes_url_once(self) -> bool:
+        """Whether the HTML carries the image URL once, in the thumbnail's ``src``.
+
+        True for every ``data:`` URL and for any URL longer than
+        :data:`MAX_REPEATED_URL_LENGTH`. Then the zoomed image, the download link and the copy
+        button carry a marker instead of the URL and ``genui.js`` gives them the
+        thumbnail's: without the script, the zoom shows the alternative text and the
+        download link stays hidden. Shorter ``http(s)``, relative and ``blob:`` URLs are
+        written in each place and need no script.
+        """
+        url = self.image
+        if url is None:
+            return False
+        return len(url) > MAX_REPEATED_URL_LENGTH or url[:5].lower() == "data:"
+
+    @property
     def preview(self) -> str | None:
         """The partial preview to show while running: ``image`` when ``progress`` is given."""
         status = self.status
@@ -502,7 +526,7 @@ def write_image(element: Element[ImagePart]) -> str:
     # The state implies the two checks below; they tell the type checker.
     reason = props.reason
     if state == "failed" and reason is not None:
-        actions = _actions(props, path, key, src=None)
+        actions = _actions(props, path, key, src=None, single_url=False)
         return f"{_failed(props, reason, cls, ident)}\n{actions}</figure>"
     image = props.image
     if state == "complete" and image is not None:
@@ -538,12 +562,19 @@ def _running(props: ImagePart, cls: str, ident: str) -> str:
 def _complete(
     props: ImagePart, image: str, cls: str, ident: str, path: str, key: str | None, node_id: str
 ) -> str:
-    """The image in a zoom button, the zoom dialog (a popover, no script) and the actions."""
+    """The image in a zoom button, the zoom dialog (a popover, no script) and the actions.
+
+    A URL written once (:attr:`ImagePart.writes_url_once`) is the thumbnail's ``src`` only:
+    the zoomed image carries ``data-genui-image-src`` instead, and ``genui.js`` copies the
+    thumbnail's ``src`` into it.
+    """
     src = escape_html(image)
+    single_url = props.writes_url_once
     label = props.label
     alt = escape_html(label)
     enlarge = "Enlarge image: " if label else "Enlarge image"
     zoom = f"{node_id}-zoom"
+    zoomed = " data-genui-image-src" if single_url else f' src="{src}"'
     return (
         f'<figure class="{cls} genui-image--complete"{ident}>\n'
         f'<button type="button" class="genui-image__zoom" popovertarget="{zoom}"'
@@ -554,10 +585,10 @@ def _complete(
         f' aria-label="{alt if label else "Image"}">\n'
         f'<button type="button" class="genui-image__close" popovertarget="{zoom}"'
         ' popovertargetaction="hide" autofocus>Close</button>\n'
-        f'<img class="genui-image__zoomed" src="{src}" alt="{alt}" loading="lazy"'
+        f'<img class="genui-image__zoomed"{zoomed} alt="{alt}" loading="lazy"'
         ' decoding="async">\n'
         "</dialog>\n"
-        f"{_actions(props, path, key, src=src)}</figure>"
+        f"{_actions(props, path, key, src=src, single_url=single_url)}</figure>"
     )
 
 
@@ -584,12 +615,15 @@ def _unavailable(props: ImagePart, cls: str, ident: str) -> str:
     )
 
 
-def _actions(props: ImagePart, path: str, key: str | None, *, src: str | None) -> str:
+def _actions(
+    props: ImagePart, path: str, key: str | None, *, src: str | None, single_url: bool
+) -> str:
     """The actions row, or "" when there is nothing to offer.
 
     ``src`` is the escaped URL of a complete image, None for a failed one: download and copy
     are offered for complete images only, regenerate for both when the application
-    configured it.
+    configured it. With ``single_url`` (the URL is written in the thumbnail only), the copy
+    button's ``data-genui-copy-image`` is empty: ``genui.js`` copies the thumbnail's image.
     """
     actions = props.actions
     parts: list[str] = []
@@ -597,11 +631,13 @@ def _actions(props: ImagePart, path: str, key: str | None, *, src: str | None) -
         if actions is None or actions.download:
             download_url = props.download_url
             if download_url is not None:
-                parts.append(_download(download_url, props.download_name))
+                shared = single_url and download_url == props.image
+                parts.append(_download(download_url, props.download_name, shared=shared))
         if actions is None or actions.copy:
+            copied = " data-genui-copy-image" if single_url else f' data-genui-copy-image="{src}"'
             parts.append(
                 '<button type="button" class="genui-image__action genui-image__copy" hidden'
-                f' data-genui-copy-image="{src}">Copy'
+                f"{copied}>Copy"
                 '<span class="genui-visually-hidden"> image</span></button>\n'
             )
     if actions is not None:
@@ -610,12 +646,18 @@ def _actions(props: ImagePart, path: str, key: str | None, *, src: str | None) -
     return f'<div class="genui-image__actions">\n{row}</div>\n' if row else ""
 
 
-def _download(download_url: str, download_name: str) -> str:
-    """The download link: :attr:`ImagePart.download_url`, offered as ``download_name``."""
+def _download(download_url: str, download_name: str, *, shared: bool) -> str:
+    """The download link: :attr:`ImagePart.download_url`, offered as ``download_name``.
+
+    ``shared``: the download URL is the image URL written once, in the thumbnail; the link is
+    written hidden, without ``href``, marked ``data-genui-image-src``, and ``genui.js`` gives
+    it the thumbnail's ``src`` and shows it. The marker is written only here, so the script
+    makes a link of nothing the server would not have offered.
+    """
     name = escape_html(download_name)
+    target = " hidden data-genui-image-src" if shared else f' href="{escape_html(download_url)}"'
     return (
-        '<a class="genui-image__action genui-image__download"'
-        f' href="{escape_html(download_url)}" download="{name}">'
+        f'<a class="genui-image__action genui-image__download"{target} download="{name}">'
         f'Download<span class="genui-visually-hidden"> {name}</span></a>\n'
     )
 

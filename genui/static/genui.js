@@ -6,6 +6,8 @@
  *   element. EventSource resumes with Last-Event-ID;
  *   a genui-error event shows its alert, clears aria-busy and stops reconnecting.
  * - [data-genui-copy]: copy buttons (shown only when this script runs).
+ * - [data-genui-image-src]: an Image's zoomed image and download link whose URL the server
+ *   wrote once, in the thumbnail's src: they get that src (the link is shown then).
  * - [data-genui-event]: buttons that dispatch an app-named CustomEvent (image regenerate).
  * - form[data-genui-action]: action forms (genui.starlette's endpoint) submitted with fetch
  *   and answered in place: updates applied, inline errors, refusals in the form's summary.
@@ -110,6 +112,31 @@
     });
   }
 
+  /* The src attribute of the thumbnail of the Image figure holding element, or null. A large
+   * image URL (a data: URL, or one over 1,024 characters) is written once, there. */
+  function thumbnailSource(element) {
+    var figure = element.closest("figure.genui-image");
+    var thumbnail = figure && figure.querySelector(".genui-image__zoom > img.genui-image__img");
+    return thumbnail ? thumbnail.getAttribute("src") : null;
+  }
+
+  /* [data-genui-image-src]: the zoomed image gets the thumbnail's src; so does the download
+   * link, which is then shown. The server writes the marker on a link only when it offers
+   * that very URL as the download (ImagePart.download_url; the file name is the server's
+   * download attribute), so nothing else ever becomes a download. */
+  function enableImageSource(element) {
+    if (element.genuiImageSource) return;
+    var source = thumbnailSource(element);
+    if (!source) return;
+    element.genuiImageSource = true;
+    if (element.matches("img.genui-image__zoomed")) {
+      element.setAttribute("src", source);
+    } else if (element.matches("a.genui-image__download[download]")) {
+      element.setAttribute("href", source);
+      element.hidden = false;
+    }
+  }
+
   function enableCopy(button) {
     if (button.genuiCopy) return;
     button.genuiCopy = true;
@@ -117,7 +144,10 @@
     button.addEventListener("click", function () {
       var text = button.getAttribute("data-genui-copy") || "";
       var done = function () { button.setAttribute("data-genui-copied", "true"); };
-      var source = button.getAttribute("data-genui-copy-image");
+      /* an empty data-genui-copy-image: the image's URL is the thumbnail's src */
+      var source = button.hasAttribute("data-genui-copy-image")
+        ? button.getAttribute("data-genui-copy-image") || thumbnailSource(button)
+        : null;
       if (source && window.ClipboardItem && navigator.clipboard && navigator.clipboard.write) {
         fetch(source).then(function (response) { return response.blob(); }).then(function (blob) {
           var item = {};
@@ -292,6 +322,7 @@
   }
 
   function enhance(root) {
+    root.querySelectorAll("[data-genui-image-src]").forEach(enableImageSource);
     root.querySelectorAll("[data-genui-copy], [data-genui-copy-image]").forEach(enableCopy);
     root.querySelectorAll("[data-genui-event]").forEach(enableEvent);
     root.querySelectorAll("form[data-genui-action]").forEach(enableAction);
