@@ -157,6 +157,17 @@ def _trusted(html: str) -> Markup:
     return Markup(html)  # noqa: S704 - only ever called on genui's own render output
 
 
+def _join(parts: list[str]) -> str:
+    """``"".join(parts)``, emptying ``parts``: its pieces are freed as soon as they are joined.
+
+    What the caller does next copies the whole again (a writer wraps it in its element,
+    :class:`Markup` copies it), so two copies of the HTML are alive at once, not three.
+    """
+    html = "".join(parts)
+    parts.clear()
+    return html
+
+
 class RenderCache:
     """Remembers validated and rendered subtrees by node identity and path.
 
@@ -361,7 +372,7 @@ class _CompiledWalk:
                         raise _NotCompiledError
                     child_path = f"{path}/children/{index}"
                     parts.append(self.node(child, resolved[name], child_path))
-            html = "".join(parts)
+            html = _join(parts)  # the parts go before the writer copies the whole
         if "action" in entry.prop_names and node.props.action is not None:
             raise _NotCompiledError  # bindings are checked against the allowlist by the walk
         written = self.renderer._write(entry, node.props, html, path, node.key)
@@ -602,40 +613,67 @@ class Renderer:
         than a dropped URL, anything invalid, any limit reached. Only what the
         precise path would render exactly the same way is rendered here.
         """
+        walked = self._walk_compiled(text)
+        if walked is None:
+            return None
+        parts, report = walked
+        return RenderResult(_trusted(_join(parts)), report)
+
+    def _walk_compiled(
+        self, text: str | bytes | bytearray
+    ) -> tuple[list[str], SanitizeReport] | None:
+        """The HTML of each root item of ``text`` and the report, or None (the precise path).
+
+        The validated tree is freed when this returns, before its HTML is joined.
+        """
+        validated = self._validate_compiled(text)
+        if validated is None:
+            return None
+        root, collector, resolved = validated
+        walk = _CompiledWalk(self, collector, compiled_registry(self._registry).counted)
+        try:
+            if type(root) is list:
+                parts = [walk.root(value, f"/root/{index}") for index, value in enumerate(root)]
+            else:
+                parts = [walk.root(root, "/root")]
+        except _NotCompiledError:
+            return None
+        if len(walk.report) != len(collector):  # an event no node claimed: be precise
+            return None
+        if resolved and walk.report:  # its paths point into the resolved tree
+            return None
+        return parts, walk.report
+
+    def _validate_compiled(
+        self, text: str | bytes | bytearray
+    ) -> tuple[Any, IndexedReport, bool] | None:
+        """The one-pass validation of ``text``: its root, its events, whether it had state.
+
+        None when the text needs the precise path. The decoded document is freed when this
+        returns (the tree holds what it needs of it), before anything is rendered.
+        """
         try:
             data = _decode_within_limits(text, self.limits)
-            resolution = None
+            resolved = False
             if type(data) is dict and "state" in data and "root" in data:
                 resolution = resolve(data["root"], data["state"], self.limits, record=False)
                 if resolution.errors:
                     return None
                 data = {"root": resolution.root}
+                resolved = True
         except Exception:
             return None
-        compiled = compiled_registry(self._registry)
         collector = IndexedReport()
         context = validation_context(
             policy=self.url_policy, report=collector, strict=self.strict, limits=self.limits
         )
         try:
-            root = compiled.validate(data, context, normalize=_has_null(text))
+            root = compiled_registry(self._registry).validate(
+                data, context, normalize=_has_null(text)
+            )
         except ValidationError:
             return None
-        walk = _CompiledWalk(self, collector, compiled.counted)
-        try:
-            if type(root) is list:
-                html = "".join(
-                    [walk.root(value, f"/root/{index}") for index, value in enumerate(root)]
-                )
-            else:
-                html = walk.root(root, "/root")
-        except _NotCompiledError:
-            return None
-        if len(walk.report) != len(collector):  # an event no node claimed: be precise
-            return None
-        if resolution is not None and walk.report:  # its paths point into the resolved tree
-            return None
-        return RenderResult(_trusted(html), walk.report)
+        return root, collector, resolved
 
     def render_node(
         self,
