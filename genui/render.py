@@ -504,8 +504,10 @@ class Renderer:
             fast = self._render_compiled(spec)  # never a node with an action (see the walk)
             if fast is not None:
                 return fast
-        checked = self.check(spec, cache=cache)
-        return self.write(checked, cache=cache, surface=surface, feedback=feedback)
+        # handed over, not kept: write() frees the validation before it joins the HTML
+        return self.write(
+            self.check(spec, cache=cache), cache=cache, surface=surface, feedback=feedback
+        )
 
     def validate(self, spec: Any) -> ValidationResult:
         """:func:`genui.validate` with this renderer's registry, URL policy and limits."""
@@ -557,15 +559,17 @@ class Renderer:
             cache = None  # this render shows one submission: nothing of it is reused
         budget = OutputBudget(self.limits.max_output_chars)
         if isinstance(root, list):
-            html = "".join(
-                [
-                    self._write_value(value, f"/root/{index}", result, cache, scope, budget)
-                    for index, value in enumerate(root)
-                ]
-            )
+            parts = [
+                self._write_value(value, f"/root/{index}", result, cache, scope, budget)
+                for index, value in enumerate(root)
+            ]
         else:
-            html = self._write_value(root, "/root", result, cache, scope, budget)
-        return RenderResult(_trusted(html), result.report)
+            parts = [self._write_value(root, "/root", result, cache, scope, budget)]
+        report = result.report
+        # The clean tree goes before the HTML is joined, unless the caller keeps the result
+        # (render_with_report does not): the peak is then the HTML twice, not that and the tree
+        del result, clean, root
+        return RenderResult(_trusted(_join(parts)), report)
 
     def write_node(
         self,
