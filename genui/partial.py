@@ -31,6 +31,7 @@ from ijson.utils import sendable_list
 from pydantic import ValidationError
 
 from genui.errors import ErrorDetail, GenerativeUIError, GenerativeUIValidationError
+from genui.flat import error_as_sent, legacy_members
 from genui.jsontext import LONE_SURROGATE as _LONE_SURROGATE_AT
 from genui.jsontext import RAW_CONTROL as _RAW_CONTROL
 from genui.jsontext import lone_surrogate
@@ -170,6 +171,8 @@ class SpecAssembler:
         self._nodes = 0
         self._values = 0
         self._error: GenerativeUIError | None = None
+        self._flat: dict[str, frozenset[str]] = {}
+        """The member names of each flat ``$type`` node seen, by its pointer (as sent)."""
         self._tail = ""
         """The end of the text so far, whose escapes the next chunk may still pair up."""
         self._edge = _TokenEdge()
@@ -457,12 +460,52 @@ class SpecAssembler:
         self._store(self._stack[-1], value)
 
     def _validate_node(self, frame: _Frame) -> GenerativeUINode:
+        members = self._legacy(frame, frame.value)
+        props = members.get("props") if members is not frame.value else None
+        if isinstance(props, dict) and len(props) > self._limits.max_props_per_node:
+            raise _too_much(
+                frame.path, "too_many_props", f"more than {self._limits.max_props_per_node} props"
+            )
         try:
-            return GenerativeUINode.model_validate(frame.value)
+            return GenerativeUINode.model_validate(members)
         except ValidationError as exc:
-            raise translate_validation_error(
-                exc, frame.value, base=format_pointer(frame.path), root_model="node"
-            ) from None
+            error = translate_validation_error(
+                exc, members, base=format_pointer(frame.path), root_model="node"
+            )
+            raise error_as_sent(error, self._flat.get) from None  # (its paths are full)
+
+    def _legacy(self, frame: _Frame, members: dict[str, Any]) -> dict[str, Any]:
+        """A node's members in the legacy shape (a flat node's are read as such)."""
+        if "$type" not in members:
+            return members
+        self._flat[format_pointer(frame.path)] = frozenset(members)
+        legacy = legacy_members(members)
+        if "children" in members:
+            legacy["children"] = members["children"]
+        return legacy
+
+    def as_sent(self, error: GenerativeUIError) -> GenerativeUIError:
+        """``error`` (legacy paths into the spec) with its paths into the text as sent.
+
+        Flat nodes are read in the legacy shape and the spec is read out of its envelope;
+        what a check of the assembled spec finds is mapped back here.
+        """
+        first = self._stack[0] if self._stack else None
+        document = first.value if first is not None else self._document
+        enveloped = (
+            isinstance(document, dict)
+            and "root" not in document
+            and ("spec" in document or (first is not None and first.key == "spec"))
+        )
+        base = "/spec" if enveloped else ""
+        flat = self._flat
+        if not flat and not base:
+            return error
+
+        def members(node: str) -> frozenset[str] | None:
+            return flat.get(base + node)
+
+        return error_as_sent(error, members, base=base)
 
     def _spec_document(self) -> tuple[Any, str]:
         """The spec in the document (inside a ``{"spec": ...}`` envelope) and its pointer."""
@@ -527,19 +570,22 @@ class SpecAssembler:
 
     def _materialize_node(self, frame: _Frame, open_child: Any) -> Any:
         members: dict[str, Any] = frame.value
-        if not isinstance(members.get("component"), str):
+        flat = "$type" in members
+        if not isinstance(members.get("$type" if flat else "component"), str):
             return _HELD
         pending = frame.key
         if pending is not None and pending != "children":
             return _HELD  # a member (props, most often) is still arriving
-        if "props" not in members and not frame.seen_children:
-            return _HELD  # props usually come next: do not flash an empty node
+        if not frame.seen_children and (flat or "props" not in members):
+            return _HELD  # props usually come next (a flat node's: any member): no flash
         # The node's own members (component, props, key) change rarely: validate them (and
         # ask ``accept``) once per change, then only swap in the children, which are
         # validated nodes and checked leaves already.
         own = len(members) - ("children" in members)
         if frame.shell is None or frame.shell_members != own:
-            shell = {name: value for name, value in members.items() if name != "children"}
+            shell = self._legacy(
+                frame, {name: value for name, value in members.items() if name != "children"}
+            )
             try:
                 frame.shell = GenerativeUINode.model_validate(shell)
             except ValidationError:

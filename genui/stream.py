@@ -68,6 +68,7 @@ from pydantic import BaseModel, ValidationError
 
 from genui.envelope import ActionSurface
 from genui.errors import GenerativeUIError, GenerativeUIPatchError, GenerativeUIValidationError
+from genui.flat import FLAT_META, document_members, error_as_sent, legacy_members
 from genui.htmltext import identity_attrs
 from genui.jsontext import decode_json
 from genui.limits import Limits, check_value_limits
@@ -81,6 +82,7 @@ from genui.patch import (
     parse_patch_ops,
     text_chars,
 )
+from genui.pointer import format_pointer
 from genui.registry import Registry
 from genui.render import RenderCache, Renderer
 from genui.sanitize import SanitizeReport
@@ -271,7 +273,14 @@ class SpecStream:
         self._received += len(text)
         if not self._assembler.changed:
             return []
-        return self._change(self._assembler.current())
+        return self._text_change(self._assembler.current())
+
+    def _text_change(self, spec: GenerativeUISpec | None) -> list[Update]:
+        """:meth:`_change` to what the text gives; errors with paths into the text as sent."""
+        try:
+            return self._change(spec)
+        except GenerativeUIError as error:
+            raise self._assembler.as_sent(error) from None
 
     def apply(self, ops: Any) -> list[Update]:
         """Apply a JSON Patch (a list of ops, JSON text or JSONL) or a merge patch (a dict).
@@ -299,10 +308,14 @@ class SpecStream:
             plain = parse_patch_ops(ops)
             document = apply_json_patch(current, plain)
         received = self._received + size
-        updates = self._state_updates(plain, document) if self._mode == "patch" else None
-        if updates is None:
-            spec = self._spec_from_document(document, received)
-            updates = self._change(spec, force_version=True)
+        _spec_in(document)  # an envelope's own problems: paths into the document as sent
+        try:
+            updates = self._state_updates(plain, document) if self._mode == "patch" else None
+            if updates is None:
+                spec = self._spec_from_document(document, received)
+                updates = self._change(spec, force_version=True)
+        except GenerativeUIError as error:
+            raise self._as_sent(error, document) from None
         self._mode, self._document = "patch", document  # only once the change is shown
         self._received = received
         return updates
@@ -337,12 +350,19 @@ class SpecStream:
         self._closed = True
         if self._mode == "text":
             self._assembler.finish()
-            updates = self._change(self._assembler.current())
+            updates = self._text_change(self._assembler.current())
         else:
             updates = []
         if self._spec is None:
             raise GenerativeUIValidationError.single("", "incomplete", "no spec was received")
-        self.renderer.render(parse_spec(self._spec.model_dump(mode="python"), limits=self.limits))
+        try:
+            self.renderer.render(
+                parse_spec(self._spec.model_dump(mode="python"), limits=self.limits)
+            )
+        except GenerativeUIError as error:
+            if self._mode == "text":
+                raise self._assembler.as_sent(error) from None
+            raise self._as_sent(error, self._document) from None
         return updates
 
     def bound_fields(self, path: str) -> dict[str, str]:
@@ -489,7 +509,9 @@ class SpecStream:
             return None
         if checked.report or not isinstance(document, Mapping) or not isinstance(before, Mapping):
             return None
-        if document.keys() != before.keys() or document.get("root") is not before.get("root"):
+        if "root" not in document or document.keys() != before.keys():
+            return None  # (an envelope's state patches take the whole check)
+        if document.get("root") is not before.get("root"):
             return None
         if not isinstance(ops, Mapping) and any(op.get("op") == "copy" for op in ops):
             return None  # a copy's cost is counted by the whole check
@@ -628,9 +650,11 @@ class SpecStream:
             shell = None
             if "shell" in self.ops and _same_children(old.children, new.children):
                 shell = self._shell(old, new, path)
-            if shell is None:
-                shell = Update("replace", path, self._render(new, path))
-            return [shell]
+            if shell is not None:
+                return [shell]
+            shown_html = self._cache.get(old, path)
+            html = self._render(new, path)
+            return [] if html == shown_html else [Update("replace", path, html)]  # equal props
         kept = min(len(old.children), len(new.children))
         updates: list[Update] = []
         if len(new.children) < len(old.children):
@@ -666,6 +690,10 @@ class SpecStream:
             if appended is None:
                 return [Update("replace", path, self._render(new, path))]
             updates.append(appended)
+        if not updates:  # the same HTML: remembered for the new node too (equal props later)
+            remembered = self._cache.get(old, path)
+            if remembered is not None:
+                self._cache.put(new, path, remembered)
         return updates
 
     def _remove_trailing(
@@ -813,10 +841,7 @@ class SpecStream:
         on changed paths are looked at. The map is rebuilt when it has grown
         well past the spec (amortized, bounded memory).
         """
-        if not isinstance(document, Mapping):
-            raise GenerativeUIPatchError(
-                "the patched document is not an object", code="invalid_spec"
-            )
+        document = _spec_in(document)
         try:
             root = document.get("root")
             if isinstance(root, list):  # unchanged leading items: in bulk, no descent
@@ -880,7 +905,18 @@ class SpecStream:
         cached = self._nodes_by_object.get(id(value))
         if cached is not None and cached[0] is value:
             return cached[1], cached[2], cached[3]
-        chars = check_value_limits(value.get("props"), self.limits, f"{path}/props")
+        given = value
+        if "$type" in value:  # assistant-ui's flat shape: read as the legacy members
+            chars = check_value_limits(
+                {name: item for name, item in value.items() if name not in FLAT_META},
+                self.limits,
+                f"{path}/props",  # (a legacy path, as every other: mapped back on error)
+            )
+            value = legacy_members(value)
+            if "children" in given:
+                value["children"] = given["children"]
+        else:
+            chars = check_value_limits(value.get("props"), self.limits, f"{path}/props")
         for name in ("component", "key"):
             member = value.get(name)
             if isinstance(member, str):
@@ -910,7 +946,7 @@ class SpecStream:
         node = self._node_of(candidate, path, known)
         if known is not None:
             self._lists[f"{path}/children/"] = known._replace(node=node)
-        self._nodes_by_object[id(value)] = (value, node, size, chars)
+        self._nodes_by_object[id(given)] = (given, node, size, chars)
         return node, size, chars
 
     def _node_of(self, candidate: Any, path: str, known: _Children | None) -> GenerativeUINode:
@@ -963,6 +999,20 @@ class SpecStream:
             )
 
     @staticmethod
+    def _as_sent(error: GenerativeUIError, document: Any) -> GenerativeUIError:
+        """``error`` with its paths into ``document`` as sent (flat nodes, an envelope).
+
+        Nodes are converted to the legacy shape, and the spec is read out of its
+        envelope, before they are checked: the paths of what the check finds are mapped
+        back here.
+        """
+        if isinstance(error, GenerativeUIPatchError) and error.code != "invalid_spec":
+            return error  # an op that failed: its path is into the document already
+        enveloped = isinstance(document, Mapping) and document is not _spec_in(document)
+        spec = document["spec"] if enveloped else document
+        return error_as_sent(error, document_members(spec), base="/spec" if enveloped else "")
+
+    @staticmethod
     def _patch_error(error: GenerativeUIValidationError) -> GenerativeUIPatchError:
         detail = error.errors[0]
         return GenerativeUIPatchError(
@@ -971,6 +1021,35 @@ class SpecStream:
             code="invalid_spec",
             details=error.errors,
         )
+
+
+def _spec_in(document: Any) -> Mapping[str, Any]:
+    """The spec object in a patched document: the document, or the spec in its envelope.
+
+    An envelope is a ``render_gui`` tool call's arguments ``{"spec": ...}`` or a message
+    part ``{"type": "generative-ui", "spec": ...}``, as :func:`genui.validate` reads them.
+    """
+    if not isinstance(document, Mapping):
+        raise GenerativeUIPatchError("the patched document is not an object", code="invalid_spec")
+    if "root" in document or "spec" not in document:
+        return document
+    for key in document:
+        if key not in ("spec", "type"):
+            raise GenerativeUIPatchError(
+                f"unexpected key {key[:80]!r} beside 'spec'",
+                path=format_pointer([key]),
+                code="invalid_spec",
+            )
+    if document.get("type", "generative-ui") != "generative-ui":
+        raise GenerativeUIPatchError(
+            "a message part's type must be 'generative-ui'", path="/type", code="invalid_spec"
+        )
+    spec = document["spec"]
+    if not isinstance(spec, Mapping):
+        raise GenerativeUIPatchError(
+            "'spec' must be a spec object", path="/spec", code="invalid_spec"
+        )
+    return spec
 
 
 def _inside_action(spec: GenerativeUISpec, path: str) -> bool:

@@ -24,15 +24,14 @@ the same HTML as ``spec`` (a property test draws specs with
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Final
+from typing import Any
 
 from pydantic import JsonValue
 
+from genui.flat import legacy_members
 from genui.spec import GenerativeUISpec
 
 __all__ = ["from_assistant_ui", "to_assistant_ui"]
-
-_META: Final = {"$type", "$key", "$action", "$repeat", "$visible", "children"}
 
 
 def to_assistant_ui(spec: Any, *, part: bool = False) -> dict[str, JsonValue]:
@@ -115,7 +114,7 @@ def _node(value: Any) -> Any:
             into.append(item)
             continue
         if "$type" in item:
-            node = _legacy_of_flat(item)
+            node = legacy_members(item)
         elif "component" in item:
             node = dict(item)
         else:
@@ -132,24 +131,3 @@ def _node(value: Any) -> Any:
         # siblings are popped in order; each appends to its own parent's list
         stack.extend((child, converted) for child in reversed(items))
     return result[0]
-
-
-def _legacy_of_flat(flat: Mapping[str, Any]) -> dict[str, Any]:
-    props = {name: value for name, value in flat.items() if name not in _META}
-    node: dict[str, Any] = {"component": flat["$type"]}
-    binding = flat.get("$action")
-    if "$action" in flat:
-        if isinstance(binding, Mapping) and "action" not in props:
-            params = {name: value for name, value in binding.items() if name != "type"}
-            props["action"] = {"name": binding.get("type"), "params": params}
-        else:
-            props["$action"] = binding  # not an action binding: left for validate to report
-    if props:
-        node["props"] = props
-    key = flat.get("$key")
-    if key is not None:
-        node["key"] = str(key) if type(key) is int else key
-    for flat_name, name in (("$repeat", "repeat"), ("$visible", "visible")):
-        if flat.get(flat_name) is not None:
-            node[name] = flat[flat_name]
-    return node

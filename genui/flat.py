@@ -1,0 +1,201 @@
+"""assistant-ui's flat ``$type`` node read in genui's legacy node shape, and paths back.
+
+A flat node is one object: ``{"$type": <component>, <prop>: ..., "children": [...],
+"$key": ..., "$action": {"type": <name>, <param>: ...}, "$repeat": ..., "$visible": ...}``.
+:func:`legacy_members` restructures one such node into the legacy members
+``{"component", "props", "key", "repeat", "visible"}`` (children are left to the caller,
+which converts them in its own order), checking nothing: members that are not a node's
+(``$foo``) are kept as props, so validation refuses them rather than losing them.
+
+Whatever validates the legacy members reports problems at legacy paths
+(``/root/0/props/title``); :func:`path_as_sent` turns such a path into the path of the
+same value in the document as the agent wrote it (``/root/0/title``), given which nodes
+were flat. :func:`genui.validate` reads flat nodes natively; the streaming parser, the
+patch stream and :func:`genui.formats.assistant_ui.from_assistant_ui` use this module.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Collection, Mapping
+from typing import Any, Final
+
+from genui.errors import (
+    ErrorDetail,
+    GenerativeUIError,
+    GenerativeUIPatchError,
+    GenerativeUIRenderError,
+    GenerativeUIValidationError,
+)
+from genui.pointer import format_pointer, parse_pointer
+
+__all__ = [
+    "FLAT_META",
+    "FlatMembers",
+    "document_members",
+    "error_as_sent",
+    "is_flat",
+    "legacy_members",
+    "path_as_sent",
+]
+
+FLAT_META: Final = frozenset({"$type", "$key", "$action", "$repeat", "$visible", "children"})
+"""The members of a flat node that are not props."""
+
+_RENAMED: Final = {"component": "$type", "key": "$key", "repeat": "$repeat", "visible": "$visible"}
+"""Legacy member → its flat spelling."""
+
+FlatMembers = Callable[[str], Collection[str] | None]
+"""The member names of the flat node at a node path (``None``: not a flat node there)."""
+
+
+def is_flat(value: Any) -> bool:
+    """Whether ``value`` is a node in the flat shape (an object with ``$type``)."""
+    return isinstance(value, Mapping) and "$type" in value
+
+
+def legacy_members(flat: Mapping[str, Any]) -> dict[str, Any]:
+    """The legacy members of the flat node ``flat``, without ``children``.
+
+    ``$action: {"type": name, ...params}`` becomes the ``action`` prop
+    ``{"name", "params"}`` (anything else under ``$action`` is kept as a prop named
+    ``$action``, for validation to refuse); an integer ``$key`` becomes its decimal text.
+
+    >>> legacy_members({"$type": "Link", "href": "/a", "$key": 1})
+    {'component': 'Link', 'props': {'href': '/a'}, 'key': '1'}
+    """
+    props = {name: value for name, value in flat.items() if name not in FLAT_META}
+    node: dict[str, Any] = {"component": flat["$type"]}
+    if "$action" in flat:
+        binding = flat["$action"]
+        if isinstance(binding, Mapping) and "action" not in props:
+            params = {name: value for name, value in binding.items() if name != "type"}
+            props["action"] = {"name": binding.get("type"), "params": params}
+        else:
+            props["$action"] = binding
+    if props:
+        node["props"] = props
+    key = flat.get("$key")
+    if key is not None:
+        node["key"] = str(key) if type(key) is int else key
+    for flat_name, name in (("$repeat", "repeat"), ("$visible", "visible")):
+        if flat.get(flat_name) is not None:
+            node[name] = flat[flat_name]
+    return node
+
+
+def _member_tokens(tokens: list[str], members: Collection[str]) -> list[str]:
+    """Legacy tokens inside one flat node (``members``: its names) as the flat tokens."""
+    if not tokens:
+        return tokens
+    head = tokens[0]
+    if head in _RENAMED:
+        return [_RENAMED[head], *tokens[1:]]
+    if head != "props":
+        return tokens
+    rest = tokens[1:]
+    if rest[:1] == ["action"] and "$action" in members:
+        inner = rest[1:]
+        if inner[:1] == ["name"]:
+            return ["$action", "type", *inner[1:]]
+        if inner[:1] == ["params"]:
+            return ["$action", *inner[1:]]
+        return ["$action", *inner]
+    return rest
+
+
+def path_as_sent(path: str, flat_members: FlatMembers) -> str:
+    """``path`` (a legacy path into a spec) as the path into the spec as sent.
+
+    The node path (``/root``, ``/root/2``, then ``/children/i`` steps; an envelope's
+    ``/spec`` first) is the same in both shapes; the tokens after it are mapped when
+    ``flat_members`` says the node there was flat. Anything that is not such a path is
+    returned as it is.
+
+    >>> path_as_sent("/root/0/props/title", lambda at: {"$type", "title"})
+    '/root/0/title'
+    """
+    try:
+        tokens = parse_pointer(path)
+    except ValueError:
+        return path
+    at = 1 if tokens[:1] == ["spec"] else 0
+    if tokens[at : at + 1] != ["root"]:
+        return path
+    end = at + 1
+    if end < len(tokens) and tokens[end].isdecimal():
+        end += 1
+    while end + 1 < len(tokens) and tokens[end] == "children" and tokens[end + 1].isdecimal():
+        end += 2
+    node = format_pointer(tokens[:end])
+    members = flat_members(node)
+    if members is None or end == len(tokens):
+        return path
+    mapped = [*tokens[:end], *_member_tokens(tokens[end:], members)]
+    return format_pointer(mapped)
+
+
+def _details_as_sent(
+    details: tuple[ErrorDetail, ...], flat_members: FlatMembers, base: str
+) -> list[ErrorDetail]:
+    return [
+        ErrorDetail(
+            base + path_as_sent(detail.path, flat_members),
+            detail.code,
+            detail.message,
+            detail.hint,
+            detail.state_path,
+        )
+        for detail in details
+    ]
+
+
+def error_as_sent(
+    error: GenerativeUIError, flat_members: FlatMembers, *, base: str = ""
+) -> GenerativeUIError:
+    """``error`` with every path mapped by :func:`path_as_sent` (the same error type).
+
+    ``base`` is put before every path: the pointer of the spec in what was sent
+    (``"/spec"`` inside an envelope).
+    """
+    if isinstance(error, GenerativeUIRenderError):
+        return GenerativeUIRenderError(
+            error.message,
+            component_name=error.component_name,
+            path=base + path_as_sent(error.path, flat_members),
+            code=error.code,
+            details=_details_as_sent(error.errors, flat_members, base),
+        )
+    if isinstance(error, GenerativeUIValidationError):
+        return GenerativeUIValidationError(
+            _details_as_sent(error.errors, flat_members, base), title=error.title
+        )
+    if isinstance(error, GenerativeUIPatchError):
+        return GenerativeUIPatchError(
+            error.message,
+            op_index=error.op_index,
+            path=base + path_as_sent(error.path, flat_members),
+            code=error.code,
+            details=_details_as_sent(error.errors, flat_members, base),
+        )
+    return error
+
+
+def document_members(document: Any) -> FlatMembers:
+    """:data:`FlatMembers` read from a document (a spec, or an envelope ``{"spec"}``)."""
+
+    def members(node_path: str) -> Collection[str] | None:
+        try:
+            tokens = parse_pointer(node_path)
+        except ValueError:
+            return None
+        value = document
+        for token in tokens:
+            if isinstance(value, Mapping):
+                value = value.get(token)
+            elif isinstance(value, list) and token.isdecimal() and int(token) < len(value):
+                value = value[int(token)]
+            else:
+                return None
+        return value.keys() if is_flat(value) else None
+
+    return members
