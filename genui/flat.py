@@ -35,6 +35,7 @@ __all__ = [
     "error_as_sent",
     "is_flat",
     "legacy_members",
+    "patch_path_as_sent",
     "path_as_sent",
 ]
 
@@ -43,6 +44,9 @@ FLAT_META: Final = frozenset({"$type", "$key", "$action", "$repeat", "$visible",
 
 _RENAMED: Final = {"component": "$type", "key": "$key", "repeat": "$repeat", "visible": "$visible"}
 """Legacy member → its flat spelling."""
+
+_LEGACY_MEMBERS: Final = ("props", *_RENAMED)
+"""The legacy members a path may name that a flat node spells otherwise."""
 
 FlatMembers = Callable[[str], Collection[str] | None]
 """The member names of the flat node at a node path (``None``: not a flat node there)."""
@@ -103,6 +107,19 @@ def _member_tokens(tokens: list[str], members: Collection[str]) -> list[str]:
     return rest
 
 
+def _node_end(tokens: list[str]) -> int | None:
+    """How many of ``tokens`` make the path of the node they lead into (None: no node)."""
+    at = 1 if tokens[:1] == ["spec"] else 0
+    if tokens[at : at + 1] != ["root"]:
+        return None
+    end = at + 1
+    if end < len(tokens) and tokens[end].isdecimal():
+        end += 1
+    while end + 1 < len(tokens) and tokens[end] == "children" and tokens[end + 1].isdecimal():
+        end += 2
+    return end
+
+
 def path_as_sent(path: str, flat_members: FlatMembers) -> str:
     """``path`` (a legacy path into a spec) as the path into the spec as sent.
 
@@ -114,24 +131,34 @@ def path_as_sent(path: str, flat_members: FlatMembers) -> str:
     >>> path_as_sent("/root/0/props/title", lambda at: {"$type", "title"})
     '/root/0/title'
     """
+    return _mapped(path, flat_members, keep_members=False)
+
+
+def patch_path_as_sent(path: str, flat_members: FlatMembers) -> str:
+    """A patch's ``path`` written for the legacy shape, as the path in the document as sent.
+
+    genui's own patch helpers (:mod:`genui.images`) address a node's props as
+    ``<node>/props/<name>``; in a flat node that prop is ``<node>/<name>``. Mapped as
+    :func:`path_as_sent` maps, except where the flat node has a member of the legacy name
+    itself (a flat prop named ``props`` keeps ``<node>/props/...``).
+    """
+    if not any(f"/{name}" in path for name in _LEGACY_MEMBERS):
+        return path  # (the common case, at C speed: nothing of the legacy shape in it)
+    return _mapped(path, flat_members, keep_members=True)
+
+
+def _mapped(path: str, flat_members: FlatMembers, *, keep_members: bool) -> str:
     try:
         tokens = parse_pointer(path)
     except ValueError:
         return path
-    at = 1 if tokens[:1] == ["spec"] else 0
-    if tokens[at : at + 1] != ["root"]:
+    end = _node_end(tokens)
+    if end is None or end == len(tokens):
         return path
-    end = at + 1
-    if end < len(tokens) and tokens[end].isdecimal():
-        end += 1
-    while end + 1 < len(tokens) and tokens[end] == "children" and tokens[end + 1].isdecimal():
-        end += 2
-    node = format_pointer(tokens[:end])
-    members = flat_members(node)
-    if members is None or end == len(tokens):
+    members = flat_members(format_pointer(tokens[:end]))
+    if members is None or (keep_members and tokens[end] in members):
         return path
-    mapped = [*tokens[:end], *_member_tokens(tokens[end:], members)]
-    return format_pointer(mapped)
+    return format_pointer([*tokens[:end], *_member_tokens(tokens[end:], members)])
 
 
 def _details_as_sent(

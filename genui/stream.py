@@ -68,7 +68,13 @@ from pydantic import BaseModel, ValidationError
 
 from genui.envelope import ActionSurface
 from genui.errors import GenerativeUIError, GenerativeUIPatchError, GenerativeUIValidationError
-from genui.flat import FLAT_META, document_members, error_as_sent, legacy_members
+from genui.flat import (
+    FLAT_META,
+    document_members,
+    error_as_sent,
+    legacy_members,
+    patch_path_as_sent,
+)
 from genui.htmltext import identity_attrs
 from genui.jsontext import decode_json
 from genui.limits import Limits, check_value_limits
@@ -305,7 +311,7 @@ class SpecStream:
             plain: Any = ops
             document = apply_merge_patch(current, ops)
         else:
-            plain = parse_patch_ops(ops)
+            plain = _addressed(parse_patch_ops(ops), current)
             document = apply_json_patch(current, plain)
         received = self._received + size
         _spec_in(document)  # an envelope's own problems: paths into the document as sent
@@ -828,10 +834,7 @@ class SpecStream:
         (Its dump would leave out ``"children": []`` and ``"props": {}``, and a patch that
         adds to them would fail.) Decoded once, by the same rules as :func:`genui.parse_spec`.
         """
-        document = decode_json("".join(self._text), self.limits)
-        if isinstance(document, dict) and "root" not in document and "spec" in document:
-            document = document["spec"]  # a render_gui tool call's arguments
-        return document
+        return decode_json("".join(self._text), self.limits)  # an envelope kept, as sent
 
     def _spec_from_document(self, document: Any, received: int | None = None) -> GenerativeUISpec:
         """Validate a patched document, re-validating only objects that changed.
@@ -1021,6 +1024,34 @@ class SpecStream:
             code="invalid_spec",
             details=error.errors,
         )
+
+
+def _addressed(ops: list[dict[str, Any]], document: Any) -> list[dict[str, Any]]:
+    """``ops`` with legacy paths into flat nodes of ``document`` written as sent.
+
+    In an envelope (``{"spec": ...}``, which has no ``root`` or ``state`` of its own) a
+    path from ``/root`` or ``/state`` addresses the spec inside: a patch may address the
+    spec whether or not the agent wrapped it.
+
+    So genui's own patches (an image's ``<node>/props/status``, from :mod:`genui.images`)
+    apply to a node the agent wrote flat (``<node>/status``); see
+    :func:`genui.flat.patch_path_as_sent`. Nodes are looked up in the document before the
+    patch (a node the same patch adds is addressed in its own shape).
+    """
+    enveloped = isinstance(document, Mapping) and "root" not in document and "spec" in document
+    members = document_members(document)
+    for op in ops:
+        for member in ("path", "from") if "from" in op else ("path",):
+            path = op[member]
+            if enveloped and _names_spec_member(path):
+                path = "/spec" + path  # the spec's /root or /state, in its envelope
+            op[member] = patch_path_as_sent(path, members)
+    return ops
+
+
+def _names_spec_member(path: str) -> bool:
+    """Whether ``path`` starts with ``/root`` or ``/state`` (a member of a spec)."""
+    return any(path == name or path.startswith(name + "/") for name in ("/root", "/state"))
 
 
 def _spec_in(document: Any) -> Mapping[str, Any]:

@@ -17,8 +17,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from genui import GenerativeUIError, GenerativeUISpec, render, validate
-from genui.flat import document_members, legacy_members, path_as_sent
+from genui import GenerativeUIError, GenerativeUISpec, images, render, validate
+from genui.flat import document_members, legacy_members, patch_path_as_sent, path_as_sent
 from genui.render import Renderer
 from genui.stream import ALL_OPS, SpecStream
 from genui.testing import specs
@@ -248,3 +248,52 @@ def test_any_spec_in_the_flat_shape_streams_to_what_render_shows(
     expected = render(spec)
     assert _fed(json.dumps(flat), size).html() == expected
     assert _patched({"spec": flat}).html() == expected
+
+
+@pytest.mark.parametrize("shape", ["legacy", "flat"])
+def test_an_images_patches_apply_once_the_agents_text_has_ended(shape: str) -> None:
+    image = {"component": "Image", "props": {"alt": "A cat", "status": {"type": "running"}}}
+    legacy = {"root": [{"component": "Text", "props": {"text": "Here:"}}, image]}
+    sent = legacy if shape == "legacy" else GenerativeUISpec.model_validate(legacy).to_flat()
+    text = json.dumps({"spec": sent})
+    stream, dom = SpecStream(ops=ALL_OPS), Container()
+    for start in range(0, len(text), 6):
+        _shown(stream, dom, stream.feed(text[start : start + 6]))
+    # the text is complete; the image generation finishes later, through genui's helpers
+    # (which address props in the legacy shape: /root/1/props/...)
+    url = "https://images.example/cat.png"
+    _shown(stream, dom, stream.apply(images.partial("/spec/root/1", url, 1, 2)))
+    _shown(stream, dom, stream.apply(images.completed("/spec/root/1", url, filename="cat.png")))
+    _shown(stream, dom, stream.close())
+    expected = json.loads(json.dumps(legacy))
+    expected["root"][1]["props"] = {
+        "alt": "A cat",
+        "image": url,
+        "filename": "cat.png",
+        "status": {"type": "complete"},
+    }
+    assert stream.html() == render(expected)
+
+
+def test_a_flat_prop_named_like_a_legacy_member_is_patched_where_it_is() -> None:
+    members = document_members({"root": {"$type": "Text", "text": "a", "props": {"x": 1}}})
+    assert patch_path_as_sent("/root/props/x", members) == "/root/props/x"
+    assert patch_path_as_sent("/root/props/text", lambda node: {"$type", "text"}) == "/root/text"
+    assert patch_path_as_sent("/root/children/-", members) == "/root/children/-"
+
+
+@pytest.mark.parametrize("how", ["feed", "apply"])
+@pytest.mark.parametrize("prefix", ["", "/spec"])
+def test_a_patch_addresses_the_spec_in_an_envelope_with_or_without_it(
+    how: str, prefix: str
+) -> None:
+    sent = {"type": "generative-ui", "spec": FLAT}
+    stream = SpecStream()
+    if how == "feed":
+        stream.feed(json.dumps(sent))
+    else:
+        stream.apply([{"op": "add", "path": "", "value": sent}])
+    stream.apply([{"op": "replace", "path": f"{prefix}/root/1/text", "value": "Later"}])
+    changed = json.loads(json.dumps(LEGACY))
+    changed["root"][1]["props"]["text"] = "Later"
+    assert stream.html() == render(changed)
