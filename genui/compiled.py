@@ -11,7 +11,8 @@ class from its name and validates the whole tree, props included, in one pass.
 It is only ever a shortcut. It accepts a subset of what the precise path accepts,
 with the same models: a node runs the same props model with the same validation
 context, nulls in props and single or null ``children`` are normalized the same way,
-and any prop name the component does not declare makes the shortcut give up. Whatever
+a flat ``{"$type", ...props}`` node (when asked for) is read into the same members the
+walk reads, and any prop name the component does not declare makes the shortcut give up. Whatever
 it does not accept (an unknown component, a bad prop, anything to report other than a
 dropped URL) is handed back by raising :class:`~pydantic.ValidationError`, and the
 renderer then takes the precise path, which reports the problem with its JSON path.
@@ -29,10 +30,12 @@ from typing import Annotated, Any, Literal, Union
 
 from pydantic import (
     ConfigDict,
+    Discriminator,
     Field,
     StrictFloat,
     StrictInt,
     StrictStr,
+    Tag,
     ValidationInfo,
     create_model,
     model_validator,
@@ -112,14 +115,45 @@ def may_report(component: Component) -> bool:
     )
 
 
-def _node_model(component: Component, child: Any, *, normalize: bool, counts: bool) -> type[Any]:
+def _as_members(value: dict[str, Any]) -> dict[str, Any]:
+    """A flat ``{"$type", ...props}`` node as the members of the legacy shape.
+
+    As the walk reads it (``$key`` text or an integer, as text); raises on what only the
+    walk handles: ``$action``, ``$repeat``, ``$visible``, any other ``$`` name.
+    """
+    props: dict[str, Any] = {}
+    for name, item in value.items():
+        if name == "$type" or name == "$key" or name == "children":
+            continue
+        if type(name) is not str or name.startswith("$"):
+            raise ValueError("a flat node member only the walk reads")
+        props[name] = item
+    members: dict[str, Any] = {"component": value["$type"], "props": props}
+    if "children" in value:
+        members["children"] = value["children"]
+    key = value.get("$key")
+    if key is not None:
+        members["key"] = str(key) if type(key) is int else key
+    return members
+
+
+def _node_tag(value: Any) -> Any:
+    """The component name of a raw node, in either shape (the union's discriminator)."""
+    name = value.get("$type" if "$type" in value else "component") if type(value) is dict else None
+    return name if type(name) is str else None
+
+
+def _node_model(
+    component: Component, child: Any, *, normalize: bool, counts: bool, flat: bool
+) -> type[Any]:
     """The node class of one component: tag, its props model, children, key.
 
     Its before-validator does, in Python, only what this component needs: count the
-    node when ``counts`` (its props may report, see :class:`IndexedReport`); refuse prop names
-    that are never allowed when the props model does not forbid undeclared props
-    itself; and, with ``normalize``, treat null props as "not given" and a single
-    or null ``children`` as a list, as :func:`genui.parse_spec` and the renderer do.
+    node when ``counts`` (its props may report, see :class:`IndexedReport`); with ``flat``,
+    read a flat ``$type`` node as the legacy members; refuse prop names that are never
+    allowed when the props model does not forbid undeclared props itself; and, with
+    ``normalize``, treat null props as "not given" and a single or null ``children`` as
+    a list, as :func:`genui.parse_spec` and the renderer do.
     """
     model = component.props_model
     declared = frozenset(model.model_fields)
@@ -133,6 +167,8 @@ def _node_model(component: Component, child: Any, *, normalize: bool, counts: bo
                 report.node += 1
         if type(value) is not dict:
             return value
+        if flat and "$type" in value:
+            value = _as_members(value)
         props = value.get("props")
         if normalize:
             children = value.get("children")
@@ -177,7 +213,7 @@ def _node_model(component: Component, child: Any, *, normalize: bool, counts: bo
         "children": Field(default=(), fail_fast=True),
         "key": None,
     }
-    if counts or checks_names or normalize or free_keys:
+    if counts or checks_names or normalize or free_keys or flat:
         namespace["before"] = model_validator(mode="before")(before)
     # A slotted dataclass, not a model: a node is its four slots (64 bytes), not a model's
     # object, __dict__ and fields-set (about 500 bytes), and a leaf's children are the one
@@ -186,18 +222,27 @@ def _node_model(component: Component, child: Any, *, normalize: bool, counts: bo
     return node
 
 
-def _spec_validator(registry: Registry, *, normalize: bool, counted: frozenset[str]) -> Any:
-    """The pydantic-core validator of a whole spec over ``registry``."""
+def _spec_validator(
+    registry: Registry, *, normalize: bool, flat: bool, counted: frozenset[str]
+) -> Any:
+    """The pydantic-core validator of a whole spec over ``registry`` (``flat``: in both shapes)."""
     namespace: dict[str, Any] = {}
     nodes = [
-        _node_model(c, "_Child", normalize=normalize, counts=c.name in counted)
+        _node_model(c, "_Child", normalize=normalize, counts=c.name in counted, flat=flat)
         for c in registry.values()
     ]
     leaf: Any = StrictStr | StrictInt | StrictFloat
-    if nodes:
-        union: Any = Union[tuple(nodes)]  # noqa: UP007 - built at run time
-        node = Annotated[union, Field(discriminator="component")]
+    # A flat node names its component in "$type": a callable picks its class (over one
+    # component there is no union to pick in, and flat nodes take the precise path)
+    if len(nodes) > 1 and flat:
+        tagged = [Annotated[model, Tag(c)] for model, c in zip(nodes, registry, strict=True)]
+        union: Any = Union[tuple(tagged)]  # noqa: UP007 - built at run time
+        node: Any = Annotated[union, Discriminator(_node_tag)]
         value: Any = Annotated[leaf | node, Field(union_mode="left_to_right")]
+    elif nodes:
+        union = Union[tuple(nodes)]  # noqa: UP007 - built at run time
+        node = Annotated[union, Field(discriminator="component")]
+        value = Annotated[leaf | node, Field(union_mode="left_to_right")]
     else:
         value = leaf
     # A named alias is one schema definition that every node model refers to, so
@@ -237,19 +282,27 @@ class CompiledRegistry:
             name for name, component in registry.items() if may_report(component)
         )
         """Components whose nodes are counted in :attr:`IndexedReport.node`."""
-        self._validators: dict[bool, Any] = {}
+        self._validators: dict[tuple[bool, bool], Any] = {}
 
-    def validate(self, data: Any, context: dict[str, Any], *, normalize: bool) -> Any:
+    def validate(
+        self, data: Any, context: dict[str, Any], *, normalize: bool, flat: bool = False
+    ) -> Any:
         """Validate a decoded spec; return its root (see the class docstring).
 
         ``normalize=False`` is for input with no ``null`` anywhere: it skips the
         per-node normalization of null props and of ``children`` that is not a list
-        (such input is refused instead, and takes the precise path).
+        (such input is refused instead, and takes the precise path). ``flat=True`` also
+        reads flat ``{"$type", ...props}`` nodes (assistant-ui's shape, ``$key`` included)
+        into the same node objects; one with ``$action``, ``$repeat``, ``$visible`` or
+        another ``$`` name is refused.
         """
-        validator = self._validators.get(normalize)
+        shape = (normalize, flat)
+        validator = self._validators.get(shape)
         if validator is None:
-            validator = _spec_validator(self.registry, normalize=normalize, counted=self.counted)
-            self._validators[normalize] = validator
+            validator = _spec_validator(
+                self.registry, normalize=normalize, flat=flat, counted=self.counted
+            )
+            self._validators[shape] = validator
         return validator.validate_python(data, context=context).root
 
 

@@ -673,7 +673,7 @@ class Renderer:
         )
         try:
             root = compiled_registry(self._registry).validate(
-                data, context, normalize=_has_null(text)
+                data, context, normalize=_has(text, "null"), flat=_has(text, "$type")
             )
         except ValidationError:
             return None
@@ -969,11 +969,15 @@ def _scope(surface: ActionSurface | None, feedback: FormFeedback | None) -> _Sco
     return None if surface is None and feedback is None else _Scope(surface, feedback)
 
 
-def _has_null(text: str | bytes | bytearray) -> bool:
-    """Whether JSON ``text`` may hold a null (a string containing "null" counts too)."""
+def _has(text: str | bytes | bytearray, word: str) -> bool:
+    """Whether JSON ``text`` may hold ``word``: a null, or a flat node's ``$type``.
+
+    The word inside a string counts too; a key spelled with escapes is not seen, and the
+    one-pass path then refuses its node (the precise path takes it).
+    """
     if isinstance(text, str):
-        return "null" in text
-    return b"null" in text
+        return word in text
+    return word.encode() in text
 
 
 def _decode_within_limits(text: str | bytes | bytearray, limits: Limits) -> Any:
