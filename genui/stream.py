@@ -113,6 +113,8 @@ __all__ = ["ALL_OPS", "BASIC_OPS", "SpecStream", "Update"]
 
 UpdateOp = Literal["replace", "append", "after", "reset", "insert", "remove", "shell"]
 
+DEFAULT_HISTORY_BYTES = 4 * 1024 * 1024
+"""Default bytes of update HTML a stream keeps for reconnects (see ``history_bytes``)."""
 BASIC_OPS: frozenset[str] = frozenset({"replace", "append", "after", "reset"})
 """The update ops every client applies (``genui.js``, :mod:`genui.htmx`, the test DOM)."""
 ALL_OPS: frozenset[str] = BASIC_OPS | {"insert", "remove", "shell"}
@@ -152,7 +154,10 @@ class SpecStream:
 
     * ``registry`` / ``renderer``: how to render (a renderer wins over a registry).
     * ``limits``: bounds on the streamed text and the resulting spec.
-    * ``history``: how many update batches to keep for :meth:`updates_since`.
+    * ``history``: how many update batches to keep for :meth:`updates_since`, and
+      ``history_bytes`` how many bytes of their HTML at most (the oldest go first; a
+      client further behind gets :meth:`reset_update`). The stream's memory is about one
+      copy of its current spec (converted, validated, rendered) plus this budget.
     * ``surface``: the :class:`~genui.envelope.ActionSurface` that signs the spec's actions
       (from :meth:`genui.ActionGate.surface`); the stream sets its version as it renders.
       A node with an action is always re-rendered whole when anything in it changes, so
@@ -171,6 +176,7 @@ class SpecStream:
         renderer: Renderer | None = None,
         limits: Limits | None = None,
         history: int = 256,
+        history_bytes: int = DEFAULT_HISTORY_BYTES,
         surface: ActionSurface | None = None,
         ops: Iterable[str] = BASIC_OPS,
     ) -> None:
@@ -190,8 +196,14 @@ class SpecStream:
         self._decoder = codecs.getincrementaldecoder("utf-8")("replace")
         """Decodes byte chunks for :meth:`snapshot` (the bytes of an unfinished character wait)."""
         self._document: Any = {}
-        self._nodes_by_object: dict[int, tuple[Any, GenerativeUINode, int, int]] = {}
+        self._nodes_by_object: dict[int, _Converted] = {}
+        self._object_at: dict[str, int] = {}
+        """The id of the object last converted at each node path (see ``_remember``)."""
         self._lists: dict[str, _Children] = {}
+        self._valid_props: dict[int, dict[str, Any]] = {}
+        """Props objects that validated as a node's props, by identity (see ``_node_of``)."""
+        self._valid_names: set[str] = set()
+        """Component names that validated as a node's ``component``."""
         self._slots: dict[str, tuple[BaseModel, tuple[str, str | None], _Slot | None]] = {}
         """Each place's children slot, for the props model it was found with."""
         """Long children lists last converted, by their node's path (see ``_convert``)."""
@@ -201,7 +213,13 @@ class SpecStream:
         self._pending: ValidationResult | None = None
         self._version = 0
         self._closed = False
-        self._history: deque[tuple[int, list[Update]]] = deque(maxlen=history)
+        self._history: deque[tuple[int, list[Update]]] = deque()
+        self._history_size = 0
+        """Bytes of HTML (and targets) in ``_history``."""
+        self.history = history
+        """Most update batches kept for :meth:`updates_since`."""
+        self.history_bytes = history_bytes
+        """Most bytes of update HTML kept for :meth:`updates_since`."""
         self._report = SanitizeReport()
         self._html: Markup | None = Markup("")
         self._dependencies: DependencyIndex | None = None
@@ -405,6 +423,17 @@ class SpecStream:
                 updates.extend(batch)
         return updates
 
+    def _keep(self, version: int, updates: list[Update]) -> None:
+        """Log one batch for :meth:`updates_since`, within ``history`` and ``history_bytes``."""
+        history = self._history
+        history.append((version, updates))
+        self._history_size += sum(len(update.html) + len(update.target) for update in updates)
+        while len(history) > self.history or (
+            self._history_size > self.history_bytes and len(history) > 1
+        ):
+            _, dropped = history.popleft()
+            self._history_size -= sum(len(u.html) + len(u.target) for u in dropped)
+
     def reset_update(self) -> Update:
         """One update that replaces everything with the current HTML."""
         return Update("reset", "", self.html())
@@ -463,6 +492,7 @@ class SpecStream:
         version = snapshot.get("version")
         stream._version = version if isinstance(version, int) and version >= 0 else 0
         stream._history.clear()
+        stream._history_size = 0
         stream._closed = bool(snapshot.get("closed"))
         return stream
 
@@ -474,7 +504,7 @@ class SpecStream:
         if spec is None or spec is self._spec:
             if force_version:
                 self._version += 1
-                self._history.append((self._version, []))
+                self._keep(self._version, [])
             return []
         waiting = self._mode == "text" and self._assembler.binds and not self._assembler.complete
         try:
@@ -498,7 +528,7 @@ class SpecStream:
             return []
         self._html = None
         self._version += 1
-        self._history.append((self._version, updates))
+        self._keep(self._version, updates)
         return updates
 
     def _state_updates(self, ops: Any, document: Any) -> list[Update] | None:
@@ -577,7 +607,7 @@ class SpecStream:
         self._checked = whole
         self._html = None
         self._version += 1
-        self._history.append((self._version, updates))
+        self._keep(self._version, updates)
         return updates
 
     def _revalidate_current(self) -> None:
@@ -652,7 +682,7 @@ class SpecStream:
             return []
         if old.component != new.component or old.key != new.key or "action" in new.props:
             return [Update("replace", path, self._render(new, path))]  # an envelope: whole
-        if not json_equal(old.props, new.props):  # 1 is not true
+        if old.props is not new.props and not json_equal(old.props, new.props):  # 1 is not true
             shell = None
             if "shell" in self.ops and _same_children(old.children, new.children):
                 shell = self._shell(old, new, path)
@@ -885,6 +915,8 @@ class SpecStream:
             raise self._patch_error(translate_validation_error(exc, document)) from None
         if len(self._nodes_by_object) > max(4096, 4 * total):
             self._nodes_by_object.clear()
+            self._object_at.clear()
+            self._valid_props.clear()
             self._lists.clear()
             self._slots.clear()
             self._spec_from_document(document)
@@ -934,8 +966,23 @@ class SpecStream:
             size += listed.sizes[-1]
             chars += listed.chars[-1]
         elif isinstance(children, list):
-            converted = []
+            converted: list[Any] = []
+            by_object = self._nodes_by_object if depth < self.limits.max_depth else {}
+            longest = self.limits.max_string_length
             for index, child in enumerate(children):
+                kind = type(child)
+                if kind is dict:  # an unchanged child: found without building its path
+                    cached = by_object.get(id(child))
+                    if cached is not None and cached[0] is child:
+                        converted.append(cached[1])
+                        size += cached[2]
+                        chars += cached[3]
+                        continue
+                elif kind is str and len(child) <= longest:
+                    converted.append(child)
+                    size += 1
+                    chars += len(child)
+                    continue
                 node, child_size, text = self._convert(child, f"{path}/children/{index}", depth + 1)
                 converted.append(node)
                 size += child_size
@@ -946,13 +993,38 @@ class SpecStream:
             size += child_size
             chars += text
         candidate = {**value, "children": children} if "children" in value else value
-        node = self._node_of(candidate, path, known)
+        node = self._node_of(candidate, path, known, shared=given is value)
         if known is not None:
             self._lists[f"{path}/children/"] = known._replace(node=node)
-        self._nodes_by_object[id(given)] = (given, node, size, chars)
+        self._remember(path, given, (given, node, size, chars))
+        self._valid_names.add(node.component)
         return node, size, chars
 
-    def _node_of(self, candidate: Any, path: str, known: _Children | None) -> GenerativeUINode:
+    def _remember(self, path: str, given: Mapping[str, Any], entry: _Converted) -> None:
+        """Remember the node converted from ``given`` at ``path``; forget the one it replaced.
+
+        The object converted at ``path`` before is superseded (patches copy the nodes
+        along a changed path), so its entry goes: the map holds about one entry per node
+        of the current spec, not one per version. (An object shown at several places, by
+        a ``copy``, may lose its entry: it is then converted again, nothing else.)
+        """
+        by_object = self._nodes_by_object
+        previous = self._object_at.get(path)
+        if previous is not None and previous != id(given):
+            old = by_object.pop(previous, None)
+            props = old[0].get("props") if old is not None else None
+            if (
+                props is not None
+                and props is not given.get("props")
+                and self._valid_props.get(id(props)) is props
+            ):
+                del self._valid_props[id(props)]
+        self._object_at[path] = id(given)
+        by_object[id(given)] = entry
+
+    def _node_of(
+        self, candidate: Any, path: str, known: _Children | None, *, shared: bool
+    ) -> GenerativeUINode:
         """The node model of ``candidate``, whose children are converted already.
 
         With ``known`` (a long children list whose first ``known.reused`` children were
@@ -969,10 +1041,48 @@ class SpecStream:
                 pass  # validated whole below, for the error's path
             else:
                 return rest.model_copy(update={"children": head + rest.children})
+        fast = self._node_from_checked(candidate)
+        if fast is not None:
+            return fast
         try:
-            return GenerativeUINode.model_validate(candidate)
+            node = GenerativeUINode.model_validate(candidate)
         except ValidationError as exc:
             raise translate_validation_error(exc, candidate, base=path, root_model="node") from None
+        props = candidate.get("props")
+        if shared and type(props) is dict:  # the document's own props, valid: taken as they are
+            self._valid_props[id(props)] = props
+        return node
+
+    def _node_from_checked(self, candidate: Mapping[str, Any]) -> GenerativeUINode | None:
+        """The node of ``candidate`` without validating it again, or None to validate it.
+
+        A node rebuilt along a changed path keeps its props object (patches share what
+        they do not change): props seen valid before, a name seen valid before and
+        converted children make a valid node as they are. The node then holds that very
+        props object, so the memo and the diff find it unchanged by identity.
+        """
+        props = candidate.get("props", _NO_PROPS)
+        if props is not _NO_PROPS and self._valid_props.get(id(props)) is not props:
+            return None
+        name = candidate.get("component")
+        if name not in self._valid_names or not candidate.keys() <= _PLAIN_MEMBERS:
+            return None
+        key = candidate.get("key")
+        if key is not None and type(key) is not str:
+            return None
+        children = candidate.get("children")
+        if children is None:
+            children = []
+        elif type(children) is not list:
+            children = [children]
+        if not all(type(child) is GenerativeUINode or _is_valid_leaf(child) for child in children):
+            return None
+        return GenerativeUINode.model_construct(
+            component=name,
+            props=props if props is not _NO_PROPS else {},
+            children=children,
+            key=key,
+        )
 
     def _children_list(self, children: list[Any], at: str, depth: int) -> _Children:
         """Convert a long list of nodes, its leading unchanged items in bulk.
@@ -1024,6 +1134,14 @@ class SpecStream:
             code="invalid_spec",
             details=error.errors,
         )
+
+
+_Converted = tuple[Any, GenerativeUINode, int, int]
+"""A converted object: the object, its node, its subtree's node count and characters."""
+_NO_PROPS: Any = object()
+"""A node without a ``props`` member."""
+_PLAIN_MEMBERS = frozenset({"component", "props", "children", "key"})
+"""The members of a node that :meth:`SpecStream._node_from_checked` may take as they are."""
 
 
 def _addressed(ops: list[dict[str, Any]], document: Any) -> list[dict[str, Any]]:
