@@ -50,9 +50,9 @@ OUTPUT_FACTOR = 40.0
 (measured worst today: 37.7, deep/Image; the deep kinds repeat long paths)."""
 MEMORY_FACTOR = 125.0
 """Peak traced bytes per input byte allowed on every kind but those of KNOWN_EXCESS
-(measured worst today: 116, many-errors on validate; flat specs of tiny nodes, validated
-node by node, peak at 75-107 times their text; specs in the component shape take the
-one-pass path, at most 70: deep/Image)."""
+(measured worst today: 116, many-errors on validate; validate() of flat specs of tiny
+nodes, which it checks node by node, 92; a render takes the one-pass path in either shape,
+at most 70: deep/Image, whose HTML repeats long paths, then the flat deep kinds, 62)."""
 OUTPUT_SLACK = 4 * 1024
 """Constant output allowance, for tiny inputs (a wrapper element, an error body)."""
 MEMORY_SLACK = 512 * 1024
@@ -134,6 +134,7 @@ _TABLE: list[str] = []
 def _summary() -> Iterator[None]:
     """Print the measured factors once the module's tests ran (visible with ``pytest -s``)."""
     worst_cases.run(worst_cases.build("tiny/Text", 1_000))  # warm up caches and templates
+    worst_cases.run(worst_cases.build("tiny-flat/Text", 1_000))  # and the flat-shape validator
     genui.validate("{}")
     # Everything alive now (the whole test session's heap) is left out of the collections
     # each measurement starts with, which otherwise cost time in proportion to all of it.
