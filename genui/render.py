@@ -637,7 +637,10 @@ class Renderer:
         walk = _CompiledWalk(self, collector, compiled_registry(self._registry).counted)
         try:
             if type(root) is list:
-                parts = [walk.root(value, f"/root/{index}") for index, value in enumerate(root)]
+                parts = []
+                for index, value in enumerate(root):
+                    root[index] = None  # the validator's own list: a written item's tree goes
+                    parts.append(walk.root(value, f"/root/{index}"))
             else:
                 parts = [walk.root(root, "/root")]
         except _NotCompiledError:
