@@ -200,8 +200,9 @@ class SpecStream:
         self._object_at: dict[str, int] = {}
         """The id of the object last converted at each node path (see ``_remember``)."""
         self._lists: dict[str, _Children] = {}
-        self._valid_props: dict[int, dict[str, Any]] = {}
-        """Props objects that validated as a node's props, by identity (see ``_node_of``)."""
+        self._valid_props: dict[int, tuple[dict[str, Any], int]] = {}
+        """Props objects that validated as a node's props, by identity, and their characters
+        (see ``_node_from_checked``)."""
         self._valid_names: set[str] = set()
         """Component names that validated as a node's ``component``."""
         self._slots: dict[str, tuple[BaseModel, tuple[str, str | None], _Slot | None]] = {}
@@ -951,7 +952,13 @@ class SpecStream:
             if "children" in given:
                 value["children"] = given["children"]
         else:
-            chars = check_value_limits(value.get("props"), self.limits, f"{path}/props")
+            props = value.get("props")
+            seen = self._valid_props.get(id(props)) if type(props) is dict else None
+            if seen is not None and seen[0] is props:
+                chars = seen[1]  # within the limits when it was first seen
+            else:
+                chars = check_value_limits(props, self.limits, f"{path}/props")
+        props_chars = chars
         for name in ("component", "key"):
             member = value.get(name)
             if isinstance(member, str):
@@ -993,7 +1000,10 @@ class SpecStream:
             size += child_size
             chars += text
         candidate = {**value, "children": children} if "children" in value else value
-        node = self._node_of(candidate, path, known, shared=given is value)
+        node = self._node_of(candidate, path, known)
+        props = value.get("props")
+        if given is value and type(props) is dict:  # the document's own props, valid now
+            self._valid_props[id(props)] = (props, props_chars)
         if known is not None:
             self._lists[f"{path}/children/"] = known._replace(node=node)
         self._remember(path, given, (given, node, size, chars))
@@ -1016,15 +1026,13 @@ class SpecStream:
             if (
                 props is not None
                 and props is not given.get("props")
-                and self._valid_props.get(id(props)) is props
+                and self._valid_props.get(id(props), (None,))[0] is props
             ):
                 del self._valid_props[id(props)]
         self._object_at[path] = id(given)
         by_object[id(given)] = entry
 
-    def _node_of(
-        self, candidate: Any, path: str, known: _Children | None, *, shared: bool
-    ) -> GenerativeUINode:
+    def _node_of(self, candidate: Any, path: str, known: _Children | None) -> GenerativeUINode:
         """The node model of ``candidate``, whose children are converted already.
 
         With ``known`` (a long children list whose first ``known.reused`` children were
@@ -1045,13 +1053,9 @@ class SpecStream:
         if fast is not None:
             return fast
         try:
-            node = GenerativeUINode.model_validate(candidate)
+            return GenerativeUINode.model_validate(candidate)
         except ValidationError as exc:
             raise translate_validation_error(exc, candidate, base=path, root_model="node") from None
-        props = candidate.get("props")
-        if shared and type(props) is dict:  # the document's own props, valid: taken as they are
-            self._valid_props[id(props)] = props
-        return node
 
     def _node_from_checked(self, candidate: Mapping[str, Any]) -> GenerativeUINode | None:
         """The node of ``candidate`` without validating it again, or None to validate it.
@@ -1062,7 +1066,7 @@ class SpecStream:
         props object, so the memo and the diff find it unchanged by identity.
         """
         props = candidate.get("props", _NO_PROPS)
-        if props is not _NO_PROPS and self._valid_props.get(id(props)) is not props:
+        if props is not _NO_PROPS and self._valid_props.get(id(props), (None,))[0] is not props:
             return None
         name = candidate.get("component")
         if name not in self._valid_names or not candidate.keys() <= _PLAIN_MEMBERS:
