@@ -1,8 +1,9 @@
 """Run every benchmark: ``python -m benchmarks`` (what ``make bench`` does).
 
-Options: ``--quick`` (small sizes, a few seconds), ``--only render|stream|state|cost``
-(``cost``, the worst-case cost model of :mod:`benchmarks.cost`, runs only when
-asked for: it takes minutes at its full sizes),
+Options: ``--quick`` (small sizes, a few seconds), ``--only render|stream|state|growth|cost``
+(``cost``, the worst-case cost model of :mod:`benchmarks.cost`, and ``growth``, streaming
+time as the input doubles (:mod:`benchmarks.growth`), run only when asked for: they take
+minutes at their full sizes),
 ``--sizes`` / ``--stream-sizes`` (node counts), ``--budget`` / ``--min-rounds``
 (timing effort per size), ``--naive-size`` (0 skips the naive streaming
 baseline), ``--gc`` (keep the cyclic GC on while timing) and ``--check``
@@ -16,7 +17,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from benchmarks import cost, render, state, stream
+from benchmarks import cost, growth, render, state, stream
 from benchmarks._timing import add_common_arguments
 
 
@@ -32,13 +33,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     stream.add_arguments(parser)
     cost.add_arguments(parser)
     state.add_arguments(parser)
+    growth.add_arguments(parser)
     parser.add_argument(
-        "--only", choices=("render", "stream", "state", "cost"), help="run one benchmark"
+        "--only",
+        choices=("render", "stream", "state", "growth", "cost"),
+        help="run one benchmark",
     )
     args = parser.parse_args(argv)
     status = 0
     if args.only == "cost":
         return cost.run_from_args(args)
+    if args.only == "growth":
+        return growth.run_from_args(args)
     if args.only in (None, "render"):
         status |= render.run_from_args(args)
     if args.only is None:

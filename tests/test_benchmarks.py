@@ -6,6 +6,7 @@ the real sizes.
 
 from __future__ import annotations
 
+import argparse
 import io
 import json
 
@@ -14,7 +15,7 @@ import pytest
 from benchmarks import __main__ as bench_main
 from benchmarks import render as render_bench
 from benchmarks import stream as stream_bench
-from benchmarks._timing import command_line
+from benchmarks._timing import add_common_arguments, command_line
 from benchmarks.baselines import Alternative, floor_page
 from benchmarks.corpus import QUICK_SIZES, build_spec, count_nodes, iter_nodes, spec_text
 from genui.render import Renderer
@@ -110,3 +111,26 @@ def test_cost_benchmark_prints_its_sections() -> None:
         assert section in text
     assert all(kind in text for kind in kinds)
     assert "PASS" in text or "MISS" in text
+
+
+def test_growth_benchmark_prints_every_case_and_its_doubling() -> None:
+    from benchmarks import growth as growth_bench
+
+    out = io.StringIO()
+    args = bench_main_parser_args(["--quick", "--only", "growth", "--growth-repeat", "1"])
+    assert growth_bench.run_from_args(args, out=out) == 0
+    text = out.getvalue()
+    for case in ("children/patches (Card)", "children/feed (List)", "string/feed (1-byte"):
+        assert case in text
+    assert text.count("doubling") == 6
+
+
+def bench_main_parser_args(argv: list[str]) -> argparse.Namespace:
+    """The options ``python -m benchmarks`` parses from ``argv``."""
+    parser = argparse.ArgumentParser()
+    add_common_arguments(parser)
+    from benchmarks import growth as growth_bench
+
+    growth_bench.add_arguments(parser)
+    parser.add_argument("--only")
+    return parser.parse_args(argv)
