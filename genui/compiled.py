@@ -26,7 +26,7 @@ the node's path.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Annotated, Any, Literal, Union
+from typing import Annotated, Any, Final, Literal, Union
 
 from pydantic import (
     ConfigDict,
@@ -44,6 +44,7 @@ from pydantic.dataclasses import dataclass as pydantic_dataclass
 from pydantic.dataclasses import rebuild_dataclass
 from typing_extensions import TypeAliasType
 
+from genui.flat import legacy_members
 from genui.nested_names import free_key_fields, raw_has_forbidden_key
 from genui.registry import Component, Registry
 from genui.sanitize import (
@@ -118,23 +119,21 @@ def may_report(component: Component) -> bool:
 def _as_members(value: dict[str, Any]) -> dict[str, Any]:
     """A flat ``{"$type", ...props}`` node as the members of the legacy shape.
 
-    As the walk reads it (``$key`` text or an integer, as text); raises on what only the
-    walk handles: ``$action``, ``$repeat``, ``$visible``, any other ``$`` name.
+    Read by :func:`genui.flat.legacy_members`, the one reading of the flat shape; raises
+    on what only the walk handles: ``$action``, ``$repeat``, ``$visible``, any other ``$``
+    name (and a member name that is not text).
     """
-    props: dict[str, Any] = {}
-    for name, item in value.items():
-        if name == "$type" or name == "$key" or name == "children":
-            continue
-        if type(name) is not str or name.startswith("$"):
+    for name in value:
+        if type(name) is not str or (name.startswith("$") and name not in _ONE_PASS_FLAT):
             raise ValueError("a flat node member only the walk reads")
-        props[name] = item
-    members: dict[str, Any] = {"component": value["$type"], "props": props}
+    members = legacy_members(value)
     if "children" in value:
         members["children"] = value["children"]
-    key = value.get("$key")
-    if key is not None:
-        members["key"] = str(key) if type(key) is int else key
     return members
+
+
+_ONE_PASS_FLAT: Final = frozenset({"$type", "$key"})
+"""The ``$`` members of a flat node the one-pass validator reads (the walk reads the rest)."""
 
 
 def _node_tag(value: Any) -> Any:

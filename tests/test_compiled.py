@@ -115,6 +115,57 @@ def test_fast_and_precise_paths_agree(spec: dict[str, Any]) -> None:
         _agree(renderer, text)
 
 
+def _as_flat(value: Any, mixed: st.DataObject | None) -> Any:
+    """``value`` with its nodes in the flat ``$type`` shape (some of them when ``mixed``)."""
+    if isinstance(value, list):
+        return [_as_flat(item, mixed) for item in value]
+    if not isinstance(value, dict):
+        return value
+    if "component" not in value or (mixed is not None and not mixed.draw(st.booleans())):
+        return {name: _as_flat(item, mixed) for name, item in value.items()}
+    node: dict[str, Any] = {"$type": value["component"]}
+    props = value.get("props")
+    if isinstance(props, dict):
+        node.update(props)
+    elif props is not None:
+        node["props"] = props  # not an object: refused by both paths alike
+    if "children" in value:
+        node["children"] = _as_flat(value["children"], mixed)
+    if "key" in value:
+        node["$key"] = value["key"]
+    for name, item in value.items():
+        if name not in ("component", "props", "children", "key"):
+            node[name] = item
+    return node
+
+
+@settings(max_examples=examples(100))
+@given(st.one_of(specs(), hostile_specs(), specs().map(_note_nodes)), st.data(), st.booleans())
+def test_fast_and_precise_paths_agree_on_flat_nodes(
+    spec: dict[str, Any], data: st.DataObject, mixed: bool
+) -> None:
+    text = json.dumps(_as_flat(spec, data if mixed else None))
+    for renderer in RENDERERS:
+        _agree(renderer, text)
+
+
+@pytest.mark.parametrize(
+    "node",
+    [
+        {"$type": "Text", "text": "a", "$key": 3},
+        {"$type": "Text", "text": "a", "$key": "k"},
+        {"$type": "Button", "label": "Go", "$action": {"type": "go"}},
+        {"$type": "Text", "text": "a", "$visible": True},
+        {"$type": "Text", "text": "a", "$other": 1},
+        {"$type": "Card", "title": "t", "children": [{"$type": "Text", "text": "x"}, "leaf"]},
+        {"$type": "Card", "children": {"$type": "Text", "text": "one child"}},
+    ],
+)
+def test_flat_nodes_render_alike_on_both_paths(node: dict[str, Any]) -> None:
+    for renderer in RENDERERS:
+        _agree(renderer, json.dumps({"root": [node]}))
+
+
 @pytest.mark.parametrize("nodes", [10, 200, 2000])
 def test_the_benchmark_corpus_takes_the_fast_path(nodes: int) -> None:
     text = spec_text(nodes)
