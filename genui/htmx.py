@@ -17,7 +17,25 @@ selectors are scoped to the container's id:
 ``replace``
     a marker is put ``afterend`` the target, the target is deleted, the new HTML goes
     ``beforebegin`` the marker and the marker is deleted (htmx's ``outerHTML`` would keep
-    the wrapper the HTML travels in; this way the HTML may be any number of nodes).
+    the wrapper the HTML travels in; this way the HTML may be any number of nodes);
+``insert``
+    ``beforeend`` into the children slot: the target's element reached by ``at``, each
+    index a child combinator and ``:nth-child(index + 1)`` (which counts element children
+    only, as genui.js's ``element.children[index]`` does; ``at == ""``: the target itself);
+``remove``
+    ``delete`` of the target.
+
+These are :data:`HTMX_OPS`: make a stream for htmx with ``SpecStream(ops=HTMX_OPS)`` (a
+:class:`~genui.runs.StreamRun` with ``stream=SpecStream(ops=HTMX_OPS)``). ``shell`` is not
+one of them: it moves the old slot's nodes into the new element, and no htmx swap moves a
+node. Every oob swap inserts the HTML it carries or deletes its target; the one thing htmx
+moves is an ``hx-preserve`` element, found by its ``id``, and neither the slot's nodes nor
+its text leaves have one. A shell cannot be rebuilt as a ``replace`` either: it does not
+carry the children's HTML. Such a stream sends ``replace`` for a parent whose props
+changed instead (its children are sent again). An op outside :data:`HTMX_OPS` raises
+:class:`UnsupportedOpError` (from :meth:`~HtmxContainer.event`,
+:meth:`~HtmxContainer.convert` and, for a stream made with other ops,
+:meth:`~HtmxContainer.resume_events` before it sends anything).
 
 A failed stream sends :data:`ERROR_EVENT` (genui's alert, appended to the container or put
 into an error slot of your own) and then :data:`END_EVENT`, so the page keeps its last good
@@ -46,15 +64,25 @@ from markupsafe import Markup
 from genui.errors import GenerativeUIError
 from genui.htmltext import escape_html, replace_invalid_characters
 from genui.sse import error_event, resume_events
-from genui.stream import SpecStream, Update
+from genui.stream import BASIC_OPS, SpecStream, Update
 
 __all__ = [
     "END_EVENT",
     "ERROR_EVENT",
+    "HTMX_OPS",
     "UPDATE_EVENT",
     "HtmxContainer",
+    "UnsupportedOpError",
     "attribute_selector",
 ]
+
+HTMX_OPS: frozenset[str] = BASIC_OPS | {"insert", "remove"}
+"""The update ops :class:`HtmxContainer` maps to htmx's swaps: all but ``shell``.
+
+Stream for htmx with ``SpecStream(ops=HTMX_OPS)``: children after a text leaf or into an
+empty parent are ``insert``ed, children dropped from the end ``remove``d, and a parent
+whose props changed is re-sent with ``replace`` (no htmx swap moves its children).
+"""
 
 UPDATE_EVENT = "genui-oob"
 """The SSE event of a batch of updates (its data: ``hx-swap-oob`` elements)."""
@@ -70,6 +98,39 @@ _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 _NAME = re.compile(r"[a-z][a-z0-9-]*")
 _PLAIN = re.compile(r"[A-Za-z0-9_-]")
 _GENUI_EVENTS = frozenset({"genui", "genui-end", "genui-error"})
+_AT = re.compile(r"[0-9]{1,15}(?:\.[0-9]{1,15})*")
+"""A children slot's ``at``: element-child indices joined by ``.`` (ASCII digits only)."""
+
+
+class UnsupportedOpError(ValueError):
+    """An update whose op htmx's swaps cannot apply: ``shell``, or no update op at all.
+
+    ``op`` is the op refused. Make the stream with ``SpecStream(ops=HTMX_OPS)``.
+    """
+
+    def __init__(self, op: object) -> None:
+        self.op = op
+        if op == "shell":
+            message = (
+                "htmx cannot apply a 'shell' update (no swap moves the old children):"
+                " make the stream with SpecStream(ops=genui.htmx.HTMX_OPS)"
+            )
+        else:
+            message = f"not an update op: {op!r}"
+        super().__init__(message)
+
+
+def _slot_selector(at: object) -> str:
+    """The selector steps from an element to its children slot ``at`` (``""``: none).
+
+    Each index ``i`` is `` > :nth-child(i + 1)``: the ``i``-th element child, as
+    genui.js's ``slotOf`` reads ``element.children[i]`` (text nodes are not counted).
+    """
+    if at == "":
+        return ""
+    if not isinstance(at, str) or not _AT.fullmatch(at):
+        raise ValueError(f"not a children slot (element-child indices joined by '.'): {at!r}")
+    return "".join(f" > :nth-child({int(index) + 1})" for index in at.split("."))
 
 
 def _dom_value(text: str) -> str:
@@ -153,8 +214,12 @@ class HtmxContainer:
     def _target(self, path: str) -> str:
         return f"{self._scope} {attribute_selector('data-genui-path', path)}"
 
-    def _swaps(self, op: str, target: str, html: str) -> str:
+    def _swaps(self, op: str, target: str, html: str, at: object = "") -> str:
         """The ``hx-swap-oob`` elements that apply one update."""
+        if op == "insert":
+            return _oob("beforeend", self._target(target) + _slot_selector(at), html)
+        if op == "remove":
+            return _oob("delete", self._target(target))
         if op == "append":
             return _oob("beforeend", self._scope, html)
         if op == "reset":
@@ -169,11 +234,15 @@ class HtmxContainer:
                 + _oob("beforebegin", mark, html)
                 + _oob("delete", mark)
             )
-        raise ValueError(f"not an update op: {op!r}")
+        raise UnsupportedOpError(op)
 
     def event(self, updates: Sequence[Update], version: int) -> str:
-        """The :data:`UPDATE_EVENT` that applies a batch of updates, with ``id: version``."""
-        data = "".join(self._swaps(u.op, u.target, str(u.html)) for u in updates)
+        """The :data:`UPDATE_EVENT` that applies a batch of updates, with ``id: version``.
+
+        Raises :class:`UnsupportedOpError` for an op outside :data:`HTMX_OPS` (``shell``)
+        and :class:`ValueError` for an ``insert`` whose ``at`` is not a children slot.
+        """
+        data = "".join(self._swaps(u.op, u.target, str(u.html), u.at) for u in updates)
         return _frame(UPDATE_EVENT, data, version)
 
     def end_event(self, version: int) -> str:
@@ -202,6 +271,9 @@ class HtmxContainer:
         ``genui`` becomes :data:`UPDATE_EVENT`, ``genui-end`` :data:`END_EVENT` and
         ``genui-error`` :data:`ERROR_EVENT` plus :data:`END_EVENT`, each with the same id;
         anything else (a ``: keepalive`` comment, a ``retry:``) is passed on as it is.
+        An update's ``at`` is read for ``insert`` (absent: the target itself). A ``genui``
+        event with an op outside :data:`HTMX_OPS` (a ``shell``, from a stream made with
+        other ops) raises :class:`UnsupportedOpError`, and nothing of ``frame`` is returned.
         """
         out = []
         for block in frame.split("\n\n"):
@@ -219,7 +291,7 @@ class HtmxContainer:
             version = int(payload["version"])
             if event == "genui":
                 data = "".join(
-                    self._swaps(item["op"], item["target"], item["html"])
+                    self._swaps(item["op"], item["target"], item["html"], item.get("at", ""))
                     for item in payload["updates"]
                 )
                 out.append(_frame(UPDATE_EVENT, data, version))
@@ -245,6 +317,13 @@ class HtmxContainer:
                 await close()
 
     def resume_events(self, stream: SpecStream, last_event_id: str | None) -> Iterator[str]:
-        """What :func:`genui.sse.resume_events` sends a (re)connecting client, for htmx."""
+        """What :func:`genui.sse.resume_events` sends a (re)connecting client, for htmx.
+
+        A stream whose ops are not all in :data:`HTMX_OPS` raises
+        :class:`UnsupportedOpError` at once, before anything is sent.
+        """
+        unsupported = sorted(stream.ops - HTMX_OPS)
+        if unsupported:
+            raise UnsupportedOpError(unsupported[0])
         for frame in resume_events(stream, last_event_id):
             yield self.convert(frame)

@@ -21,15 +21,25 @@ from hypothesis import given
 from hypothesis import strategies as st
 from markupsafe import Markup
 
-from genui import GenerativeUIError, SpecStream, Update
+from genui import GenerativeUIError, GenerativeUIPatchError, SpecStream, Update
 from genui.htmltext import escape_html, replace_invalid_characters
-from genui.htmx import END_EVENT, ERROR_EVENT, UPDATE_EVENT, HtmxContainer, attribute_selector
+from genui.htmx import (
+    END_EVENT,
+    ERROR_EVENT,
+    HTMX_OPS,
+    UPDATE_EVENT,
+    HtmxContainer,
+    UnsupportedOpError,
+    attribute_selector,
+)
+from genui.render import render
 from genui.runs import StreamRun
 from genui.sse import ERROR_TITLE, end_event, error_event, sse_event
-from genui.stream import UpdateOp
+from genui.stream import ALL_OPS, UpdateOp
 from genui.testing import specs
 from tests.dom import Container, normalized
 from tests.strategies import hostile_text
+from tests.test_stream import _node_patches
 
 # --- what the browser does -------------------------------------------------------------
 
@@ -105,41 +115,79 @@ def _css_string(selector: str, start: int) -> tuple[str, int]:
 
 
 Compound = tuple[str, str | None]
-"""``[name]`` (``None``) or ``[name="value"]``."""
+"""``[name]`` (``None``) or ``[name="value"]``, or ``(":nth-child", "N")``."""
+Step = tuple[str, Compound]
+"""A combinator (``""`` for the first compound, ``" "`` descendant, ``">"`` child) and a
+compound."""
+NTH_CHILD = ":nth-child"
 
 
-def parse_selector(selector: str) -> list[Compound]:
-    """Attribute selectors joined by descendant combinators; anything else fails.
+def parse_selector(selector: str) -> list[Step]:
+    """Attribute selectors and ``:nth-child(N)`` joined by `` `` or `` > ``; nothing else.
 
     Also what htmx's ``querySelectorAllExt`` needs to pass a selector on untouched: no
     comma (it splits on them), no ``<`` (it reads ``<…/>``), no leading keyword.
     """
     assert selector.isascii() and selector.startswith("["), selector
     assert "," not in selector and "<" not in selector, selector
-    compounds: list[Compound] = []
+    steps: list[Step] = []
+    combinator = ""
     index = 0
     while True:
-        assert selector[index] == "[", selector
-        name = re.match(r"[a-z][a-z0-9-]*", selector[index + 1 :])
-        assert name is not None, selector
-        index += 1 + name.end()
-        value = None
-        if selector[index] == "=":
-            value, index = _css_string(selector, index + 1)
-        assert selector[index] == "]", selector
-        compounds.append((name.group(), value))
-        index += 1
+        nth = re.match(r":nth-child\(([1-9][0-9]*)\)", selector[index:])
+        if nth is not None:
+            assert combinator == ">", selector  # only ever a child of the step before
+            steps.append((combinator, (NTH_CHILD, nth.group(1))))
+            index += nth.end()
+        else:
+            assert selector[index] == "[", selector
+            name = re.match(r"[a-z][a-z0-9-]*", selector[index + 1 :])
+            assert name is not None, selector
+            index += 1 + name.end()
+            value = None
+            if selector[index] == "=":
+                value, index = _css_string(selector, index + 1)
+            assert selector[index] == "]", selector
+            steps.append((combinator, (name.group(), value)))
+            index += 1
         if index == len(selector):
-            return compounds
-        assert selector[index] == " ", selector
-        index += 1
+            return steps
+        if selector.startswith(" > ", index):
+            combinator, index = ">", index + 3
+        else:
+            assert selector[index] == " ", selector
+            combinator, index = " ", index + 1
+
+
+def _is_element(node: Any) -> bool:
+    return node is not None and node.nodeType == node.ELEMENT_NODE
 
 
 def _matches(element: Any, compound: Compound) -> bool:
     name, value = compound
+    if name == NTH_CHILD:  # counts element children only, as CSS does
+        siblings = [c for c in element.parentNode.childNodes if _is_element(c)]
+        return siblings.index(element) + 1 == int(str(value))
     if not element.hasAttribute(name):
         return False
     return value is None or element.getAttribute(name) == value
+
+
+def _matches_steps(element: Any, steps: list[Step]) -> bool:
+    """Whether ``element`` matches the last step and its ancestors the steps before."""
+    combinator, compound = steps[-1]
+    if not _matches(element, compound):
+        return False
+    if not combinator:
+        return True
+    ancestor = element.parentNode
+    if combinator == ">":
+        return _is_element(ancestor) and _matches_steps(ancestor, steps[:-1])
+    while _is_element(ancestor):
+        if _matches_steps(ancestor, steps[:-1]):
+            return True
+        ancestor = ancestor.parentNode
+    return False
 
 
 def _elements(node: Any) -> list[Any]:
@@ -153,20 +201,8 @@ def _elements(node: Any) -> list[Any]:
 
 def select(document: Any, selector: str) -> list[Any]:
     """``document.querySelectorAll(selector)`` for the selectors :func:`parse_selector` reads."""
-    compounds = parse_selector(selector)
-    found = []
-    for element in _elements(document):
-        if not _matches(element, compounds[-1]):
-            continue
-        wanted = len(compounds) - 2
-        ancestor = element.parentNode
-        while wanted >= 0 and ancestor is not None and ancestor.nodeType == ancestor.ELEMENT_NODE:
-            if _matches(ancestor, compounds[wanted]):
-                wanted -= 1
-            ancestor = ancestor.parentNode
-        if wanted < 0:
-            found.append(element)
-    return found
+    steps = parse_selector(selector)
+    return [element for element in _elements(document) if _matches_steps(element, steps)]
 
 
 class HtmxPage(Container):
@@ -284,8 +320,14 @@ START = '<ul data-genui-path="/root/0"><li data-genui-path="/root/0/children/0">
         ),
         update("replace", "/root/0", "text <b>and</b> <i>two</i> elements"),
         update("replace", "/root/9", "<p>nowhere</p>"),
+        update("insert", "/root/0", '<li data-genui-path="/root/0/children/1">two</li>'),
+        Update("insert", "/root/0", Markup(" and <b>more</b>"), "0"),
+        update("remove", "/root/0/children/0", ""),
+        update("remove", "/root/0", ""),
+        update("insert", "/root/9", "<p>nowhere</p>"),
+        update("remove", "/root/9", ""),
     ],
-    ids=lambda update: f"{update.op}:{update.target}",
+    ids=lambda update: f"{update.op}:{update.target}:{update.at}",
 )
 def test_every_op_does_what_genui_js_does(update: Update) -> None:
     container = HtmxContainer("answer")
@@ -307,8 +349,100 @@ def test_a_replace_uses_its_marker_once_and_deletes_it() -> None:
 
 
 def test_an_unknown_op_is_refused() -> None:
-    with pytest.raises(ValueError, match="not an update op"):
+    with pytest.raises(UnsupportedOpError, match="not an update op") as raised:
         HtmxContainer().event([Update("move", "/root/0", Markup())], 1)  # type: ignore[arg-type]
+    assert isinstance(raised.value, ValueError) and raised.value.op == "move"
+
+
+SLOTS = (
+    '<section data-genui-path="/root/0">lead <h3>title</h3> text'
+    '<div class="body">leaf <!-- c --><p data-genui-path="/root/0/children/1">x</p>'
+    ' <p data-genui-path="/root/0/children/2">y <b>z</b></p></div></section>'
+)
+"""Slots among text and comment nodes: only element children are counted."""
+
+
+@pytest.mark.parametrize("at", ["", "0", "1", "1.0", "1.1", "1.1.0", "01", "1.1.0.0", "2", "9"])
+def test_an_insert_goes_into_the_slot_genui_js_finds(at: str) -> None:
+    container = HtmxContainer("c")
+    each = Update("insert", "/root/0", Markup('<i data-genui-path="new">new</i> tail'), at)
+    page, model = HtmxPage(container, SLOTS), Container(SLOTS)
+    page.receive(container.event([each], 2))
+    parts = [int(index) for index in at.split(".")] if at else []
+    element = model._find(model.root, "/root/0")
+    for index in parts:  # genui.js's slotOf: element.children[index], or no slot at all
+        kids = [c for c in element.childNodes if c.nodeType == c.ELEMENT_NODE] if element else []
+        element = kids[index] if index < len(kids) else None
+    if element is not None:
+        model.apply(each)
+    assert_same_dom(page.html(), model.html())
+    assert (page.html().count("new</i>") == 1) == (element is not None)
+    style, selector = page.swaps[0]
+    assert style == "beforeend"
+    assert selector.count(":nth-child(") == len(parts)
+    assert [int(n) for n in re.findall(r":nth-child\((\d+)\)", selector)] == [
+        index + 1 for index in parts
+    ]
+
+
+def test_a_remove_deletes_only_its_element_and_leaves_text_around_it() -> None:
+    container = HtmxContainer("c")
+    page, model = HtmxPage(container, SLOTS), Container(SLOTS)
+    each = update("remove", "/root/0/children/1", "")
+    page.receive(container.event([each], 2))
+    model.apply(each)
+    assert page.swaps == [("delete", container._target("/root/0/children/1"))]
+    assert_same_dom(page.html(), model.html())
+    assert "leaf" in page.html() and "children/2" in page.html()
+
+
+@pytest.mark.parametrize(
+    "at", ["0,1", "1 > *", "-1", "a", "1..2", ".1", "1.", " 1", "1 ", "\u0661", "0)", "1e2", "0x1"]
+)
+def test_an_insert_s_slot_must_be_element_child_indices(at: str) -> None:
+    container = HtmxContainer("c")
+    with pytest.raises(ValueError, match="not a children slot"):
+        container.event([Update("insert", "/root/0", Markup("<b>x</b>"), at)], 1)
+    frame = sse_event([Update("insert", "/root/0", Markup("<b>x</b>"), at)], 1)
+    with pytest.raises(ValueError, match="not a children slot"):
+        container.convert(frame)
+
+
+def test_a_converted_insert_reads_its_slot_and_one_without_at_fills_the_target() -> None:
+    container = HtmxContainer("c")
+    updates = [
+        Update("insert", "/root/0", Markup("<b>x</b>"), "1.0"),
+        update("remove", "/root/0/children/1", ""),
+    ]
+    assert container.convert(sse_event(updates, 4)) == container.event(updates, 4)
+    item = {"op": "insert", "target": "/root/0", "html": "<b>y</b>"}  # no "at"
+    frame = f"id: 5\nevent: genui\ndata: {json.dumps({'version': 5, 'updates': [item]})}\n\n"
+    (event,) = read_sse(container.convert(frame))
+    page = HtmxPage(container)
+    page.swap(event.data)
+    assert page.swaps == [("beforeend", container._target("/root/0"))]
+
+
+def test_htmx_applies_every_op_but_shell() -> None:
+    assert ALL_OPS - {"shell"} == HTMX_OPS
+    assert SpecStream(ops=HTMX_OPS).ops == HTMX_OPS  # a stream accepts them as they are
+
+
+def test_a_shell_is_refused_with_a_typed_error_that_says_what_to_do() -> None:
+    container = HtmxContainer("c")
+    shell = Update("shell", "/root/0", Markup('<section data-genui-path="/root/0"></section>'))
+    with pytest.raises(UnsupportedOpError, match="HTMX_OPS") as raised:
+        container.event([update("append", "", "<p>a</p>"), shell], 2)
+    assert raised.value.op == "shell"
+    with pytest.raises(UnsupportedOpError, match="shell"):
+        container.convert(sse_event([shell], 2))
+    stream = SpecStream(ops=ALL_OPS)
+    stream.feed('{"root": "hello"}')
+    with pytest.raises(UnsupportedOpError, match="HTMX_OPS"):
+        next(container.resume_events(stream, None))  # before anything is sent
+    ok = SpecStream(ops=HTMX_OPS)
+    ok.feed('{"root": "hello"}')
+    assert "hello" in "".join(container.resume_events(ok, None))
 
 
 # --- hostile paths and ids ----------------------------------------------------------------
@@ -348,7 +482,8 @@ HOSTILE = [
 @pytest.mark.parametrize("value", HOSTILE)
 def test_a_selector_reads_back_as_the_value_the_dom_holds(value: str) -> None:
     selector = attribute_selector("data-genui-path", value)
-    ((name, read),) = parse_selector(selector)
+    ((combinator, (name, read)),) = parse_selector(selector)
+    assert combinator == ""
     (element,) = Container._fragment(f'<p data-genui-path="{escape_html(value)}"></p>')
     assert name == "data-genui-path"
     assert read == element.getAttribute("data-genui-path")
@@ -385,6 +520,31 @@ def test_hostile_paths_and_ids_reach_exactly_their_element(element_id: str) -> N
         updates.append(update("after", value, after))  # a missing attribute as "")
     page.receive(container.event(updates, 2))
     for each in updates:  # genui.js's model finds the target by the value the DOM holds
+        model.apply(each._replace(target=dom_value(each.target)))
+    assert_same_dom(page.html(), model.html())
+    assert page.html().count("decoy") == start.count("decoy")
+
+
+@pytest.mark.parametrize("element_id", ["genui", *HOSTILE[:12]])
+def test_inserts_and_removes_at_hostile_paths_reach_exactly_their_element(
+    element_id: str,
+) -> None:
+    container = HtmxContainer(element_id)
+    start = _hostile_page(container) + "".join(
+        f'<div data-genui-path="{escape_html(value + "!")}">lead <b data-genui-path="b">slot</b>'
+        " end</div>"
+        for value in HOSTILE
+    )
+    page, model = HtmxPage(container, start), Container(start)
+    updates: list[Update] = []
+    for index, value in enumerate(HOSTILE):
+        updates.append(Update("insert", value, Markup(f'<i data-genui-path="i{index}">in</i>')))
+        updates.append(
+            Update("insert", value + "!", Markup(f'<i data-genui-path="s{index}">slot</i>'), "0")
+        )
+        updates.append(Update("remove", value + "!" if index % 2 else value, Markup()))
+    page.receive(container.event(updates, 2))
+    for each in updates:
         model.apply(each._replace(target=dom_value(each.target)))
     assert_same_dom(page.html(), model.html())
     assert page.html().count("decoy") == start.count("decoy")
@@ -519,6 +679,76 @@ def test_any_spec_streamed_in_any_chunks_ends_as_its_render(
     assert_same_dom(page.html(), stream.html())
 
 
+CARD: dict[str, Any] = {
+    "root": [
+        {
+            "component": "Card",
+            "key": '"]</script>',
+            "props": {"title": "Trip"},
+            "children": ["a text leaf </script>"],
+        }
+    ]
+}
+CARD_PATCHES: list[list[dict[str, Any]]] = [
+    [
+        {
+            "op": "add",
+            "path": "/root/0/children/-",
+            "value": {"component": "Text", "props": {"text": f"child {n} <b>"}},
+        }
+    ]
+    for n in range(3)
+] + [
+    [{"op": "remove", "path": "/root/0/children/3"}],
+    [{"op": "remove", "path": "/root/0/children/2"}],
+    [{"op": "replace", "path": "/root/0/props/title", "value": "Porto"}],
+]
+"""Children after a text leaf (insert), dropped from the end (remove), the Card's title."""
+
+
+def test_a_stream_with_htmx_ops_inserts_removes_and_ends_as_its_render() -> None:
+    stream, container = SpecStream(ops=HTMX_OPS), HtmxContainer("answer")
+    page, model, ops = HtmxPage(container), Container(), list[UpdateOp]()
+    for patch in [[{"op": "add", "path": "", "value": CARD}], *CARD_PATCHES]:
+        updates = stream.apply(patch)
+        page.receive(container.event(updates, stream.version))
+        for each in updates:
+            model.apply(each)
+            ops.append(each.op)
+        assert_same_dom(page.html(), model.html())
+    assert ops == ["reset", "insert", "after", "after", "remove", "remove", "replace"]
+    assert_same_dom(page.html(), stream.html())
+    assert stream.spec is not None and stream.html() == render(stream.spec)
+
+
+@given(specs())
+def test_any_spec_built_then_emptied_node_by_node_with_htmx_ops_matches_genui_js(
+    spec: dict[str, Any],
+) -> None:
+    """Built as test_stream builds it, then its nodes removed last first (from the end)."""
+    stream, container = SpecStream(ops=HTMX_OPS), HtmxContainer('a"] b')
+    page, model = HtmxPage(container), Container()
+    build = _node_patches(spec)
+    paths = [patch[0]["path"] for patch in build if patch[0]["path"] != "/root"]
+    teardown = [[{"op": "remove", "path": path}] for path in reversed(paths)]
+    sent = set[str]()
+    for step, patch in enumerate([*build, *teardown]):
+        try:
+            updates = stream.apply(patch)
+        except GenerativeUIPatchError:
+            updates = []  # an intermediate state may be invalid (required props arrive later)
+        if updates:
+            page.receive(container.event(updates, stream.version))
+            for each in updates:
+                model.apply(each)
+                sent.add(each.op)
+            assert_same_dom(page.html(), model.html())
+        if step == len(build) - 1:
+            assert_same_dom(page.html(), stream.html())  # the whole spec, as rendered
+    assert sent <= HTMX_OPS
+    assert_same_dom(page.html(), stream.html())
+
+
 def _paths_in(model: Container) -> list[str]:
     return [element.getAttribute("data-genui-path") for element in _elements(model.root)]
 
@@ -553,13 +783,19 @@ def test_random_update_sequences_at_hostile_paths_do_what_genui_js_does(
         for _ in range(data.draw(st.integers(1, 3), label="updates")):
             shown = _paths_in(model)
             ops: list[UpdateOp] = (
-                ["append", "reset", "after", "replace"] if shown else ["append", "reset"]
+                ["append", "reset", "after", "replace", "insert", "remove"]
+                if shown
+                else ["append", "reset"]
             )
             op = data.draw(st.sampled_from(ops), label="op")
-            target = (
-                written[data.draw(st.sampled_from(shown))] if op in ("after", "replace") else ""
-            )
-            each = update(op, target, html())
+            value = data.draw(st.sampled_from(shown)) if op not in ("append", "reset") else ""
+            target = written[value] if value else ""
+            at = ""
+            if op == "insert" and [
+                c for c in model._find(model.root, value).childNodes if _is_element(c)
+            ]:
+                at = data.draw(st.sampled_from(["", "0"]), label="at")
+            each = Update(op, target, Markup("" if op == "remove" else html()), at)
             model.apply(each._replace(target=dom_value(target)))
             batch.append(each)
         page.receive(container.event(batch, version))

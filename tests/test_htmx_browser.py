@@ -7,6 +7,10 @@
 * Updates aimed at hostile paths (quotes, brackets, backslashes, line breaks,
   ``</script>``) change exactly their elements, as genui.js's model says.
 * A failed run shows genui's alert and the page never connects again.
+* A stream made with :data:`~genui.htmx.HTMX_OPS` (children inserted into a Card after a
+  text leaf, children removed, the Card's title changed with its children kept: a
+  ``replace``, as htmx has no ``shell``) ends showing what ``render`` writes; inserts into
+  a slot (``:nth-child``) and removes at hostile paths change exactly their elements.
 """
 
 from __future__ import annotations
@@ -30,7 +34,7 @@ from starlette.staticfiles import StaticFiles
 from examples.server.background import serve_in_thread
 from genui import Renderer, SpecStream, Update
 from genui.htmltext import escape_html
-from genui.htmx import HtmxContainer
+from genui.htmx import HTMX_OPS, HtmxContainer
 from genui.runs import StreamRun
 from genui.sse import ERROR_TITLE
 from genui.static import STATIC_DIR
@@ -145,9 +149,16 @@ def _hostile_updates() -> tuple[str, list[Update]]:
     )
     updates = [Update("reset", "", Markup(page))]
     for index, path in enumerate(_hostile_paths()):
-        new = f'<p data-genui-path="{escape_html(path)}">new {index}</p>'
+        new = (
+            f'<p data-genui-path="{escape_html(path)}">new {index} '
+            f'<b data-genui-path="b{index}">slot</b> <b data-genui-path="c{index}">2</b></p>'
+        )
         updates.append(Update("replace", path, Markup(new)))
         updates.append(Update("after", path, Markup(f'<i data-genui-path="i{index}">{index}</i>')))
+        into = Markup(f'<u data-genui-path="u{index}">in</u> text')
+        updates.append(Update("insert", path, into, "1" if index % 2 else ""))
+        if index % 3 == 0:
+            updates.append(Update("remove", path + "x", Markup()))
     return page, updates
 
 
@@ -157,6 +168,57 @@ def _expected_hostile_dom() -> str:
     for update in updates[1:]:
         model.apply(update._replace(target=re.sub(r"\r\n|\r", "\n", update.target)))
     return model.html()
+
+
+OPS_SPEC: dict[str, Any] = {
+    "root": [
+        {
+            "component": "Card",
+            "key": '"]</script>\\',
+            "props": {"title": HOSTILE_TEXT},
+            "children": ["a text leaf\r\n"],
+        },
+        {"component": "Stack", "children": []},
+        {"component": "Card", "props": {"title": "Second"}, "children": ["leaf two"]},
+    ]
+}
+
+
+def _child(parent: int, text: str) -> list[dict[str, Any]]:
+    value = {"component": "Text", "props": {"text": f"{text} {HOSTILE_TEXT}"}}
+    return [{"op": "add", "path": f"/root/{parent}/children/-", "value": value}]
+
+
+OPS_PATCHES: list[list[dict[str, Any]]] = [
+    _child(0, "first"),
+    _child(0, "second"),
+    [{"op": "replace", "path": "/root/0/props/title", "value": "Porto"}],
+    _child(2, "third"),
+    _child(2, "fourth"),
+    [
+        {
+            "op": "add",
+            "path": "/root/1/children/-",
+            "value": {"component": "Badge", "props": {"label": "b"}},
+        }
+    ],
+    [{"op": "remove", "path": "/root/0/children/2"}],
+    [{"op": "remove", "path": "/root/2/children/2"}],
+]
+"""Children after a text leaf and into an empty Stack, a Card's title changed with its
+children kept, children dropped from the end."""
+
+
+def _ops_stream(container: HtmxContainer) -> tuple[str, list[str], Any]:
+    """The events of :data:`OPS_SPEC` and its patches, the ops sent and the final spec."""
+    stream, ops = SpecStream(ops=HTMX_OPS), list[str]()
+    frames = ["retry: 50\n\n"]
+    for patch in [[{"op": "add", "path": "", "value": OPS_SPEC}], *OPS_PATCHES]:
+        updates = stream.apply(patch)
+        ops.extend(update.op for update in updates)
+        frames.append(container.event(updates, stream.version))
+    frames.append(container.end_event(stream.version))
+    return "".join(frames), ops, stream.spec
 
 
 class Served(NamedTuple):
@@ -179,6 +241,7 @@ def make_app(connections: dict[str, list[str | None]]) -> Starlette:
     broken = StreamRun(broken_agent, idle_timeout=None)
     answer, failing = HtmxContainer("answer"), HtmxContainer("failing", error_slot="errors")
     hostile = HtmxContainer('x"] [y')
+    with_ops = HtmxContainer("ops:a > b")
     cut = _cut_version()
 
     async def stream(request: Request) -> Response:
@@ -213,14 +276,21 @@ def make_app(connections: dict[str, list[str | None]]) -> Starlette:
         body = "retry: 50\n\n" + "".join(frames) + hostile.end_event(len(updates))
         return Response(body, media_type="text/event-stream")
 
+    async def ops_stream(request: Request) -> Response:
+        connections.setdefault("ops", []).append(request.headers.get("last-event-id"))
+        body, _, _ = _ops_stream(with_ops)
+        return Response(body, media_type="text/event-stream")
+
     return Starlette(
         routes=[
             Route("/", lambda request: _page(answer, "/stream")),
             Route("/broken", lambda request: _page(failing, "/broken/stream")),
             Route("/hostile", lambda request: _page(hostile, "/hostile/stream")),
+            Route("/ops", lambda request: _page(with_ops, "/ops/stream")),
             Route("/stream", stream),
             Route("/broken/stream", broken_stream),
             Route("/hostile/stream", hostile_stream),
+            Route("/ops/stream", ops_stream),
             Mount("/vendor", StaticFiles(directory=VENDOR)),
             Mount("/static", StaticFiles(directory=STATIC_DIR)),
         ]
@@ -271,6 +341,18 @@ def test_updates_at_hostile_paths_change_exactly_their_elements(page: Page, serv
     assert _shown(page, 'x"] [y') == normalized(_expected_hostile_dom())
     assert "decoy" in page.content()
     assert served.connections["hostile"] == [None]
+
+
+def test_a_stream_with_htmx_ops_inserts_removes_and_ends_as_its_render(
+    page: Page, served: Served
+) -> None:
+    _, ops, spec = _ops_stream(HtmxContainer("ops:a > b"))
+    expected = ["reset", "insert", "after", "replace", "insert", "after", "insert", "remove"]
+    assert ops == [*expected, "remove"]
+    page.goto(served.url + "/ops")
+    assert _shown(page, "ops:a > b") == normalized(Renderer().render(spec))
+    assert served.connections["ops"] == [None]
+    assert page.evaluate("window.pwned") is None
 
 
 def test_a_failed_run_shows_its_alert_and_never_reconnects(page: Page, served: Served) -> None:
