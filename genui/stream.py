@@ -88,7 +88,7 @@ from genui.patch import (
     parse_patch_ops,
     text_chars,
 )
-from genui.pointer import format_pointer
+from genui.pointer import format_pointer, parse_pointer
 from genui.registry import Registry
 from genui.render import RenderCache, Renderer
 from genui.sanitize import SanitizeReport
@@ -203,6 +203,9 @@ class SpecStream:
         self._valid_props: dict[int, tuple[dict[str, Any], int]] = {}
         """Props objects that validated as a node's props, by identity, and their characters
         (see ``_node_from_checked``)."""
+        self._op_hints: dict[str, tuple[list[Any], int]] = {}
+        """For the patch being applied: each list it changes (by the path of its items, as
+        in ``_lists``), the list before the patch and how many leading items it kept."""
         self._valid_names: set[str] = set()
         """Component names that validated as a node's ``component``."""
         self._slots: dict[str, tuple[BaseModel, tuple[str, str | None], _Slot | None]] = {}
@@ -337,10 +340,15 @@ class SpecStream:
         try:
             updates = self._state_updates(plain, document) if self._mode == "patch" else None
             if updates is None:
+                if not isinstance(ops, Mapping):
+                    self._op_hints = _list_hints(plain, current)
                 spec = self._spec_from_document(document, received)
                 updates = self._change(spec, force_version=True)
         except GenerativeUIError as error:
             raise self._as_sent(error, document) from None
+        finally:
+            self._op_hints = {}
+            self._cache.memo.shared.clear()
         self._mode, self._document = "patch", document  # only once the change is shown
         self._received = received
         return updates
@@ -489,6 +497,7 @@ class SpecStream:
                 else text_chars(stream._document)
             )
             stream._checked = stream.renderer.check(stream._spec, cache=stream._cache)
+            stream._cache.memo.shared.clear()
             stream._html = None
         version = snapshot.get("version")
         stream._version = version if isinstance(version, int) and version >= 0 else 0
@@ -653,7 +662,7 @@ class SpecStream:
             if removed is None:
                 return [Update("reset", "", self._render_roots(spec))]
             updates, old = removed, old[: len(new)]
-        start = _same_prefix(old, new) if len(old) >= _BULK_CHILDREN else 0  # (C speed)
+        start = self._shared_prefix(old, new) if len(old) >= _BULK_CHILDREN else 0
         for index in range(start, len(old)):
             before, after = old[index], new[index]
             if before is after:
@@ -704,8 +713,8 @@ class SpecStream:
                 return [Update("replace", path, self._render(new, path))]
             updates.extend(removed)
         start = 0
-        if kept >= _BULK_CHILDREN:  # unchanged children of a long list: at C speed
-            start = _same_prefix(old.children, new.children)
+        if kept >= _BULK_CHILDREN:  # unchanged children of a long list: in bulk
+            start = self._shared_prefix(old.children, new.children)
         shown = zip(old.children[start:kept], new.children[start:kept], strict=True)
         for index, (before, after) in enumerate(shown, start=start):
             if before is after:
@@ -732,6 +741,17 @@ class SpecStream:
             if remembered is not None:
                 self._cache.put(new, path, remembered)
         return updates
+
+    def _shared_prefix(self, old: list[Any], new: list[Any]) -> int:
+        """How many leading items of ``new`` are ``old``'s very items.
+
+        Known without looking when the conversion built ``new`` from ``old`` (see
+        ``_share``); else compared item by item, at C speed.
+        """
+        known = self._cache.memo.shared.get(id(new))
+        if known is not None and known[0] is new and known[1] is old:
+            return min(known[2], len(old), len(new))
+        return _same_prefix(old, new)
 
     def _remove_trailing(
         self, children: list[NodeValue], kept: int, prefix: str
@@ -1048,7 +1068,9 @@ class SpecStream:
             except ValidationError:
                 pass  # validated whole below, for the error's path
             else:
-                return rest.model_copy(update={"children": head + rest.children})
+                children = head + rest.children
+                self._share(children, known.node.children, known.reused)
+                return rest.model_copy(update={"children": children})
         fast = self._node_from_checked(candidate)
         if fast is not None:
             return fast
@@ -1094,7 +1116,13 @@ class SpecStream:
         Item ``i`` is at ``at`` + ``i``, at ``depth``.
         """
         last = self._lists.get(at)
-        start = _same_prefix(last.source, children) if last is not None else 0
+        start = 0
+        if last is not None:
+            hint = self._op_hints.get(at)
+            if hint is not None and hint[0] is last.source:  # the patch says what it kept
+                start = min(hint[1], len(last.source), len(children))
+            else:
+                start = _same_prefix(last.source, children)
         if last is not None and start:
             converted = last.converted[:start]
             sizes, chars = last.sizes[: start + 1], last.chars[: start + 1]
@@ -1106,7 +1134,13 @@ class SpecStream:
             sizes.append(sizes[-1] + child_size)
             chars.append(chars[-1] + text)
         node = last.node if last is not None and start else None
+        if last is not None and start:
+            self._share(converted, last.converted, start)
         return _Children(children, converted, sizes, chars, start, node)
+
+    def _share(self, new: list[Any], old: list[Any], count: int) -> None:
+        """Tell the validation and the diff that ``new[:count]`` are ``old``'s very items."""
+        self._cache.memo.shared[id(new)] = (new, old, count)
 
     def _check_length(self, text: str, path: str) -> None:
         """Refuse a string over ``max_string_length``, as :func:`genui.parse_spec` does."""
@@ -1169,6 +1203,55 @@ def _addressed(ops: list[dict[str, Any]], document: Any) -> list[dict[str, Any]]
                 path = "/spec" + path  # the spec's /root or /state, in its envelope
             op[member] = patch_path_as_sent(path, members)
     return ops
+
+
+def _list_hints(ops: list[dict[str, Any]], document: Any) -> dict[str, tuple[list[Any], int]]:
+    """What a one-op JSON Patch keeps of each list it changes, read from the op's path.
+
+    For each list of ``document`` (the document before the patch) the op reaches into, the
+    list and how many of its leading items the op keeps (an op at index ``i``, or through
+    item ``i``, keeps the ``i`` before it; ``-`` keeps them all). Keyed like
+    ``SpecStream._lists``: the spec's pointer to the list, then ``/`` (``"/root/"``,
+    ``"/root/0/children/"``). A list the op replaces, or that sits under the value it
+    replaces, gets no entry. Only for one ``add``, ``remove``, ``replace`` or ``copy``: the
+    op's path is then read in the very document it applies to (the ops of a longer patch,
+    and a ``move``'s removal, shift what later paths mean); anything else gets no hints,
+    and what each list kept is found by comparing.
+    """
+    if len(ops) != 1 or ops[0]["op"] not in ("add", "remove", "replace", "copy"):
+        return {}
+    spec: Any = document
+    base = 0
+    if isinstance(document, Mapping) and "root" not in document and "spec" in document:
+        spec, base = document["spec"], 1  # the spec's paths start after /spec
+    kept: dict[tuple[str, ...], tuple[list[Any], int]] = {}
+    replaced: list[tuple[str, ...]] = []
+    try:
+        tokens = tuple(parse_pointer(ops[0]["path"]))[base:]
+    except ValueError:
+        return {}
+    replaced.append(tokens)
+    value = spec
+    for depth, token in enumerate(tokens):
+        if type(value) is list:
+            end = token == "-"  # noqa: S105 - RFC 6901's past-the-end token
+            index = len(value) if end else int(token) if token.isdecimal() else -1
+            if index < 0:
+                break
+            kept[tokens[:depth]] = (value, index)
+            if index >= len(value):
+                break
+            value = value[index]
+        elif isinstance(value, Mapping):
+            value = value.get(token)
+        else:
+            break
+    hints: dict[str, tuple[list[Any], int]] = {}
+    for at, hint in kept.items():
+        if any(len(target) <= len(at) and at[: len(target)] == target for target in replaced):
+            continue  # the list itself, or a value above it, is replaced: compare instead
+        hints["".join(f"/{token}" for token in at) + "/"] = hint
+    return hints
 
 
 def _names_spec_member(path: str) -> bool:

@@ -274,6 +274,7 @@ class ValidationMemo:
         "places",
         "props",
         "roots",
+        "shared",
         "superseded",
         "typed",
     )
@@ -291,6 +292,12 @@ class ValidationMemo:
         self.lists: dict[Path, _Roots] = {}
         """A long children list last validated, per place of its node (see
         :data:`_BULK_CHILDREN`): its leading unchanged children are replayed in bulk."""
+        self.shared: dict[int, tuple[list[Any], list[Any], int]] = {}
+        """What the caller knows of the lists it gives: ``id(new) → (new, old, n)`` says the
+        first ``n`` items of ``new`` are the very items of ``old`` (a stream rebuilding a
+        children list from the one before). Where ``old`` is the list validated last time at
+        a place, that prefix is taken without comparing it item by item. Set before a
+        validation, cleared by the caller after it."""
         self.max_entries = max_entries
         """Past this many entries the memo starts over (bounded memory)."""
         self.latest_only = latest_only
@@ -317,6 +324,7 @@ class ValidationMemo:
         self.props.clear()
         self.roots.clear()
         self.lists.clear()
+        self.shared.clear()
         self.superseded.clear()
         self.places.clear()
 
@@ -351,6 +359,7 @@ class _Roots:
     __slots__ = (
         "errors",
         "events",
+        "given",
         "hits",
         "items",
         "marks",
@@ -366,9 +375,12 @@ class _Roots:
         last: _Roots | None = None,
         start: int = 0,
         owner: str = "",
+        given: Sequence[Any] = (),
     ):
-        """Totals of ``hits``; the first ``start`` of them are ``last``'s first ones."""
+        """Totals of ``hits`` (of the items of ``given``); the first ``start`` are ``last``'s."""
         self.hits = hits
+        self.given = given
+        """The list validated (its object: see :attr:`ValidationMemo.shared`)."""
         self.owner = owner
         """The component whose children these are (``""``: a spec's roots)."""
         self.marks: list[tuple[int, int, int, int, int]]
@@ -409,8 +421,15 @@ class _Roots:
                 (nodes, len(self.items), len(self.errors), len(self.events), len(self.unknown))
             )
 
-    def unchanged(self, root: Sequence[Any]) -> int:
-        """How many leading roots are the very objects validated last time."""
+    def unchanged(self, root: Sequence[Any], memo: ValidationMemo) -> int:
+        """How many leading roots are the very objects validated last time.
+
+        Found in ``memo.shared`` when the caller said ``root`` shares a prefix with the very
+        list validated last time; else compared item by item (at C speed).
+        """
+        known = memo.shared.get(id(root))
+        if known is not None and known[0] is root and known[1] is self.given:
+            return min(known[2], len(self.sources))  # (sources[i] is given[i] for each i)
         return _same_prefix(self.sources, root)  # (marks cover exactly the sources)
 
 
@@ -904,7 +923,7 @@ class _Walk:
             if memo is not None and prefix in memo.roots:
                 last = memo.roots[prefix]
                 known = last.hits
-                start = last.unchanged(root)  # the roots that did not change: in bulk
+                start = last.unchanged(root, memo)  # the roots that did not change: in bulk
                 seen.extend(known[:start])
                 items.extend(self.replay_leading(last, start, given))
             for index in range(start, len(root)):
@@ -921,7 +940,7 @@ class _Walk:
                 if value is not None:
                     items.append(value)
             if memo is not None:
-                memo.roots[prefix] = _Roots(seen, memo.roots.get(prefix), start)
+                memo.roots[prefix] = _Roots(seen, memo.roots.get(prefix), start, given=root)
             return GenerativeUISpec.model_construct(root=items)
         value = self.node(root, given, _ROOT, 1)
         return GenerativeUISpec.model_construct(root=value if value is not None else [])
@@ -1141,7 +1160,7 @@ class _Walk:
         kept: list[NodeValue] = []
         seen: list[_Checked | None] = []
         if last is not None and last.owner == name:
-            start = last.unchanged(children)
+            start = last.unchanged(children, memo)
             seen = last.hits[:start]
             kept = self.replay_leading(last, start, given)
         same = last is None or last.owner != name or last.same >= start
@@ -1165,7 +1184,9 @@ class _Walk:
                 kept.append(clean)
             same = same and clean is child
         reused = last if last is not None and last.owner == name else None
-        memo.lists[given] = _Roots(seen, reused, start if reused is not None else 0, name)
+        memo.lists[given] = _Roots(
+            seen, reused, start if reused is not None else 0, name, given=children
+        )
         return kept, same
 
     def model_props(
