@@ -194,6 +194,15 @@ class HtmxContainer:
         self.element_id = element_id
         self.error_slot = error_slot
 
+    @staticmethod
+    def stream(**options: Any) -> SpecStream:
+        """A :class:`~genui.SpecStream` that sends only what htmx applies (:data:`HTMX_OPS`).
+
+        ``options`` are :class:`~genui.SpecStream`'s (``renderer``, ``limits``, ...); give
+        the stream to a run as ``StreamRun(agent, stream=container.stream())``.
+        """
+        return SpecStream(**options, ops=HTMX_OPS)
+
     @property
     def _scope(self) -> str:
         """The selector of the container: every swap's target is in it."""

@@ -29,9 +29,10 @@ Update operations (applied by ``genui.js``, or by any client):
 ``reset``
     replace the whole content of the stream's container with ``html``.
 
-With ``SpecStream(ops=ALL_OPS)`` (``genui.js`` and the test DOM apply them; the default,
-:data:`BASIC_OPS`, is the four above, which every client of this package applies), the
-stream also sends:
+By default (:data:`ALL_OPS`: ``genui.js`` and the test DOM apply them all) the stream also
+sends the three below; a stream for a client that applies fewer is made with the ops it
+applies (``SpecStream(ops=genui.htmx.HTMX_OPS)`` for htmx, which cannot move nodes: no
+``shell``; :data:`BASIC_OPS`, the four above, for the simplest client):
 
 ``insert``
     append ``html`` at the end of the *children slot* of the element whose
@@ -116,9 +117,10 @@ UpdateOp = Literal["replace", "append", "after", "reset", "insert", "remove", "s
 DEFAULT_HISTORY_BYTES = 4 * 1024 * 1024
 """Default bytes of update HTML a stream keeps for reconnects (see ``history_bytes``)."""
 BASIC_OPS: frozenset[str] = frozenset({"replace", "append", "after", "reset"})
-"""The update ops every client applies (``genui.js``, :mod:`genui.htmx`, the test DOM)."""
+"""The update ops every client applies (``genui.js``, :mod:`genui.htmx`, the test DOM):
+what a stream for the simplest client sends (``SpecStream(ops=BASIC_OPS)``)."""
 ALL_OPS: frozenset[str] = BASIC_OPS | {"insert", "remove", "shell"}
-"""Every update op: what ``genui.js`` applies (``SpecStream(ops=ALL_OPS)``)."""
+"""Every update op: what ``genui.js`` applies, and a stream's default."""
 
 _MAX_STATE_UPDATES = 64
 """Past this many nodes to re-render for one state patch, the whole spec is diffed."""
@@ -162,9 +164,10 @@ class SpecStream:
       (from :meth:`genui.ActionGate.surface`); the stream sets its version as it renders.
       A node with an action is always re-rendered whole when anything in it changes, so
       its envelope names the node as shown.
-    * ``ops``: the update ops the client applies (:data:`BASIC_OPS` by default;
-      :data:`ALL_OPS` for ``genui.js``: children after a text leaf, removed children and a
-      parent's changed props then cost only what changed).
+    * ``ops``: the update ops the client applies (:data:`ALL_OPS` by default, what
+      ``genui.js`` applies: children after a text leaf, removed children and a parent's
+      changed props cost only what changed; :data:`genui.htmx.HTMX_OPS` for htmx;
+      :data:`BASIC_OPS` for a client that applies only those four).
 
     Not thread-safe: one stream per agent response, used from one task.
     """
@@ -178,7 +181,7 @@ class SpecStream:
         history: int = 256,
         history_bytes: int = DEFAULT_HISTORY_BYTES,
         surface: ActionSurface | None = None,
-        ops: Iterable[str] = BASIC_OPS,
+        ops: Iterable[str] = ALL_OPS,
     ) -> None:
         self.ops = frozenset(ops)
         """The update ops this stream may send (see the module docstring)."""
@@ -469,7 +472,7 @@ class SpecStream:
         renderer: Renderer | None = None,
         limits: Limits | None = None,
         surface: ActionSurface | None = None,
-        ops: Iterable[str] = BASIC_OPS,
+        ops: Iterable[str] = ALL_OPS,
     ) -> SpecStream:
         """Rebuild a stream from :meth:`snapshot` (same registry/renderer expected)."""
         if not isinstance(snapshot, Mapping) or snapshot.get("format") != "genui.stream/1":

@@ -93,7 +93,7 @@ CHUNK = 11
 
 
 def _final_spec() -> Any:
-    stream = SpecStream()
+    stream = SpecStream(ops=HTMX_OPS)
     stream.feed(json.dumps(SPEC))
     for patch in PATCHES:
         stream.apply(patch)
@@ -103,7 +103,7 @@ def _final_spec() -> Any:
 
 def _ops() -> set[str]:
     """The ops the run sends (its stream is deterministic): every one of them."""
-    stream, ops = SpecStream(), set[str]()
+    stream, ops = SpecStream(ops=HTMX_OPS), set[str]()
     text = json.dumps(SPEC)
     for start in range(0, len(text), CHUNK):
         ops.update(update.op for update in stream.feed(text[start : start + CHUNK]))
@@ -114,7 +114,7 @@ def _ops() -> set[str]:
 
 def _cut_version() -> int:
     """The version once all the text is shown: where the first connection is cut."""
-    stream = SpecStream()
+    stream = SpecStream(ops=HTMX_OPS)
     text = json.dumps(SPEC)
     for start in range(0, len(text), CHUNK):
         stream.feed(text[start : start + CHUNK])
@@ -237,8 +237,8 @@ def _page(container: HtmxContainer, url: str) -> Response:
 
 
 def make_app(connections: dict[str, list[str | None]]) -> Starlette:
-    run = StreamRun(agent, idle_timeout=None)
-    broken = StreamRun(broken_agent, idle_timeout=None)
+    run = StreamRun(agent, stream=SpecStream(ops=HTMX_OPS), idle_timeout=None)
+    broken = StreamRun(broken_agent, stream=SpecStream(ops=HTMX_OPS), idle_timeout=None)
     answer, failing = HtmxContainer("answer"), HtmxContainer("failing", error_slot="errors")
     hostile = HtmxContainer('x"] [y')
     with_ops = HtmxContainer("ops:a > b")

@@ -213,7 +213,7 @@ def test_patches_and_text_both_drive_the_stream() -> None:
 
     events = run_async(scenario)
     ops = [update["op"] for event in events[:-1] for update in event.data["updates"]]
-    assert ops == ["reset", "replace", "after", "after"]
+    assert ops == ["reset", "insert", "after", "after"]  # the first item into the empty List
     assert events[-1].name == "genui-error" and events[-1].data["code"] == "agent_failed"
 
 

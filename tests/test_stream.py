@@ -19,7 +19,7 @@ from genui import (
 from genui.patch import apply_json_patch as genui_apply_patch
 from genui.render import render
 from genui.sse import end_event, parse_last_event_id, resume_events, sse_event
-from genui.stream import SpecStream, Update
+from genui.stream import BASIC_OPS, SpecStream, Update
 from genui.testing import specs
 from genui.validate import validate
 from tests.dom import Container, normalized
@@ -196,7 +196,7 @@ def _item(index: int) -> dict[str, Any]:
 
 
 def test_a_child_added_at_the_end_is_sent_alone_after_its_previous_sibling() -> None:
-    stream = SpecStream()
+    stream = SpecStream(ops=BASIC_OPS)
     stream.apply([{"op": "add", "path": "/root", "value": {"component": "List"}}])
     first = stream.apply([{"op": "add", "path": "/root/children", "value": [_item(0)]}])
     assert [(u.op, u.target) for u in first] == [("replace", "/root")]  # no sibling to follow
@@ -234,7 +234,7 @@ def test_a_changed_last_child_and_new_children_come_in_one_batch() -> None:
 
 
 def test_children_after_a_text_leaf_re_send_their_parent() -> None:
-    stream = SpecStream()
+    stream = SpecStream(ops=BASIC_OPS)
     stream.apply(
         [{"op": "add", "path": "/root", "value": {"component": "Card", "children": ["a"]}}]
     )
