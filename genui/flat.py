@@ -35,6 +35,7 @@ __all__ = [
     "error_as_sent",
     "is_flat",
     "legacy_members",
+    "legacy_tree",
     "patch_path_as_sent",
     "path_as_sent",
 ]
@@ -85,6 +86,44 @@ def legacy_members(flat: Mapping[str, Any]) -> dict[str, Any]:
         if flat.get(flat_name) is not None:
             node[name] = flat[flat_name]
     return node
+
+
+def legacy_tree(value: Any) -> Any:
+    """A node and everything under it in the legacy shape (flat and legacy nodes alike).
+
+    Iterative (depth is checked by validation, not here); each node becomes a new dict
+    (the input is not changed). ``children`` that are ``null`` are left out and a single
+    child becomes a list of one, as validation reads them; anything that is not a node is
+    kept as it is, for validation to report.
+
+    >>> legacy_tree({"$type": "Card", "children": {"$type": "Text", "text": "a"}})
+    {'component': 'Card', 'children': [{'component': 'Text', 'props': {'text': 'a'}}]}
+    """
+    result: list[Any] = []
+    stack: list[tuple[Any, list[Any]]] = [(value, result)]  # (a node, the list it goes into)
+    while stack:
+        item, into = stack.pop()
+        if not isinstance(item, Mapping):
+            into.append(item)
+            continue
+        if "$type" in item:
+            node = legacy_members(item)
+        elif "component" in item:
+            node = dict(item)
+        else:
+            into.append(item)
+            continue
+        into.append(node)
+        children = item.get("children")
+        if children is None:
+            node.pop("children", None)
+            continue
+        items = list(children) if isinstance(children, list | tuple) else [children]
+        converted: list[Any] = []
+        node["children"] = converted
+        # siblings are popped in order; each appends to its own parent's list
+        stack.extend((child, converted) for child in reversed(items))
+    return result[0]
 
 
 def _member_tokens(tokens: list[str], members: Collection[str]) -> list[str]:

@@ -39,6 +39,7 @@ from genui.actions import ACTION_NAME_PATTERN, ActionProblem, ActionRef, Actions
 from genui.compiled import IndexedReport, compiled_registry, events_by_node
 from genui.components import default_registry
 from genui.errors import ErrorDetail, GenerativeUIError, GenerativeUIValidationError
+from genui.flat import document_members, legacy_tree, path_as_sent
 from genui.hints import (
     action_hint,
     children_hint,
@@ -498,12 +499,14 @@ class Checker:
         """The result for JSON text that is valid as sent, found in one pydantic-core pass.
 
         The one-pass validator (:mod:`genui.compiled`) runs the very props models the
-        walk runs; it accepts a subset of valid specs (no envelope, no flat nodes, no
-        nulls, nothing to report). Anything else returns None and takes the walk, which
-        reports every problem. The clean spec is then the spec as sent (null props left
-        out), built on first access.
+        walk runs; it accepts a subset of valid specs (no envelope, no flat node with
+        ``$action``/``$repeat``/``$visible``, nothing to report but dropped URLs). Anything
+        else returns None and takes the walk, which reports every problem. The clean spec
+        is then the spec as sent (in the legacy shape, null props left out), built on first
+        access.
         """
         nulls = (b"null" in text) if not isinstance(text, str) else ("null" in text)
+        flat = (b"$type" in text) if not isinstance(text, str) else ("$type" in text)
         try:
             data = decode_json(text, self.limits)
             if type(data) is not dict or len(data) != 1 or "root" not in data:
@@ -515,11 +518,12 @@ class Checker:
         collector = IndexedReport()
         context = validation_context(policy=self.policy, report=collector, limits=self.limits)
         try:
-            root = compiled.validate(data, context, normalize=nulls)
+            root = compiled.validate(data, context, normalize=nulls, flat=flat)
         except ValidationError:
             return None
         if not self._placed(root):
             return None
+        flat_members = document_members(data) if flat else None
         dropped = events_by_node(root, collector, compiled.counted)
         if len(dropped) != len(collector):
             return None
@@ -529,9 +533,10 @@ class Checker:
             entry = self.entry(node.component)
             if entry is None or event.prop not in entry.url_contexts:
                 return None  # an app model's own report, or a URL inside a prop: be precise
+            at = f"{path}/props/{escape_token(event.prop)}"
             errors.append(
                 ErrorDetail(
-                    f"{path}/props/{escape_token(event.prop)}",
+                    at if flat_members is None else path_as_sent(at, flat_members),
                     "unsafe_url",
                     event.detail,
                     url_hint(self.policy, entry.url_contexts[event.prop]),
@@ -539,7 +544,9 @@ class Checker:
             )
             report.add(path, event.prop, event.reason, event.detail)
         drops = [(path, event.prop) for path, _, event in dropped]
-        return ValidationResult(tuple(errors), lambda: _as_sent(data, nulls, drops), report)
+        return ValidationResult(
+            tuple(errors), lambda: _as_sent(_legacy(data) if flat else data, nulls, drops), report
+        )
 
     def _placed(self, root: Any) -> bool:
         """Whether every node of a one-pass validation sits where its parent takes it."""
@@ -1791,6 +1798,14 @@ def _as_sent(
                 if children is not None:
                     stack.append(children)
     return GenerativeUISpec.model_validate(data)
+
+
+def _legacy(data: dict[str, Any]) -> dict[str, Any]:
+    """A decoded spec with every node in the legacy shape (the clean spec's shape)."""
+    root = data["root"]
+    if type(root) is list:
+        return {"root": [legacy_tree(item) for item in root]}
+    return {"root": legacy_tree(root)}
 
 
 def _tokens(pointer: Path) -> tuple[str, ...]:

@@ -27,6 +27,7 @@ from genui import (
     Renderer,
     SafeUrl,
     default_registry,
+    validate,
 )
 from genui.testing import hostile_specs, specs
 from genui.writing import Element
@@ -149,6 +150,24 @@ def test_fast_and_precise_paths_agree_on_flat_nodes(
         _agree(renderer, text)
 
 
+def _verdict(result: Any) -> tuple[Any, ...]:
+    spec = result.spec.model_dump(mode="json") if result.spec is not None else None
+    return (
+        [(error.path, error.code, error.hint) for error in result.errors],
+        result.report.to_list(),
+        spec,
+    )
+
+
+@settings(max_examples=examples(100))
+@given(st.one_of(specs(), hostile_specs()), st.data(), st.booleans())
+def test_validate_gives_flat_text_the_verdict_the_walk_gives_its_data(
+    spec: dict[str, Any], data: st.DataObject, mixed: bool
+) -> None:
+    text = json.dumps(_as_flat(spec, data if mixed else None))
+    assert _verdict(validate(text)) == _verdict(validate(json.loads(text)))
+
+
 @pytest.mark.parametrize(
     "node",
     [
@@ -164,6 +183,15 @@ def test_fast_and_precise_paths_agree_on_flat_nodes(
 def test_flat_nodes_render_alike_on_both_paths(node: dict[str, Any]) -> None:
     for renderer in RENDERERS:
         _agree(renderer, json.dumps({"root": [node]}))
+    text = json.dumps({"root": [node, {**node, "href": "javascript:x"}]})
+    assert _verdict(validate(text)) == _verdict(validate(json.loads(text)))
+
+
+def test_a_dropped_url_of_a_flat_node_is_reported_where_it_was_sent() -> None:
+    text = json.dumps({"root": [{"$type": "Link", "href": "javascript:alert(1)", "text": "x"}]})
+    result = validate(text)
+    assert [(error.path, error.code) for error in result.errors] == [("/root/0/href", "unsafe_url")]
+    assert _verdict(result) == _verdict(validate(json.loads(text)))
 
 
 @pytest.mark.parametrize("nodes", [10, 200, 2000])

@@ -28,7 +28,7 @@ from typing import Any
 
 from pydantic import JsonValue
 
-from genui.flat import legacy_members
+from genui.flat import legacy_tree
 from genui.spec import GenerativeUISpec
 
 __all__ = ["from_assistant_ui", "to_assistant_ui"]
@@ -100,34 +100,5 @@ def from_assistant_ui(data: Any) -> dict[str, Any]:
 
 def _roots(root: Any) -> Any:
     if isinstance(root, list | tuple):
-        return [_node(item) for item in root]
-    return _node(root)
-
-
-def _node(value: Any) -> Any:
-    """One node in the legacy shape (iteratively: depth is checked by validation later)."""
-    result: list[Any] = []
-    stack: list[tuple[Any, list[Any]]] = [(value, result)]  # (source node, list it goes into)
-    while stack:
-        item, into = stack.pop()
-        if not isinstance(item, Mapping):
-            into.append(item)
-            continue
-        if "$type" in item:
-            node = legacy_members(item)
-        elif "component" in item:
-            node = dict(item)
-        else:
-            into.append(item)
-            continue
-        into.append(node)
-        children = item.get("children")
-        if children is None:
-            node.pop("children", None)
-            continue
-        items = list(children) if isinstance(children, list | tuple) else [children]
-        converted: list[Any] = []
-        node["children"] = converted
-        # siblings are popped in order; each appends to its own parent's list
-        stack.extend((child, converted) for child in reversed(items))
-    return result[0]
+        return [legacy_tree(item) for item in root]
+    return legacy_tree(root)
